@@ -1,0 +1,133 @@
+namespace GoldenPath.Catalog.Contracts;
+
+/// <summary>The body of <c>PUT /api/v1/services/{name}</c>: the catalog entry of a service.</summary>
+/// <param name="Owner">The owning team.</param>
+/// <param name="Lifecycle"><c>experimental</c>, <c>production</c> or <c>deprecated</c>.</param>
+/// <param name="System">The system; the owner when not set.</param>
+/// <param name="Type">The Backstage component type; <c>service</c> when not set.</param>
+/// <param name="Description">What the service does.</param>
+/// <param name="Tags">Backstage tags.</param>
+/// <param name="Links">Links shown in the catalog.</param>
+/// <param name="ProvidesApis">APIs the service provides.</param>
+/// <param name="ConsumesApis">APIs the service consumes.</param>
+/// <param name="DependsOn">What the service needs at run time.</param>
+public sealed record ServiceUpsertRequest(
+    string Owner,
+    string Lifecycle,
+    string? System = null,
+    string? Type = null,
+    string? Description = null,
+    IReadOnlyList<string>? Tags = null,
+    IReadOnlyList<EntityLink>? Links = null,
+    IReadOnlyList<string>? ProvidesApis = null,
+    IReadOnlyList<string>? ConsumesApis = null,
+    IReadOnlyList<ServiceDependency>? DependsOn = null);
+
+/// <summary>Something a service needs at run time: a database, a cache, another service.</summary>
+/// <param name="Name">The dependency's name: the connection string's name, or the other service's name.</param>
+/// <param name="Kind">What it is: <c>postgres</c>, <c>redis</c>, <c>service</c>, <c>http</c> or <c>unknown</c>.</param>
+public sealed record ServiceDependency(string Name, string Kind);
+
+/// <summary>A service in the catalog, with its live instances.</summary>
+/// <param name="Name">The service name.</param>
+/// <param name="Owner">The owning team.</param>
+/// <param name="System">The system.</param>
+/// <param name="Lifecycle">The lifecycle.</param>
+/// <param name="Type">The component type.</param>
+/// <param name="Description">What the service does.</param>
+/// <param name="Tags">Tags.</param>
+/// <param name="Links">Links.</param>
+/// <param name="ProvidesApis">Provided APIs.</param>
+/// <param name="ConsumesApis">Consumed APIs.</param>
+/// <param name="DependsOn">Run-time dependencies.</param>
+/// <param name="Instances">The live instances (not expired).</param>
+/// <param name="CreatedAt">When the entry was first written.</param>
+/// <param name="UpdatedAt">When the entry was last written.</param>
+public sealed record ServiceDescription(
+    string Name,
+    string Owner,
+    string System,
+    string Lifecycle,
+    string Type,
+    string? Description,
+    IReadOnlyList<string> Tags,
+    IReadOnlyList<EntityLink> Links,
+    IReadOnlyList<string> ProvidesApis,
+    IReadOnlyList<string> ConsumesApis,
+    IReadOnlyList<ServiceDependency> DependsOn,
+    IReadOnlyList<ServiceInstance> Instances,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>The body of <c>PUT /api/v1/services/{name}/instances/{instanceId}</c>: a registration or heartbeat.</summary>
+/// <param name="Version">The running version.</param>
+/// <param name="Environment">The deployment environment (<c>deployment.environment.name</c>).</param>
+/// <param name="SdkVersion">The GoldenPath.ServiceDefaults version the service runs with.</param>
+/// <param name="Endpoints">The addresses the instance listens on.</param>
+/// <param name="Health">Where its health endpoints are.</param>
+/// <param name="Dependencies">The dependencies inferred from its configured connection strings.</param>
+/// <param name="Commit">The source commit, when known.</param>
+/// <param name="Status">The instance's last readiness: <c>Healthy</c>, <c>Degraded</c> or <c>Unhealthy</c>.</param>
+/// <param name="StartedAt">When the instance started.</param>
+/// <param name="TelemetryConfigured">Whether the instance exports OpenTelemetry data (an OTLP endpoint is configured).</param>
+public sealed record InstanceRegistration(
+    string Version,
+    string Environment,
+    string SdkVersion,
+    IReadOnlyList<string> Endpoints,
+    InstanceHealthUrls Health,
+    IReadOnlyList<ServiceDependency> Dependencies,
+    string? Commit = null,
+    string? Status = null,
+    DateTimeOffset? StartedAt = null,
+    bool TelemetryConfigured = false);
+
+/// <summary>The absolute URLs of an instance's health endpoints.</summary>
+/// <param name="Live">Liveness.</param>
+/// <param name="Ready">Readiness.</param>
+/// <param name="Startup">Start-up.</param>
+public sealed record InstanceHealthUrls(string? Live, string? Ready, string? Startup);
+
+/// <summary>A registered instance of a service.</summary>
+/// <param name="InstanceId">The instance id (<c>service.instance.id</c>).</param>
+/// <param name="Version">The running version.</param>
+/// <param name="Environment">The deployment environment.</param>
+/// <param name="SdkVersion">The GoldenPath.ServiceDefaults version.</param>
+/// <param name="Endpoints">The addresses it listens on.</param>
+/// <param name="Health">Its health endpoints.</param>
+/// <param name="Dependencies">Its dependencies.</param>
+/// <param name="Commit">The source commit.</param>
+/// <param name="Status">Its last reported readiness.</param>
+/// <param name="TelemetryConfigured">Whether it exports OpenTelemetry data.</param>
+/// <param name="RegisteredAt">When it first registered.</param>
+/// <param name="LastHeartbeatAt">When it last sent a heartbeat.</param>
+/// <param name="ExpiresAt">When the platform forgets it unless it sends another heartbeat.</param>
+public sealed record ServiceInstance(
+    string InstanceId,
+    string Version,
+    string Environment,
+    string SdkVersion,
+    IReadOnlyList<string> Endpoints,
+    InstanceHealthUrls Health,
+    IReadOnlyList<ServiceDependency> Dependencies,
+    string? Commit,
+    string? Status,
+    bool TelemetryConfigured,
+    DateTimeOffset RegisteredAt,
+    DateTimeOffset LastHeartbeatAt,
+    DateTimeOffset ExpiresAt);
+
+/// <summary>An RFC 7807 problem, as the platform returns it for every error.</summary>
+/// <param name="Type">A URI that identifies the problem type.</param>
+/// <param name="Title">A short summary.</param>
+/// <param name="Status">The HTTP status code.</param>
+/// <param name="Detail">What went wrong in this case, and how to fix it.</param>
+/// <param name="Instance">The request path.</param>
+/// <param name="Errors">Validation errors per field.</param>
+public sealed record PlatformProblem(
+    string? Type,
+    string? Title,
+    int? Status,
+    string? Detail,
+    string? Instance = null,
+    IReadOnlyDictionary<string, string[]>? Errors = null);
