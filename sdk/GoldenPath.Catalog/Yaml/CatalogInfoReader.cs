@@ -148,7 +148,7 @@ public static class CatalogInfoReader
         var name = context.String(node, "name", "metadata", required: true);
         if (name is not null && BackstageRules.CheckEntityName(name) is { } nameProblem)
         {
-            context.Problem(context.Node(node, "name")!, "metadata.name", nameProblem);
+            context.Problem(context.Node(node, "name")!, "metadata.name", nameProblem, name);
         }
 
         var ns = context.String(node, "namespace", "metadata", required: false);
@@ -310,10 +310,10 @@ public static class CatalogInfoReader
     {
         public bool Failed { get; private set; }
 
-        public void Problem(YamlNode node, string field, string message)
+        public void Problem(YamlNode node, string field, string message, string? value = null)
         {
             Failed = true;
-            problems.Add(new CatalogProblem(file, (int)node.Start.Line, (int)node.Start.Column, prefix + field, message));
+            problems.Add(new CatalogProblem(file, (int)node.Start.Line, (int)node.Start.Column, prefix + field, message, value));
         }
 
         public YamlNode? Node(YamlMappingNode mapping, string key) =>

@@ -6,7 +6,8 @@ namespace GoldenPath.Catalog;
 /// <param name="Column">The 1-based column, or 0 when unknown.</param>
 /// <param name="Field">The field, e.g. <c>metadata.name</c> or <c>spec.owner</c>, prefixed with the document number when the file holds several.</param>
 /// <param name="Message">What is wrong and how to fix it.</param>
-public sealed record CatalogProblem(string File, int Line, int Column, string Field, string Message)
+/// <param name="Value">The offending value, where there is one.</param>
+public sealed record CatalogProblem(string File, int Line, int Column, string Field, string Message, string? Value = null)
 {
     /// <summary>Returns the problem in the compiler's format, <c>file(line,column): field: message</c>.</summary>
     /// <returns>The problem as text.</returns>

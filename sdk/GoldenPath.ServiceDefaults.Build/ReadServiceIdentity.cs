@@ -1,0 +1,153 @@
+using GoldenPath.Catalog;
+using Microsoft.Build.Framework;
+using MSBuildTask = Microsoft.Build.Utilities.Task;
+
+namespace GoldenPath.ServiceDefaults.Build;
+
+/// <summary>
+/// Finds the service's <c>catalog-info.yaml</c>, validates it with the same reader the platform uses, and
+/// returns the identity of its Component, so that a bad identity fails <c>dotnet build</c> with a GP code
+/// instead of failing a deployment.
+/// </summary>
+/// <remarks>
+/// Codes: GP0001 the service name breaks the name rule; GP0002 no catalog-info.yaml was found;
+/// GP0003 the file is not a valid Backstage catalog file; GP0004 the file holds no Component, or several
+/// and <c>GoldenPathServiceName</c> does not say which.
+/// </remarks>
+public sealed class ReadServiceIdentity : MSBuildTask
+{
+    /// <summary>Gets or sets the catalog file; when empty it is searched from <see cref="ProjectDirectory"/> upwards.</summary>
+    public string? CatalogInfoPath { get; set; }
+
+    /// <summary>Gets or sets the project's directory.</summary>
+    [Required]
+    public string ProjectDirectory { get; set; } = "";
+
+    /// <summary>Gets or sets the Component to pick when the file holds several.</summary>
+    public string? ServiceName { get; set; }
+
+    /// <summary>Gets the file that was read.</summary>
+    [Output]
+    public string? ResolvedCatalogInfoPath { get; private set; }
+
+    /// <summary>Gets the service name.</summary>
+    [Output]
+    public string? Name { get; private set; }
+
+    /// <summary>Gets the owning team.</summary>
+    [Output]
+    public string? Owner { get; private set; }
+
+    /// <summary>Gets the system.</summary>
+    [Output]
+    public string? System { get; private set; }
+
+    /// <summary>Gets the lifecycle.</summary>
+    [Output]
+    public string? Lifecycle { get; private set; }
+
+    /// <summary>Gets the description.</summary>
+    [Output]
+    public string? Description { get; private set; }
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        var searched = new List<string>();
+        var path = string.IsNullOrWhiteSpace(CatalogInfoPath) ? Find(ProjectDirectory, searched) : Path.GetFullPath(CatalogInfoPath, ProjectDirectory);
+        if (path is null || !File.Exists(path))
+        {
+            var where = path is null ? $"in {string.Join(", ", searched)}" : $"at {path} (GoldenPathCatalogInfo)";
+            Log.LogError(null, "GP0002", null, ProjectDirectory, 0, 0, 0, 0,
+                $"No {CatalogInfoReader.FileName} found {where}. Every golden-path service describes itself in one " +
+                "(a Backstage Component with name, owner, system and lifecycle): create it next to the project or at the repository root, " +
+                "or point the GoldenPathCatalogInfo property at it.");
+            return false;
+        }
+
+        ResolvedCatalogInfoPath = path;
+        var (entities, problems) = CatalogInfoReader.TryRead(File.ReadAllText(path), path);
+        foreach (var problem in problems)
+        {
+            if (problem.Field.EndsWith("metadata.name", StringComparison.Ordinal) && problem.Value is { } badName)
+            {
+                LogNameError(path, problem.Line, problem.Column, badName);
+            }
+            else
+            {
+                Log.LogError(null, "GP0003", null, path, problem.Line, problem.Column, 0, 0, $"{problem.Field}: {problem.Message}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return false;
+        }
+
+        var components = entities.OfType<ComponentEntity>().ToList();
+        var component = components.Count == 1 && string.IsNullOrEmpty(ServiceName)
+            ? components[0]
+            : components.FirstOrDefault(c => c.Metadata.Name == ServiceName);
+        if (component is null)
+        {
+            var names = components.Count == 0 ? "none" : string.Join(", ", components.Select(c => c.Metadata.Name));
+            Log.LogError(null, "GP0004", null, path, 0, 0, 0, 0, components.Count == 0
+                ? $"{path} holds no Component (kind: Component); the service's identity is read from its Component."
+                : $"{path} holds the Components {names} but none is named '{ServiceName}'; set the GoldenPathServiceName property to one of them.");
+            return false;
+        }
+
+        var identity = ServiceIdentity.FromComponent(component);
+        if (GoldenPath.Catalog.ServiceName.Validate(identity.Name) is { } nameProblem)
+        {
+            var (line, column) = FindNameLine(path, identity.Name);
+            Log.LogError(null, "GP0001", null, path, line, column, 0, 0, $"service name {nameProblem} in {CatalogInfoReader.FileName} (metadata.name).");
+            return false;
+        }
+
+        (Name, Owner, System, Lifecycle, Description) = (identity.Name, identity.Owner, identity.System, identity.Lifecycle, identity.Description);
+        return true;
+    }
+
+    private void LogNameError(string path, int line, int column, string name)
+    {
+        var problem = GoldenPath.Catalog.ServiceName.Validate(name) ?? $"'{name}' is not a valid entity name";
+        Log.LogError(null, "GP0001", null, path, line, column, 0, 0, $"service name {problem} in {CatalogInfoReader.FileName} (metadata.name).");
+    }
+
+    private static (int Line, int Column) FindNameLine(string path, string name)
+    {
+        var lines = File.ReadAllLines(path);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var trimmed = lines[i].TrimStart();
+            if (trimmed.StartsWith("name:", StringComparison.Ordinal) && trimmed.Contains(name, StringComparison.Ordinal))
+            {
+                return (i + 1, lines[i].Length - trimmed.Length + 1);
+            }
+        }
+
+        return (0, 0);
+    }
+
+    private static string? Find(string start, List<string> searched)
+    {
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, CatalogInfoReader.FileName);
+            searched.Add(directory.FullName);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+
+            // The repository root is as far as a service's own file can be.
+            if (Directory.Exists(Path.Combine(directory.FullName, ".git")) || File.Exists(Path.Combine(directory.FullName, ".git")))
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+}

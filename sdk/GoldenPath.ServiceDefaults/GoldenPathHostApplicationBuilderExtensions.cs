@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using GoldenPath.Catalog.Client;
+using GoldenPath.ServiceDefaults;
+using GoldenPath.ServiceDefaults.Health;
+using GoldenPath.ServiceDefaults.Logging;
+using GoldenPath.ServiceDefaults.Registration;
+using Microsoft.Extensions.Compliance.Classification;
+using Microsoft.Extensions.Compliance.Redaction;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// <c>builder.AddGoldenPath()</c>: identity, JSON logs, OpenTelemetry, health checks, HTTP client defaults and
+/// platform registration for any .NET host (web app or worker). Configure it under <c>GoldenPath:</c>.
+/// </summary>
+public static class GoldenPathHostApplicationBuilderExtensions
+{
+    /// <summary>Adds the golden path to the host, configured from the <c>GoldenPath</c> section.</summary>
+    /// <typeparam name="TBuilder">The host builder.</typeparam>
+    /// <param name="builder">The host builder.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static TBuilder AddGoldenPath<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder => builder.AddGoldenPath(static _ => { });
+
+    /// <summary>Adds the golden path to the host, configured from the <c>GoldenPath</c> section and then by <paramref name="configure"/>.</summary>
+    /// <typeparam name="TBuilder">The host builder.</typeparam>
+    /// <param name="builder">The host builder.</param>
+    /// <param name="configure">Changes the options after they are bound from configuration.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static TBuilder AddGoldenPath<TBuilder>(this TBuilder builder, Action<GoldenPathOptions> configure)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        if (builder.Properties.ContainsKey(typeof(GoldenPathOptions)))
+        {
+            return builder;
+        }
+
+        var options = new GoldenPathOptions();
+        builder.Configuration.GetSection(GoldenPathOptions.SectionName).Bind(options);
+        configure(options);
+        builder.Properties[typeof(GoldenPathOptions)] = options;
+
+        builder.Services.AddOptions<GoldenPathOptions>()
+            .BindConfiguration(GoldenPathOptions.SectionName)
+            .Configure(configure)
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GoldenPathOptions>, GoldenPathOptionsValidator>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        var service = ServiceInfoResolver.Resolve(builder.Configuration, builder.Environment, options.Service);
+        builder.Services.AddSingleton(service);
+
+        builder.AddGoldenPathLogging(options, service);
+        builder.AddGoldenPathTelemetry(options, service);
+        builder.AddGoldenPathHealthChecks(options);
+        builder.AddGoldenPathHttpDefaults(options);
+        builder.AddGoldenPathRegistration(options);
+        builder.Services.AddProblemDetails(problem => problem.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier));
+        return builder;
+    }
+
+    private static void AddGoldenPathLogging(this IHostApplicationBuilder builder, GoldenPathOptions options, ServiceInfo service)
+    {
+        var logging = options.Logging;
+        if (!logging.DisableConsoleFormatting)
+        {
+            var json = logging.Format.Equals("json", StringComparison.OrdinalIgnoreCase)
+                || (logging.Format.Equals("auto", StringComparison.OrdinalIgnoreCase) && !builder.Environment.IsDevelopment());
+            builder.Logging.AddConsole();
+            if (json)
+            {
+                builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, GoldenPathJsonConsoleFormatter>());
+                builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = GoldenPathJsonConsoleFormatter.FormatterName);
+            }
+            else
+            {
+                builder.Logging.AddSimpleConsole(o =>
+                {
+                    o.TimestampFormat = "HH:mm:ss.fff ";
+                    o.UseUtcTimestamp = true;
+                    o.SingleLine = true;
+                });
+                builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = ConsoleFormatterNames.Simple);
+            }
+        }
+
+        if (!logging.DisableRedaction)
+        {
+            builder.Logging.EnableRedaction();
+            builder.Services.AddRedaction(redaction =>
+            {
+                redaction.SetRedactor<ErasingRedactor>(new DataClassificationSet(GoldenPathDataClassifications.Secret), new DataClassificationSet(GoldenPathDataClassifications.Personal));
+                redaction.SetFallbackRedactor<ErasingRedactor>();
+            });
+        }
+
+        if (!options.Telemetry.DisableLogExport)
+        {
+            builder.Logging.AddOpenTelemetry(o =>
+            {
+                o.IncludeFormattedMessage = true;
+                o.IncludeScopes = true;
+            });
+        }
+
+        _ = service;
+    }
+
+    private static void AddGoldenPathTelemetry(this IHostApplicationBuilder builder, GoldenPathOptions options, ServiceInfo service)
+    {
+        var telemetry = options.Telemetry;
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource
+                .AddService(service.Name, service.System, service.Version, autoGenerateServiceInstanceId: false, service.InstanceId)
+                .AddAttributes(
+                [
+                    new("deployment.environment.name", service.Environment),
+                    new("service.owner", service.Owner),
+                    new("goldenpath.sdk.version", service.SdkVersion),
+                ]));
+
+        if (!telemetry.DisableTracing)
+        {
+            otel.WithTracing(tracing =>
+            {
+                tracing.AddSource(service.Name, builder.Environment.ApplicationName, GoldenPathTelemetry.NpgsqlSourceName)
+                    .AddSource([.. telemetry.Sources])
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !GoldenPathTelemetry.IsUntracedPath(context.Request.Path, options))
+                    .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = request =>
+                        !(request.Options.TryGetValue(GoldenPathTelemetry.SuppressTracing, out var suppress) && suppress));
+            });
+        }
+
+        if (!telemetry.DisableMetrics)
+        {
+            otel.WithMetrics(metrics => metrics
+                .AddMeter(service.Name, builder.Environment.ApplicationName, GoldenPathTelemetry.NpgsqlSourceName, GoldenPathTelemetry.MeterName)
+                .AddMeter([.. telemetry.Meters])
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation());
+        }
+
+        if (OtlpSettings.IsConfigured(builder.Configuration))
+        {
+            otel.UseOtlpExporter();
+        }
+    }
+
+    private static void AddGoldenPathHealthChecks(this IHostApplicationBuilder builder, GoldenPathOptions options)
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck<ShutdownHealthCheck>(ShutdownHealthCheck.Name)
+            .AddCheck<StartedHealthCheck>(StartedHealthCheck.Name)
+            .AddCheck<RegistrationHealthCheck>(RegistrationHealthCheck.Name, tags: [RegistrationHealthCheck.Tag]);
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(health => HealthEndpoints.ApplyDefaultTimeout(health, options.Health.CheckTimeout));
+        builder.Services.TryAddSingleton<HealthReportCache>();
+    }
+
+    private static void AddGoldenPathHttpDefaults(this IHostApplicationBuilder builder, GoldenPathOptions options)
+    {
+        if (!options.Http.DisableServiceDiscovery)
+        {
+            builder.Services.AddServiceDiscovery();
+        }
+
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            if (!options.Http.DisableResilience)
+            {
+                http.AddStandardResilienceHandler();
+            }
+
+            if (!options.Http.DisableServiceDiscovery)
+            {
+                http.AddServiceDiscovery();
+            }
+        });
+    }
+
+    private static void AddGoldenPathRegistration(this IHostApplicationBuilder builder, GoldenPathOptions options)
+    {
+        builder.Services.TryAddSingleton<RegistrationStatus>();
+        var platform = options.Platform;
+        if (platform.Url is null || platform.DisableRegistration)
+        {
+            return;
+        }
+
+        // The registration retries with its own backoff, so the client is taken out of the default resilience
+        // handler; RemoveAllResilienceHandlers is the documented way to do that (still marked experimental).
+#pragma warning disable EXTEXP0001
+        builder.Services.AddHttpClient<PlatformClient>(PlatformHttpClientName, (services, http) =>
+            {
+                var settings = services.GetRequiredService<IOptions<GoldenPathOptions>>().Value.Platform;
+                http.BaseAddress = new Uri(settings.Url!.ToString().TrimEnd('/') + "/");
+                http.Timeout = settings.RequestTimeout;
+                if (!string.IsNullOrEmpty(settings.Token))
+                {
+                    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", settings.Token);
+                }
+            })
+            .AddHttpMessageHandler(() => new UntracedRequestHandler())
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        builder.Services.AddHostedService<PlatformRegistrationService>();
+    }
+
+    /// <summary>The name of the <see cref="HttpClient"/> the registration uses.</summary>
+    public const string PlatformHttpClientName = "GoldenPath.Platform";
+
+    /// <summary>Marks the registration's calls so that they stay out of traces (a heartbeat every 30 s is noise).</summary>
+    private sealed class UntracedRequestHandler : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Options.Set(GoldenPathTelemetry.SuppressTracing, true);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Configuration;
+
+namespace GoldenPath.ServiceDefaults;
+
+/// <summary>Whether OTLP export is configured, by the variables the OpenTelemetry specification names.</summary>
+internal static class OtlpSettings
+{
+    private static readonly string[] s_endpointKeys =
+    [
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+    ];
+
+    public static bool IsConfigured(IConfiguration configuration) =>
+        s_endpointKeys.Any(key => !string.IsNullOrWhiteSpace(configuration[key]));
+}
