@@ -147,6 +147,8 @@ public static class GoldenPathHostApplicationBuilderExtensions
 
         if (!telemetry.DisableMetrics)
         {
+            // The registration's state is a metric whether or not registration is on: resolve it with the provider.
+            builder.Services.ConfigureOpenTelemetryMeterProvider((services, _) => services.GetRequiredService<RegistrationStatus>());
             otel.WithMetrics(metrics => metrics
                 .AddMeter(service.Name, builder.Environment.ApplicationName, GoldenPathTelemetry.NpgsqlSourceName, GoldenPathTelemetry.MeterName)
                 .AddMeter([.. telemetry.Meters])

@@ -86,12 +86,13 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
 
     private static void WriteProperties(Utf8JsonWriter writer, IReadOnlyList<KeyValuePair<string, object?>> properties)
     {
+        string? template = null;
         var wroteAttributes = false;
         foreach (var (key, value) in properties)
         {
             if (key == OriginalFormat)
             {
-                writer.WriteString("template", value?.ToString());
+                template = value?.ToString();
                 continue;
             }
 
@@ -109,6 +110,11 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
         if (wroteAttributes)
         {
             writer.WriteEndObject();
+        }
+
+        if (template is not null)
+        {
+            writer.WriteString("template", template);
         }
     }
 

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace GoldenPath.ServiceDefaults.Tests;
+
+internal static class Eventually
+{
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, advancing <paramref name="time"/> by <paramref name="step"/>
+    /// between looks (with a short real pause so background work can run), at most <paramref name="maxAdvance"/> in all.
+    /// Returns how much fake time passed.
+    /// </summary>
+    public static async Task<TimeSpan> AdvanceUntilAsync(FakeTimeProvider time, Func<bool> condition, TimeSpan step, TimeSpan maxAdvance, string what)
+    {
+        var advanced = TimeSpan.Zero;
+        var realDeadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (advanced > maxAdvance || DateTime.UtcNow > realDeadline)
+            {
+                throw new TimeoutException($"Not true after advancing {advanced} of fake time: {what}");
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+            time.Advance(step);
+            advanced += step;
+        }
+
+        return advanced;
+    }
+
+    /// <summary>Waits in real time until <paramref name="condition"/> holds.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not true within {timeout}: {what}");
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Text.Json;
+using GoldenPath.ServiceDefaults.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace GoldenPath.ServiceDefaults.Tests;
+
+public sealed partial class LoggingTests
+{
+    [Fact]
+    public async Task OutsideDevelopmentTheConsoleWritesGoldenPathJson()
+    {
+        await using var app = await TestApp.StartAsync(environment: "Staging");
+
+        Assert.Equal(GoldenPathJsonConsoleFormatter.FormatterName, app.App.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
+    }
+
+    [Fact]
+    public async Task InDevelopmentTheConsoleIsReadableText()
+    {
+        await using var app = await TestApp.StartAsync(environment: "Development");
+
+        Assert.Equal(ConsoleFormatterNames.Simple, app.App.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
+    }
+
+    [Fact]
+    public async Task AJsonLineHasTheTimeLevelMessageTemplatePropertiesTraceAndService()
+    {
+        await using var app = await TestApp.StartAsync(new() { ["GoldenPath:Service:Version"] = "2.0.1", ["GoldenPath:Service:InstanceId"] = "i-1" });
+        var formatter = app.App.Services.GetServices<ConsoleFormatter>().Single(f => f.Name == GoldenPathJsonConsoleFormatter.FormatterName);
+        using var source = new ActivitySource("servicedefaults-tests");
+        using var activity = source.StartActivity("work")!;
+
+        var line = Format(formatter, LogLevel.Warning, "Order {OrderId} took {Elapsed} ms", 1234, 56.5);
+
+        using var json = JsonDocument.Parse(line);
+        var root = json.RootElement;
+        Assert.EndsWith("Z", root.GetProperty("timestamp").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Warning", root.GetProperty("level").GetString());
+        Assert.Equal("Orders.Checkout", root.GetProperty("category").GetString());
+        Assert.Equal("Order 1234 took 56.5 ms", root.GetProperty("message").GetString());
+        Assert.Equal("Order {OrderId} took {Elapsed} ms", root.GetProperty("template").GetString());
+        Assert.Equal(1234, root.GetProperty("attributes").GetProperty("OrderId").GetInt32());
+        Assert.Equal(56.5, root.GetProperty("attributes").GetProperty("Elapsed").GetDouble());
+        Assert.Equal(activity.TraceId.ToHexString(), root.GetProperty("trace_id").GetString());
+        Assert.Equal(activity.SpanId.ToHexString(), root.GetProperty("span_id").GetString());
+        Assert.Equal("servicedefaults-tests", root.GetProperty("service.name").GetString());
+        Assert.Equal("2.0.1", root.GetProperty("service.version").GetString());
+        Assert.Equal("i-1", root.GetProperty("service.instance.id").GetString());
+        Assert.DoesNotContain('\n', line.TrimEnd());
+    }
+
+    [Fact]
+    public async Task ClassifiedDataIsRedactedBeforeAnyLogProviderSeesIt()
+    {
+        await using var app = await TestApp.StartAsync();
+        var logger = app.App.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Accounts");
+
+        LogSignup(logger, "jane@example.com", "hunter2", "premium");
+
+        var record = Assert.Single(app.CapturedLogs(), r => r.Category == "Accounts");
+        Assert.Equal("premium", record.Attributes["Plan"]);
+        Assert.Equal("", record.Attributes["Email"]);
+        Assert.Equal("", record.Attributes["Password"]);
+        Assert.DoesNotContain("jane@example.com", record.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", record.Message, StringComparison.Ordinal);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Signed up {Email} with {Password} on {Plan}")]
+    private static partial void LogSignup(ILogger logger, [PersonalData] string email, [SecretData] string password, string plan);
+
+    private static string Format(ConsoleFormatter formatter, LogLevel level, string template, params object[] args)
+    {
+        var state = new FormattedState(template, args);
+        using var writer = new StringWriter();
+        formatter.Write(new LogEntry<FormattedState>(level, "Orders.Checkout", new EventId(7, "OrderSlow"), state, null, (s, _) => s.ToString()), null, writer);
+        return writer.ToString();
+    }
+
+    /// <summary>The structured state <c>logger.Log</c> passes for a message template.</summary>
+    private sealed class FormattedState(string template, object[] args) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        private readonly List<KeyValuePair<string, object?>> _values = Build(template, args);
+
+        public int Count => _values.Count;
+
+        public KeyValuePair<string, object?> this[int index] => _values[index];
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => _values.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString()
+        {
+            var text = template;
+            foreach (var (key, value) in _values.Where(v => v.Key != "{OriginalFormat}"))
+            {
+                text = text.Replace("{" + key + "}", Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            }
+
+            return text;
+        }
+
+        private static List<KeyValuePair<string, object?>> Build(string template, object[] args)
+        {
+            var names = System.Text.RegularExpressions.Regex.Matches(template, "{([A-Za-z]+)}").Select(m => m.Groups[1].Value).ToList();
+            var values = names.Select((n, i) => new KeyValuePair<string, object?>(n, args[i])).ToList();
+            values.Add(new("{OriginalFormat}", template));
+            return values;
+        }
+    }
+}

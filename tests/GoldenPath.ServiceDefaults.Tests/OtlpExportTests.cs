@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace GoldenPath.ServiceDefaults.Tests;
+
+public sealed partial class OtlpExportTests
+{
+    [Fact]
+    public async Task WithAnEndpointConfiguredTracesMetricsAndLogsReachARealOtlpReceiver()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var app = await TestApp.StartAsync(new()
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
+        });
+
+        await app.Client.GetAsync("/hello", TestContext.Current.CancellationToken);
+        LogSignup(app.App.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Accounts"), "jane@example.com", "premium-plan");
+
+        await Eventually.UntilAsync(
+            () => Task.FromResult(receiver.Paths.Contains("/v1/traces") && receiver.Paths.Contains("/v1/metrics") && receiver.Bodies.Any(b => b.Contains("premium-plan", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(20), $"OTLP posts to /v1/traces, /v1/metrics and /v1/logs (got: {string.Join(", ", receiver.Paths)})");
+        Assert.All(receiver.ContentTypes, ct => Assert.Equal("application/x-protobuf", ct));
+        Assert.Contains(receiver.Bodies, b => b.Contains("servicedefaults-tests", StringComparison.Ordinal));
+        Assert.DoesNotContain(receiver.Bodies, b => b.Contains("jane@example.com", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutAnEndpointNothingIsSentEvenToTheDefaultOtlpPort()
+    {
+        // An exporter left on by mistake would post to OTLP/HTTP's default address, http://localhost:4318.
+        await using var receiver = await OtlpReceiver.StartAsync("http://localhost:4318");
+        await using var app = await TestApp.StartAsync(new() { ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf" });
+
+        await app.Client.GetAsync("/hello", TestContext.Current.CancellationToken);
+        app.App.Services.GetRequiredService<ILogger<OtlpExportTests>>().LogWarning("keep me local");
+        app.App.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        app.App.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        app.App.Services.GetRequiredService<LoggerProvider>().ForceFlush();
+
+        Assert.Empty(receiver.Paths);
+    }
+
+    private sealed class OtlpReceiver : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private OtlpReceiver(WebApplication app) => _app = app;
+
+        public ConcurrentBag<string> Paths { get; } = [];
+
+        public ConcurrentBag<string> ContentTypes { get; } = [];
+
+        /// <summary>The request bodies as Latin-1 text: protobuf keeps strings as plain UTF-8 bytes, so they can be searched.</summary>
+        public ConcurrentBag<string> Bodies { get; } = [];
+
+        public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        public static async Task<OtlpReceiver> StartAsync(string url = "http://127.0.0.1:0")
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls(url);
+            var app = builder.Build();
+            var receiver = new OtlpReceiver(app);
+            app.MapPost("/v1/{signal}", async (HttpContext context) =>
+            {
+                receiver.Paths.Add(context.Request.Path);
+                receiver.ContentTypes.Add(context.Request.ContentType ?? "");
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body);
+                receiver.Bodies.Add(System.Text.Encoding.Latin1.GetString(body.ToArray()));
+                return Results.Ok();
+            });
+            await app.StartAsync(TestContext.Current.CancellationToken);
+            return receiver;
+        }
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Signed up {Email} on {Plan}")]
+    private static partial void LogSignup(ILogger logger, [PersonalData] string email, string plan);
+}
