@@ -116,7 +116,7 @@ internal sealed class TestApp : IAsyncDisposable
 }
 
 /// <summary>A log record as a provider saw it while it was being logged.</summary>
-internal sealed record CapturedLog(string? Category, string Message, string TraceId, IReadOnlyDictionary<string, string?> Attributes);
+internal sealed record CapturedLog(string? Category, int EventId, Microsoft.Extensions.Logging.LogLevel Level, string Message, string TraceId, IReadOnlyDictionary<string, string?> Attributes);
 
 /// <summary>
 /// Copies each log record's values while it is being logged: attribute values (for example the redactor's
@@ -131,7 +131,7 @@ internal sealed class CapturingLogProcessor : BaseProcessor<LogRecord>
         var attributes = (data.Attributes ?? []).GroupBy(a => a.Key).ToDictionary(g => g.Key, g => g.Last().Value?.ToString());
         lock (_logs)
         {
-            _logs.Add(new CapturedLog(data.CategoryName, data.FormattedMessage ?? data.Body ?? "", data.TraceId.ToHexString(), attributes));
+            _logs.Add(new CapturedLog(data.CategoryName, data.EventId.Id, data.LogLevel, data.FormattedMessage ?? data.Body ?? "", data.TraceId.ToHexString(), attributes));
         }
     }
 

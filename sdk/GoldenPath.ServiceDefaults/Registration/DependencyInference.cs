@@ -25,7 +25,7 @@ internal static class DependencyInference
 
     internal static string KindOf(string name, string value)
     {
-        if (Uri.TryCreate(value, UriKind.Absolute, out var uri))
+        if (value.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(value, UriKind.Absolute, out var uri))
         {
             return uri.Scheme switch
             {

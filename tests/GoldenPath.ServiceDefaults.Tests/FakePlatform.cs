@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace GoldenPath.ServiceDefaults.Tests;
+
+/// <summary>
+/// A stand-in for the platform's registration API on a real loopback port: it records every call and keeps
+/// the services it knows, so that it can "forget" them as a platform whose database was reset would.
+/// </summary>
+internal sealed class FakePlatform : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, bool> _services = new(StringComparer.Ordinal);
+    private WebApplication? _app;
+
+    private FakePlatform(int port) => Port = port;
+
+    public int Port { get; }
+
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    public ConcurrentQueue<RecordedCall> Calls { get; } = new();
+
+    /// <summary>A platform that is not running yet, on a port nobody listens on.</summary>
+    public static FakePlatform NotStarted()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return new FakePlatform(port);
+    }
+
+    public static async Task<FakePlatform> StartedAsync()
+    {
+        var platform = NotStarted();
+        await platform.StartAsync();
+        return platform;
+    }
+
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(Url);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapPut("/api/v1/services/{name}", async (string name, HttpContext context) =>
+        {
+            await RecordAsync(context);
+            _services[name] = true;
+            return Results.Json(new { name }, statusCode: 200);
+        });
+        app.MapPut("/api/v1/services/{name}/instances/{id}", async (string name, string id, HttpContext context) =>
+        {
+            await RecordAsync(context);
+            return _services.ContainsKey(name)
+                ? Results.Json(new { instanceId = id }, statusCode: 200)
+                : Results.Problem(detail: $"Service '{name}' is not in the catalog.", statusCode: 404);
+        });
+        app.MapDelete("/api/v1/services/{name}/instances/{id}", async (HttpContext context) =>
+        {
+            await RecordAsync(context);
+            return Results.NoContent();
+        });
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        _app = app;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    /// <summary>Forgets every service, as a platform whose catalog was reset.</summary>
+    public void Forget() => _services.Clear();
+
+    public int Count(string method, string pathEnd) => Calls.Count(c => c.Method == method && c.Path.EndsWith(pathEnd, StringComparison.Ordinal));
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task RecordAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        Calls.Enqueue(new RecordedCall(context.Request.Method, context.Request.Path, context.Request.Headers.Authorization.ToString(), body,
+            context.Response.StatusCode));
+    }
+}
+
+internal sealed record RecordedCall(string Method, string Path, string Authorization, string Body, int Status)
+{
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+}

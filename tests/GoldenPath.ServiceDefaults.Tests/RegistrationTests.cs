@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GoldenPath.ServiceDefaults.Tests;
+
+public sealed class RegistrationTests
+{
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task RegistersTheCatalogEntryAndTheInstanceWithTheTokenAndNoSecrets()
+    {
+        await using var platform = await FakePlatform.StartedAsync();
+        await using var app = await StartServiceAsync(platform, new FakeTimeProvider());
+
+        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the instance registration");
+
+        var catalog = Assert.Single(platform.Calls, c => c.Path == "/api/v1/services/servicedefaults-tests");
+        Assert.Equal("Bearer t0ken", catalog.Authorization);
+        Assert.Equal("team-platform", catalog.Json.GetProperty("owner").GetString());
+        Assert.Equal("goldenpath", catalog.Json.GetProperty("system").GetString());
+        Assert.Equal("production", catalog.Json.GetProperty("lifecycle").GetString());
+
+        var instance = Assert.Single(platform.Calls, c => c.Path == "/api/v1/services/servicedefaults-tests/instances/i-42");
+        Assert.Equal("Bearer t0ken", instance.Authorization);
+        var body = instance.Json;
+        Assert.Equal("3.1.0", body.GetProperty("version").GetString());
+        Assert.Equal("production", body.GetProperty("environment").GetString());
+        Assert.Equal("0.1.0", body.GetProperty("sdkVersion").GetString());
+        Assert.Equal(["http://orders.test:8080"], body.GetProperty("endpoints").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("http://orders.test:8080/health/ready", body.GetProperty("health").GetProperty("ready").GetString());
+        Assert.Equal("http://orders.test:8080/health/live", body.GetProperty("health").GetProperty("live").GetString());
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        var dependencies = body.GetProperty("dependencies").EnumerateArray().Select(d => (d.GetProperty("name").GetString(), d.GetProperty("kind").GetString())).ToList();
+        Assert.Equal([("cache", "redis"), ("orders-db", "postgres")], dependencies);
+        Assert.All(platform.Calls, c => Assert.DoesNotContain("s3cret", c.Body, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SendsAHeartbeatEveryIntervalWithoutRewritingTheCatalogEntry()
+    {
+        var time = new FakeTimeProvider();
+        await using var platform = await FakePlatform.StartedAsync();
+        await using var app = await StartServiceAsync(platform, time);
+        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the first registration");
+
+        time.Advance(Heartbeat - TimeSpan.FromSeconds(1));
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.Equal(1, platform.Count("PUT", "/instances/i-42"));
+
+        await Eventually.AdvanceUntilAsync(time, () => platform.Count("PUT", "/instances/i-42") == 3, TimeSpan.FromSeconds(1), Heartbeat * 2, "two heartbeats");
+        Assert.Equal(1, platform.Count("PUT", "/services/servicedefaults-tests"));
+    }
+
+    [Fact]
+    public async Task APlatformDownAtStartUpDoesNotHurtTheServiceAndItRegistersWithinTwoHeartbeatsOfTheComeback()
+    {
+        var time = new FakeTimeProvider();
+        await using var platform = FakePlatform.NotStarted();
+        await using var app = await StartServiceAsync(platform, time);
+
+        await Eventually.UntilAsync(async () => (await RegistrationStateAsync(app)) == "unreachable", TimeSpan.FromSeconds(10), "state unreachable");
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/health/ready", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal("hello", await app.Client.GetStringAsync("/hello", TestContext.Current.CancellationToken));
+
+        // Several retries while the platform is down: logged once, not once per retry.
+        await Eventually.AdvanceUntilAsync(time, () => time.GetUtcNow() - time.Start > TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(4), "retries");
+        Assert.Single(app.CapturedLogs(), l => l.EventId == 1003);
+
+        await platform.StartAsync();
+        var waited = await Eventually.AdvanceUntilAsync(time, () => platform.Count("PUT", "/instances/i-42") >= 1, TimeSpan.FromSeconds(1), Heartbeat * 2, "registration after the platform came back");
+
+        Assert.True(waited <= Heartbeat * 2, $"registered {waited} after the platform came back");
+        await Eventually.UntilAsync(async () => (await RegistrationStateAsync(app)) == "registered", TimeSpan.FromSeconds(10), "state registered");
+    }
+
+    [Fact]
+    public async Task AHeartbeatAnswered404RegistersTheServiceAgain()
+    {
+        var time = new FakeTimeProvider();
+        await using var platform = await FakePlatform.StartedAsync();
+        await using var app = await StartServiceAsync(platform, time);
+        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the first registration");
+
+        platform.Forget();
+        await Eventually.AdvanceUntilAsync(time, () => platform.Count("PUT", "/services/servicedefaults-tests") == 2 && platform.Count("PUT", "/instances/i-42") == 3,
+            TimeSpan.FromSeconds(1), Heartbeat * 2, "the catalog entry and instance written again");
+
+        var calls = platform.Calls.Select(c => (c.Method, c.Path.Split('/').Last())).ToList();
+        Assert.Equal([("PUT", "servicedefaults-tests"), ("PUT", "i-42"), ("PUT", "i-42"), ("PUT", "servicedefaults-tests"), ("PUT", "i-42")], calls);
+        Assert.Contains(app.CapturedLogs(), l => l.EventId == 1005);
+    }
+
+    [Fact]
+    public async Task DeregistersOnGracefulShutdown()
+    {
+        await using var platform = await FakePlatform.StartedAsync();
+        var app = await StartServiceAsync(platform, new FakeTimeProvider());
+        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the first registration");
+
+        await app.App.StopAsync(TestContext.Current.CancellationToken);
+        await app.DisposeAsync();
+
+        Assert.Equal("DELETE", platform.Calls.Last().Method);
+        Assert.Equal("/api/v1/services/servicedefaults-tests/instances/i-42", platform.Calls.Last().Path);
+    }
+
+    [Fact]
+    public async Task WithoutAPlatformUrlNothingIsRegisteredAndTheStateSaysWhy()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        Assert.Equal("disabled", await RegistrationStateAsync(app));
+    }
+
+    private static Task<TestApp> StartServiceAsync(FakePlatform platform, FakeTimeProvider time) => TestApp.StartAsync(new()
+    {
+        ["GoldenPath:Platform:Url"] = platform.Url,
+        ["GoldenPath:Platform:Token"] = "t0ken",
+        ["GoldenPath:Platform:RequestTimeout"] = "00:00:02",
+        ["GoldenPath:Platform:AdvertisedUrl"] = "http://orders.test:8080",
+        ["GoldenPath:Service:InstanceId"] = "i-42",
+        ["GoldenPath:Service:Version"] = "3.1.0",
+        ["GoldenPath:Health:CacheDuration"] = "00:00:00",
+        ["ConnectionStrings:orders-db"] = "Host=db;Database=orders;Username=orders;Password=s3cret",
+        ["ConnectionStrings:cache"] = "cache:6379,password=s3cret",
+    }, time: time);
+
+    private static async Task<string?> RegistrationStateAsync(TestApp app)
+    {
+        using var response = await app.Client.GetAsync("/health", TestContext.Current.CancellationToken);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var check = json.RootElement.GetProperty("checks").GetProperty("platform-registration");
+        return check.GetProperty("description").GetString() switch
+        {
+            { } d when d.StartsWith("Registered", StringComparison.Ordinal) => "registered",
+            { } d when d.StartsWith("Registration is off", StringComparison.Ordinal) => "disabled",
+            { } d when d.Contains("(unreachable)", StringComparison.Ordinal) => "unreachable",
+            { } d => d,
+            null => null,
+        };
+    }
+}
