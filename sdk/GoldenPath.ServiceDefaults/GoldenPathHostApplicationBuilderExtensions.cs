@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GoldenPath.Catalog.Client;
 using GoldenPath.ServiceDefaults;
 using GoldenPath.ServiceDefaults.Health;
@@ -68,8 +67,8 @@ public static class GoldenPathHostApplicationBuilderExtensions
         builder.AddGoldenPathHealthChecks(options);
         builder.AddGoldenPathHttpDefaults(options);
         builder.AddGoldenPathRegistration(options);
-        builder.Services.AddProblemDetails(problem => problem.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier));
+        // Problem details carry the W3C trace id of the request (traceId), never the exception.
+        builder.Services.AddProblemDetails();
         return builder;
     }
 

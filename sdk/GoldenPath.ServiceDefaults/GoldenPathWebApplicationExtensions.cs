@@ -19,8 +19,12 @@ public static class GoldenPathWebApplicationExtensions
     public static WebApplication MapGoldenPath(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var options = app.Services.GetService<IOptions<GoldenPathOptions>>()?.Value
-            ?? throw new InvalidOperationException("MapGoldenPath() needs AddGoldenPath(): call builder.AddGoldenPath() before builder.Build().");
+        if (app.Services.GetService<ServiceInfo>() is null)
+        {
+            throw new InvalidOperationException("MapGoldenPath() needs AddGoldenPath(): call builder.AddGoldenPath() before builder.Build().");
+        }
+
+        var options = app.Services.GetRequiredService<IOptions<GoldenPathOptions>>().Value;
 
         if (!options.DisableExceptionHandler && !app.Environment.IsDevelopment())
         {

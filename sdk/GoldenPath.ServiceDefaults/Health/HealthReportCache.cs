@@ -23,19 +23,21 @@ internal sealed class HealthReportCache(HealthCheckService health, IOptions<Gold
         var now = time.GetUtcNow();
         while (true)
         {
-            var entry = _entries.GetOrAdd(key, _ => new Entry(now, Run(predicate)));
-            if (entry.Report.IsCompleted && now - entry.StartedAt >= duration)
+            // GetOrAdd may call its factory more than once under contention; only the Lazy that is stored runs.
+            var entry = _entries.GetOrAdd(key, _ => new Entry(now, new Lazy<Task<HealthReport>>(() => Run(predicate))));
+            var report = entry.Report.Value;
+            if (report.IsCompleted && now - entry.StartedAt >= duration)
             {
                 _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
                 continue;
             }
 
-            return await entry.Report.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await report.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     // The shared run is not tied to one caller's request: a probe that hangs up must not cancel the others' result.
     private Task<HealthReport> Run(Func<HealthCheckRegistration, bool> predicate) => health.CheckHealthAsync(predicate, CancellationToken.None);
 
-    private sealed record Entry(DateTimeOffset StartedAt, Task<HealthReport> Report);
+    private sealed record Entry(DateTimeOffset StartedAt, Lazy<Task<HealthReport>> Report);
 }

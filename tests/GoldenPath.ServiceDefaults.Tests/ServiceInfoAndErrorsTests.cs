@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace GoldenPath.ServiceDefaults.Tests;
+
+public sealed class ServiceInfoAndErrorsTests
+{
+    [Fact]
+    public async Task ServiceInfoShowsThePublicIdentityOfTheInstanceAndNoConfiguration()
+    {
+        await using var app = await TestApp.StartAsync(new()
+        {
+            ["GoldenPath:Service:Version"] = "1.2.3",
+            ["GoldenPath:Service:Commit"] = "abc1234",
+            ["GoldenPath:Service:InstanceId"] = "orders-7d9-x",
+            ["GoldenPath:Platform:Token"] = "t0ken-s3cret",
+            ["ConnectionStrings:db"] = "Host=db;Password=s3cret",
+        });
+
+        using var response = await app.Client.GetAsync("/.well-known/service-info", TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(body);
+        var info = json.RootElement;
+        Assert.Equal("servicedefaults-tests", info.GetProperty("name").GetString());
+        Assert.Equal("team-platform", info.GetProperty("owner").GetString());
+        Assert.Equal("goldenpath", info.GetProperty("system").GetString());
+        Assert.Equal("production", info.GetProperty("lifecycle").GetString());
+        Assert.Equal("1.2.3", info.GetProperty("version").GetString());
+        Assert.Equal("abc1234", info.GetProperty("commit").GetString());
+        Assert.Equal("production", info.GetProperty("environment").GetString());
+        Assert.Equal("orders-7d9-x", info.GetProperty("instanceId").GetString());
+        Assert.Equal("0.1.0", info.GetProperty("sdkVersion").GetString());
+        Assert.DoesNotContain("s3cret", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnhandledExceptionInProductionIsAProblemWithTheTraceIdAndNoStackTrace()
+    {
+        await using var app = await TestApp.StartAsync(map: a => a.MapGet("/boom", string () => throw new InvalidOperationException("db password is s3cret")));
+
+        using var response = await app.Client.GetAsync("/boom", TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal(500, json.RootElement.GetProperty("status").GetInt32());
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", json.RootElement.GetProperty("traceId").GetString());
+        Assert.DoesNotContain("s3cret", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnInvalidSettingStopsStartUpWithTheSettingItsValueAndTheRange()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(new()
+        {
+            ["GoldenPath:Health:CheckTimeout"] = "00:10:00",
+            ["GoldenPath:Platform:Url"] = "ftp://platform",
+        }));
+
+        Assert.Contains("GoldenPath:Health:CheckTimeout is 00:10:00; it must be between 00:00:00.0100000 and 00:05:00.", error.Failures);
+        Assert.Contains(error.Failures, f => f.StartsWith("GoldenPath:Platform:Url 'ftp://platform/' is not an absolute http(s) URL", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnInvalidServiceNameFromConfigurationStopsStartUpWithASuggestion()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApp.StartAsync(new() { ["OTEL_SERVICE_NAME"] = "Orders_API" }));
+
+        Assert.Contains("'Orders_API' is not a lowercase RFC 1123 label", error.Message, StringComparison.Ordinal);
+        Assert.Contains("use e.g. 'orders-api'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OTEL_SERVICE_NAME", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MapGoldenPathWithoutAddGoldenPathSaysWhatIsMissing()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        await using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapGoldenPath());
+
+        Assert.Contains("call builder.AddGoldenPath() before builder.Build()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CallingAddGoldenPathTwiceIsSafe()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = typeof(TestApp).Assembly.GetName().Name, EnvironmentName = "Production" });
+
+        builder.AddGoldenPath().AddGoldenPath();
+        using var host = builder.Build();
+
+        Assert.Single(builder.Services, d => d.ImplementationType == typeof(GoldenPath.ServiceDefaults.Health.ShutdownHealthCheck) || d.ServiceType == typeof(ServiceInfo));
+    }
+}
