@@ -168,7 +168,7 @@ public static class GoldenPathHostApplicationBuilderExtensions
             .AddCheck<ShutdownHealthCheck>(ShutdownHealthCheck.Name)
             .AddCheck<StartedHealthCheck>(StartedHealthCheck.Name)
             .AddCheck<RegistrationHealthCheck>(RegistrationHealthCheck.Name, tags: [RegistrationHealthCheck.Tag]);
-        builder.Services.PostConfigure<HealthCheckServiceOptions>(health => HealthEndpoints.ApplyDefaultTimeout(health, options.Health.CheckTimeout));
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(health => TimeBoundHealthCheck.Apply(health, options.Health.CheckTimeout));
         builder.Services.TryAddSingleton<HealthReportCache>();
     }
 

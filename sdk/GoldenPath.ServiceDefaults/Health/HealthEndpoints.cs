@@ -65,15 +65,4 @@ internal static class HealthEndpoints
 
         await context.Response.WriteAsJsonAsync(response, ServiceDefaultsJsonContext.Default.HealthResponse, "application/json; charset=utf-8", context.RequestAborted).ConfigureAwait(false);
     }
-
-    public static void ApplyDefaultTimeout(HealthCheckServiceOptions healthOptions, TimeSpan timeout)
-    {
-        foreach (var registration in healthOptions.Registrations)
-        {
-            if (registration.Timeout <= TimeSpan.Zero || registration.Timeout == Timeout.InfiniteTimeSpan)
-            {
-                registration.Timeout = timeout;
-            }
-        }
-    }
 }
