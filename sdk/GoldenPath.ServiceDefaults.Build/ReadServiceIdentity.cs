@@ -121,9 +121,10 @@ public sealed class ReadServiceIdentity : MSBuildTask
         for (var i = 0; i < lines.Length; i++)
         {
             var trimmed = lines[i].TrimStart();
-            if (trimmed.StartsWith("name:", StringComparison.Ordinal) && trimmed.Contains(name, StringComparison.Ordinal))
+            var value = lines[i].IndexOf(name, StringComparison.Ordinal);
+            if (trimmed.StartsWith("name:", StringComparison.Ordinal) && value >= 0)
             {
-                return (i + 1, lines[i].Length - trimmed.Length + 1);
+                return (i + 1, value + 1);
             }
         }
 
