@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace GoldenPath.ServiceDefaults.Tests;
 
 /// <summary>The build targets, run by a real <c>dotnet build</c> of a throw-away project.</summary>
@@ -64,7 +62,7 @@ public sealed class BuildIdentityTests
 
     private static async Task<(int ExitCode, string Output)> BuildAsync(string? catalogInfo)
     {
-        var repo = FindRepositoryRoot();
+        var repo = Repository.Root;
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var tasks = Path.Combine(repo, "sdk", "GoldenPath.ServiceDefaults.Build", "bin", configuration, "net10.0", "GoldenPath.ServiceDefaults.Build.dll");
         var targets = Path.Combine(repo, "sdk", "GoldenPath.ServiceDefaults", "build", "GoldenPath.ServiceDefaults.targets");
@@ -91,36 +89,11 @@ public sealed class BuildIdentityTests
                 await File.WriteAllTextAsync(Path.Combine(root, "catalog-info.yaml"), catalogInfo);
             }
 
-            var start = new ProcessStartInfo("dotnet", ["build", Path.Combine(project, "Orders.csproj"), "-nologo", "-nodeReuse:false", "-clp:NoSummary"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = root,
-            };
-            start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
-            start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-            var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-            return (process.ExitCode, await output + await error);
+            return await NativeAotTests.RunAsync("dotnet", ["build", Path.Combine(project, "Orders.csproj"), "-nologo", "-nodeReuse:false", "-clp:NoSummary"], root, TestContext.Current.CancellationToken);
         }
         finally
         {
             Directory.Delete(root, recursive: true);
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "GoldenPath.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"GoldenPath.sln not found above {AppContext.BaseDirectory}.");
     }
 }
