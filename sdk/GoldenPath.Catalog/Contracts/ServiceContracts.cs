@@ -11,6 +11,7 @@ namespace GoldenPath.Catalog.Contracts;
 /// <param name="ProvidesApis">APIs the service provides.</param>
 /// <param name="ConsumesApis">APIs the service consumes.</param>
 /// <param name="DependsOn">What the service needs at run time.</param>
+/// <param name="ApiDefinitions">Definitions of the APIs it provides (OpenAPI, AsyncAPI, ...), published as Backstage API entities.</param>
 public sealed record ServiceUpsertRequest(
     string Owner,
     string Lifecycle,
@@ -21,7 +22,14 @@ public sealed record ServiceUpsertRequest(
     IReadOnlyList<EntityLink>? Links = null,
     IReadOnlyList<string>? ProvidesApis = null,
     IReadOnlyList<string>? ConsumesApis = null,
-    IReadOnlyList<ServiceDependency>? DependsOn = null);
+    IReadOnlyList<ServiceDependency>? DependsOn = null,
+    IReadOnlyList<ApiDefinition>? ApiDefinitions = null);
+
+/// <summary>An API a service provides, with its definition.</summary>
+/// <param name="Name">The API's name (a valid entity name), e.g. <c>orders-api</c>.</param>
+/// <param name="Type"><c>openapi</c>, <c>asyncapi</c>, <c>graphql</c> or <c>grpc</c>.</param>
+/// <param name="Definition">The definition document itself.</param>
+public sealed record ApiDefinition(string Name, string Type, string Definition);
 
 /// <summary>Something a service needs at run time: a database, a cache, another service.</summary>
 /// <param name="Name">The dependency's name: the connection string's name, or the other service's name.</param>
@@ -40,6 +48,7 @@ public sealed record ServiceDependency(string Name, string Kind);
 /// <param name="ProvidesApis">Provided APIs.</param>
 /// <param name="ConsumesApis">Consumed APIs.</param>
 /// <param name="DependsOn">Run-time dependencies.</param>
+/// <param name="ApiDefinitions">Definitions of provided APIs.</param>
 /// <param name="Instances">The live instances (not expired).</param>
 /// <param name="CreatedAt">When the entry was first written.</param>
 /// <param name="UpdatedAt">When the entry was last written.</param>
@@ -55,6 +64,7 @@ public sealed record ServiceDescription(
     IReadOnlyList<string> ProvidesApis,
     IReadOnlyList<string> ConsumesApis,
     IReadOnlyList<ServiceDependency> DependsOn,
+    IReadOnlyList<ApiDefinition> ApiDefinitions,
     IReadOnlyList<ServiceInstance> Instances,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);

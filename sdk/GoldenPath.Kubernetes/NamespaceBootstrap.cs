@@ -1,0 +1,233 @@
+using GoldenPath.Catalog;
+using k8s;
+using k8s.Models;
+
+namespace GoldenPath.Kubernetes;
+
+/// <summary>What a team's environment gets: its quota and who may edit it.</summary>
+/// <param name="Team">The team (a valid name).</param>
+/// <param name="Environment">The environment (a valid name).</param>
+/// <param name="Cpu">The total CPU its pods may request, a Kubernetes quantity (<c>4</c>, <c>2500m</c>).</param>
+/// <param name="Memory">The total memory its pods may request (<c>8Gi</c>).</param>
+/// <param name="Pods">The most pods it may run.</param>
+/// <param name="CostCenter">The cost center label, when the organisation charges back.</param>
+/// <param name="Group">The identity-provider group bound to the edit role; <c>team-{team}</c> when not set.</param>
+public sealed record NamespaceRequest(string Team, string Environment, string Cpu, string Memory, int Pods = 50, string? CostCenter = null, string? Group = null)
+{
+    /// <summary>Gets the namespace's name, <c>{team}-{environment}</c>.</summary>
+    public string Namespace => $"{Team}-{Environment}";
+
+    /// <summary>Gets the group bound to the edit role.</summary>
+    public string EffectiveGroup => string.IsNullOrWhiteSpace(Group) ? $"team-{Team}" : Group;
+}
+
+/// <summary>
+/// The objects that make a namespace a team's environment on the golden path: the Namespace (team,
+/// environment and cost-center labels, Pod Security <c>restricted</c> enforced), a ResourceQuota, a
+/// LimitRange with per-container defaults, an edit Role bound to the team's group, and a default-deny
+/// NetworkPolicy with DNS egress allowed.
+/// </summary>
+public static class NamespaceBootstrap
+{
+    /// <summary>Checks a request; returns every problem, keyed by field.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The problems; empty when the request is valid.</returns>
+    public static Dictionary<string, string[]> Validate(NamespaceRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (ServiceName.Validate(request.Team) is { } team)
+        {
+            problems["team"] = [$"team {team}"];
+        }
+
+        if (ServiceName.Validate(request.Environment) is { } environment)
+        {
+            problems["environment"] = [$"environment {environment}"];
+        }
+        else if (problems.Count == 0 && request.Namespace.Length > ServiceName.MaxLength)
+        {
+            problems["environment"] = [$"the namespace '{request.Namespace}' would be longer than {ServiceName.MaxLength} characters; use a shorter team or environment name"];
+        }
+
+        CheckQuantity(problems, "cpu", request.Cpu, "e.g. '4' or '2500m'");
+        CheckQuantity(problems, "memory", request.Memory, "e.g. '8Gi' or '512Mi'");
+        if (request.Pods is < 1 or > 10_000)
+        {
+            problems["pods"] = [$"pods is {request.Pods}; use a number from 1 to 10000"];
+        }
+
+        if (request.CostCenter is { } costCenter && !IsLabelValue(costCenter))
+        {
+            problems["costCenter"] = [$"'{costCenter}' is not a valid label value: up to 63 characters from A-Z, a-z, 0-9, '-', '_' and '.'"];
+        }
+
+        return problems;
+    }
+
+    /// <summary>Creates the objects, in the order they must be applied.</summary>
+    /// <param name="request">A valid request (see <see cref="Validate"/>).</param>
+    /// <returns>The objects.</returns>
+    /// <exception cref="ArgumentException">The request is not valid.</exception>
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Create(NamespaceRequest request)
+    {
+        var problems = Validate(request);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems.SelectMany(p => p.Value)), nameof(request));
+        }
+
+        var ns = request.Namespace;
+        var labels = new Dictionary<string, string>
+        {
+            ["app.kubernetes.io/managed-by"] = "goldenpath",
+            ["goldenpath.dev/team"] = request.Team,
+            ["goldenpath.dev/environment"] = request.Environment,
+        };
+        if (request.CostCenter is { } costCenter)
+        {
+            labels["goldenpath.dev/cost-center"] = costCenter;
+        }
+
+        var namespaceLabels = new Dictionary<string, string>(labels)
+        {
+            ["kubernetes.io/metadata.name"] = ns,
+            ["pod-security.kubernetes.io/enforce"] = "restricted",
+            ["pod-security.kubernetes.io/enforce-version"] = "latest",
+            ["pod-security.kubernetes.io/warn"] = "restricted",
+            ["pod-security.kubernetes.io/audit"] = "restricted",
+        };
+
+        V1ObjectMeta Meta(string name) => new() { Name = name, NamespaceProperty = ns, Labels = new Dictionary<string, string>(labels) };
+
+        return
+        [
+            new V1Namespace
+            {
+                ApiVersion = "v1",
+                Kind = "Namespace",
+                Metadata = new V1ObjectMeta { Name = ns, Labels = namespaceLabels },
+            },
+            new V1ResourceQuota
+            {
+                ApiVersion = "v1",
+                Kind = "ResourceQuota",
+                Metadata = Meta("team-quota"),
+                Spec = new V1ResourceQuotaSpec
+                {
+                    Hard = new Dictionary<string, ResourceQuantity>
+                    {
+                        ["requests.cpu"] = new(request.Cpu),
+                        ["requests.memory"] = new(request.Memory),
+                        ["limits.memory"] = new(request.Memory),
+                        ["pods"] = new(request.Pods.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                        ["services.nodeports"] = new("0"),
+                        ["services.loadbalancers"] = new("0"),
+                    },
+                },
+            },
+            new V1LimitRange
+            {
+                ApiVersion = "v1",
+                Kind = "LimitRange",
+                Metadata = Meta("container-defaults"),
+                Spec = new V1LimitRangeSpec
+                {
+                    Limits =
+                    [
+                        new V1LimitRangeItem
+                        {
+                            Type = "Container",
+                            DefaultRequest = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("128Mi") },
+                            DefaultProperty = new Dictionary<string, ResourceQuantity> { ["memory"] = new("256Mi") },
+                            Max = new Dictionary<string, ResourceQuantity> { ["memory"] = new(request.Memory) },
+                        },
+                    ],
+                },
+            },
+            new V1Role
+            {
+                ApiVersion = "rbac.authorization.k8s.io/v1",
+                Kind = "Role",
+                Metadata = Meta("team-edit"),
+                Rules =
+                [
+                    new V1PolicyRule
+                    {
+                        ApiGroups = ["", "apps", "autoscaling", "policy", "networking.k8s.io", "batch"],
+                        Resources = ["configmaps", "deployments", "statefulsets", "services", "pods", "pods/log", "horizontalpodautoscalers",
+                            "poddisruptionbudgets", "networkpolicies", "jobs", "cronjobs", "serviceaccounts", "persistentvolumeclaims", "events"],
+                        Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"],
+                    },
+                    new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], Verbs = ["get", "list", "watch"] },
+                ],
+            },
+            new V1RoleBinding
+            {
+                ApiVersion = "rbac.authorization.k8s.io/v1",
+                Kind = "RoleBinding",
+                Metadata = Meta("team-edit"),
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "team-edit" },
+                Subjects = [new Rbacv1Subject { ApiGroup = "rbac.authorization.k8s.io", Kind = "Group", Name = request.EffectiveGroup }],
+            },
+            new V1NetworkPolicy
+            {
+                ApiVersion = "networking.k8s.io/v1",
+                Kind = "NetworkPolicy",
+                Metadata = Meta("default-deny"),
+                Spec = new V1NetworkPolicySpec { PodSelector = new V1LabelSelector(), PolicyTypes = ["Ingress", "Egress"] },
+            },
+            new V1NetworkPolicy
+            {
+                ApiVersion = "networking.k8s.io/v1",
+                Kind = "NetworkPolicy",
+                Metadata = Meta("allow-dns-egress"),
+                Spec = new V1NetworkPolicySpec
+                {
+                    PodSelector = new V1LabelSelector(),
+                    PolicyTypes = ["Egress"],
+                    Egress =
+                    [
+                        new V1NetworkPolicyEgressRule
+                        {
+                            To =
+                            [
+                                new V1NetworkPolicyPeer
+                                {
+                                    NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "kube-system" } },
+                                    PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["k8s-app"] = "kube-dns" } },
+                                },
+                            ],
+                            Ports = [new V1NetworkPolicyPort { Protocol = "UDP", Port = 53 }, new V1NetworkPolicyPort { Protocol = "TCP", Port = 53 }],
+                        },
+                    ],
+                },
+            },
+        ];
+    }
+
+    /// <summary>Serializes the objects as multi-document YAML.</summary>
+    /// <param name="objects">The objects.</param>
+    /// <returns>The YAML.</returns>
+    public static string ToYaml(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects) =>
+        string.Join("---\n", objects.Select(o => KubernetesYaml.Serialize(o).TrimEnd('\n') + "\n"));
+
+    private static void CheckQuantity(Dictionary<string, string[]> problems, string field, string value, string example)
+    {
+        try
+        {
+            if (string.IsNullOrWhiteSpace(value) || new ResourceQuantity(value).ToDecimal() <= 0)
+            {
+                problems[field] = [$"{field} '{value}' must be a positive Kubernetes quantity, {example}"];
+            }
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or OverflowException)
+        {
+            problems[field] = [$"{field} '{value}' is not a Kubernetes quantity; use {example}"];
+        }
+    }
+
+    private static bool IsLabelValue(string value) =>
+        value.Length <= 63 && (value.Length == 0 || (char.IsAsciiLetterOrDigit(value[0]) && char.IsAsciiLetterOrDigit(value[^1])
+            && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')));
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using k8s;
+using k8s.Models;
+
+namespace GoldenPath.Kubernetes.Tests;
+
+public sealed class NamespaceBootstrapTests
+{
+    private static readonly NamespaceRequest Request = new("payments", "staging", "4", "8Gi", Pods: 40, CostCenter: "cc-1234");
+
+    [Fact]
+    public void CreatesTheNamespaceQuotaLimitsRbacAndDefaultDenyInApplyOrder()
+    {
+        var objects = NamespaceBootstrap.Create(Request);
+
+        Assert.Equal(["Namespace", "ResourceQuota", "LimitRange", "Role", "RoleBinding", "NetworkPolicy", "NetworkPolicy"], objects.Select(o => o.Kind));
+        var ns = Assert.IsType<V1Namespace>(objects[0]);
+        Assert.Equal("payments-staging", ns.Metadata.Name);
+        Assert.Equal("payments", ns.Metadata.Labels["goldenpath.dev/team"]);
+        Assert.Equal("staging", ns.Metadata.Labels["goldenpath.dev/environment"]);
+        Assert.Equal("cc-1234", ns.Metadata.Labels["goldenpath.dev/cost-center"]);
+        Assert.Equal("restricted", ns.Metadata.Labels["pod-security.kubernetes.io/enforce"]);
+        Assert.All(objects.Skip(1), o => Assert.Equal("payments-staging", o.Metadata.NamespaceProperty));
+
+        var quota = Assert.IsType<V1ResourceQuota>(objects[1]);
+        Assert.Equal("4", quota.Spec.Hard["requests.cpu"].ToString());
+        Assert.Equal("8Gi", quota.Spec.Hard["requests.memory"].ToString());
+        Assert.Equal("40", quota.Spec.Hard["pods"].ToString());
+
+        var binding = Assert.IsType<V1RoleBinding>(objects[4]);
+        Assert.Equal("team-payments", Assert.Single(binding.Subjects).Name);
+
+        var deny = Assert.IsType<V1NetworkPolicy>(objects[5]);
+        Assert.Equal(["Ingress", "Egress"], deny.Spec.PolicyTypes);
+        Assert.Null(deny.Spec.Ingress);
+        var dns = Assert.IsType<V1NetworkPolicy>(objects[6]);
+        Assert.Equal([53, 53], dns.Spec.Egress.Single().Ports.Select(p => int.Parse(p.Port.Value, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void TheYamlReadsBackStrictly()
+    {
+        var yaml = NamespaceBootstrap.ToYaml(NamespaceBootstrap.Create(Request));
+
+        var objects = KubernetesYaml.LoadAllFromString(yaml, strict: true);
+
+        Assert.Equal(7, objects.Count);
+        Assert.IsType<V1LimitRange>(objects[2]);
+    }
+
+    [Fact]
+    public async Task KubectlKustomizeBuildsTheObjects()
+    {
+        var directory = Directory.CreateTempSubdirectory("goldenpath-ns-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, "namespace.yaml"), NamespaceBootstrap.ToYaml(NamespaceBootstrap.Create(Request)), TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(directory, "kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - namespace.yaml\n", TestContext.Current.CancellationToken);
+
+            var (exitCode, output) = await Kubectl.RunAsync(["kustomize", directory]);
+
+            Assert.True(exitCode == 0, output);
+            Assert.Contains("name: payments-staging", output, StringComparison.Ordinal);
+            Assert.Contains("kind: RoleBinding", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("Payments", "staging", "4", "8Gi", "team")]
+    [InlineData("payments", "stag ing", "4", "8Gi", "environment")]
+    [InlineData("payments", "staging", "four", "8Gi", "cpu")]
+    [InlineData("payments", "staging", "4", "-1Gi", "memory")]
+    public void RejectsBadRequestsNamingTheField(string team, string environment, string cpu, string memory, string field)
+    {
+        var problems = NamespaceBootstrap.Validate(new NamespaceRequest(team, environment, cpu, memory));
+
+        Assert.Contains(field, problems.Keys);
+        Assert.Throws<ArgumentException>(() => NamespaceBootstrap.Create(new NamespaceRequest(team, environment, cpu, memory)));
+    }
+}
+
+internal static class Kubectl
+{
+    public static async Task<(int ExitCode, string Output)> RunAsync(string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo("kubectl", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await output + await error);
+    }
+}
