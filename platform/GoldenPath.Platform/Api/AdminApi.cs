@@ -1,0 +1,61 @@
+using GoldenPath.Catalog.Contracts;
+using GoldenPath.Platform.Domain;
+
+namespace GoldenPath.Platform;
+
+/// <summary>Tokens (admin) and self-service environments.</summary>
+internal static class AdminApi
+{
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
+    {
+        var tokens = endpoints.MapGroup("/api/v1/tokens").WithTags("Tokens").RequireAuthorization(Policies.Admin);
+        tokens.MapPost("/", async (HttpContext context, TokenService service) =>
+            {
+                var (request, problem) = await JsonBody.ReadAsync(context.Request, PlatformJsonContext.Default.TokenRequest);
+                if (problem is not null)
+                {
+                    return problem;
+                }
+
+                var outcome = await service.CreateAsync(request!, context.RequestAborted);
+                return outcome.Problem ?? TypedResults.Created($"/api/v1/tokens/{outcome.Value!.Id}", outcome.Value);
+            })
+            .RequireRateLimiting(Policies.Writes)
+            .Accepts<TokenRequest>("application/json")
+            .Produces<TokenCreated>(StatusCodes.Status201Created)
+            .WithSummary("Creates a token for a team; the secret is in this answer only.");
+
+        tokens.MapDelete("/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, TokenService service, CancellationToken ct) =>
+                await service.RevokeAsync(id, ct) ? TypedResults.NoContent() : Problems.NotFound($"There is no active token '{id}'."))
+            .RequireRateLimiting(Policies.Writes)
+            .WithSummary("Revokes a token.");
+
+        var environments = endpoints.MapGroup("/api/v1/environments").WithTags("Environments");
+        environments.MapPost("/", async (HttpContext context, EnvironmentService service) =>
+            {
+                var (request, problem) = await JsonBody.ReadAsync(context.Request, PlatformJsonContext.Default.EnvironmentRequest);
+                if (problem is not null)
+                {
+                    return problem;
+                }
+
+                var outcome = await service.RequestAsync(request!, context.User, context.RequestAborted);
+                return outcome.Problem ?? (outcome.Created
+                    ? TypedResults.Created($"/api/v1/environments/{request!.Team}/{request.Environment}", outcome.Value)
+                    : TypedResults.Ok(outcome.Value));
+            })
+            .RequireAuthorization(Policies.CatalogWrite)
+            .RequireRateLimiting(Policies.Writes)
+            .Accepts<EnvironmentRequest>("application/json")
+            .Produces<EnvironmentRecord>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .WithSummary("Records a team's environment and returns the manifests that create its namespace.");
+
+        environments.MapGet("/{team}/{environment}", async Task<Results<Ok<EnvironmentRecord>, ProblemHttpResult>> (string team, string environment, EnvironmentService service, CancellationToken ct) =>
+                await service.GetAsync(team, environment, ct) is { } record ? TypedResults.Ok(record) : Problems.NotFound($"Team '{team}' has no environment '{environment}'."))
+            .RequireAuthorization(Policies.Read)
+            .WithSummary("Reads an environment with its manifests.");
+
+        return endpoints;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using GoldenPath.Catalog;
+using GoldenPath.Catalog.Contracts;
+using GoldenPath.Platform.Domain;
+
+namespace GoldenPath.Platform;
+
+/// <summary>What the platform tells about services: DORA metrics, scorecards and the Backstage feed.</summary>
+internal static class InsightsApi
+{
+    public static IEndpointRouteBuilder MapInsightsApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/v1/dora", async Task<IResult> (string? service, string? team, string? environment, int? days, DoraService dora, CancellationToken ct) =>
+            {
+                var validation = new Validation();
+                if (service is not null && team is not null)
+                {
+                    validation.Add("team", "give service or team, not both");
+                }
+
+                if (service is not null)
+                {
+                    validation.Name("service", service);
+                }
+
+                if (team is not null)
+                {
+                    validation.Name("team", team);
+                }
+
+                validation.Name("environment", environment ?? "production");
+                if (days is < 1 or > 365)
+                {
+                    validation.Add("days", $"{days} is not between 1 and 365");
+                }
+
+                return validation.IsValid
+                    ? TypedResults.Ok(await dora.ReportAsync(service, team, environment ?? "production", days ?? 30, ct))
+                    : Problems.Invalid(validation.Errors);
+            })
+            .RequireAuthorization(Policies.Read)
+            .WithTags("DORA")
+            .Produces<DoraReport>()
+            .WithSummary("The five DORA metrics for a service, a team or everything, per environment, over a window of days.");
+
+        endpoints.MapGet("/api/v1/scorecards/{name}", async Task<Results<Ok<Scorecard>, ProblemHttpResult>> (string name, ScorecardService scorecards, CancellationToken ct) =>
+                await scorecards.EvaluateAsync(name, ct) is { } scorecard ? TypedResults.Ok(scorecard) : Problems.NotFound($"Service '{name}' is not in the catalog."))
+            .RequireAuthorization(Policies.Read)
+            .WithTags("Scorecards")
+            .WithSummary("The service's golden-path conformance, check by check.");
+
+        endpoints.MapGet("/api/v1/entities", async (PlatformStore store, CancellationToken ct) =>
+            {
+                var entities = BackstageFeed.Entities(await store.AllServicesAsync(ct));
+                return TypedResults.Text(new JsonArray([.. entities.Select(e => (JsonNode)CatalogJsonWriter.ToJson(e))]).ToJsonString(), "application/json; charset=utf-8");
+            })
+            .RequireAuthorization(Policies.Read)
+            .WithTags("Backstage")
+            .WithSummary("The catalog as Backstage entities (Component, System, Group, Resource, API) for a Backstage entity provider.");
+
+        return endpoints;
+    }
+}

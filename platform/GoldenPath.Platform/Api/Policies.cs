@@ -1,0 +1,25 @@
+using GoldenPath.Platform.Auth;
+using Microsoft.AspNetCore.Authorization;
+
+namespace GoldenPath.Platform;
+
+/// <summary>The authorization policies of the API, one per scope.</summary>
+internal static class Policies
+{
+    public const string Read = "read";
+    public const string CatalogWrite = Scopes.CatalogWrite;
+    public const string DeploymentsWrite = Scopes.DeploymentsWrite;
+    public const string IncidentsWrite = Scopes.IncidentsWrite;
+    public const string Admin = Scopes.Admin;
+    public const string Writes = "writes";
+
+    public static void Add(AuthorizationOptions options, bool anonymousRead)
+    {
+        // Every token may read; anonymous reads only when the platform allows them.
+        options.AddPolicy(Read, p => p.AddRequirements(new ScopeRequirement(Scopes.Read, anonymousRead, Scopes.CatalogWrite, Scopes.DeploymentsWrite, Scopes.IncidentsWrite)));
+        options.AddPolicy(CatalogWrite, p => p.AddRequirements(new ScopeRequirement(Scopes.CatalogWrite)));
+        options.AddPolicy(DeploymentsWrite, p => p.AddRequirements(new ScopeRequirement(Scopes.DeploymentsWrite)));
+        options.AddPolicy(IncidentsWrite, p => p.AddRequirements(new ScopeRequirement(Scopes.IncidentsWrite)));
+        options.AddPolicy(Admin, p => p.AddRequirements(new ScopeRequirement(Scopes.Admin)));
+    }
+}

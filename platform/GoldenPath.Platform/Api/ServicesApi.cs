@@ -1,0 +1,81 @@
+using GoldenPath.Catalog;
+using GoldenPath.Catalog.Contracts;
+using GoldenPath.Platform.Domain;
+
+namespace GoldenPath.Platform;
+
+/// <summary>The catalog: services, their instances and their Backstage entity files.</summary>
+internal static class ServicesApi
+{
+    public static IEndpointRouteBuilder MapServicesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var services = endpoints.MapGroup("/api/v1/services").WithTags("Catalog");
+
+        services.MapGet("/", async (string? owner, string? system, CatalogService catalog, CancellationToken ct) =>
+                TypedResults.Ok(await catalog.ListServicesAsync(owner, system, ct)))
+            .RequireAuthorization(Policies.Read)
+            .WithSummary("Lists the catalog, with each service's live instances.");
+
+        services.MapGet("/{name}", async Task<Results<Ok<ServiceDescription>, ProblemHttpResult>> (string name, CatalogService catalog, CancellationToken ct) =>
+                await catalog.GetServiceAsync(name, ct) is { } service ? TypedResults.Ok(service) : Problems.NotFound($"Service '{name}' is not in the catalog."))
+            .RequireAuthorization(Policies.Read)
+            .WithSummary("Reads one service with its live instances, versions and last health.");
+
+        services.MapGet("/{name}/catalog-info.yaml", async Task<IResult> (string name, PlatformStore store, CancellationToken ct) =>
+                await store.FindServiceAsync(name, ct) is { } service
+                    ? TypedResults.Text(CatalogInfoWriter.Write([BackstageFeed.ToComponent(service)]), "application/yaml; charset=utf-8")
+                    : Problems.NotFound($"Service '{name}' is not in the catalog."))
+            .RequireAuthorization(Policies.Read)
+            .WithSummary("The service's catalog-info.yaml, valid for Backstage's catalog.");
+
+        services.MapPut("/{name}", async (string name, HttpContext context, CatalogService catalog) =>
+            {
+                var (request, problem) = await JsonBody.ReadAsync(context.Request, PlatformJsonContext.Default.ServiceUpsertRequest);
+                if (problem is not null)
+                {
+                    return problem;
+                }
+
+                var outcome = await catalog.UpsertServiceAsync(name, request!, context.User, context.RequestAborted);
+                return outcome.Problem ?? (outcome.Created
+                    ? TypedResults.Created($"/api/v1/services/{name}", outcome.Value)
+                    : TypedResults.Ok(outcome.Value));
+            })
+            .RequireAuthorization(Policies.CatalogWrite)
+            .RequireRateLimiting(Policies.Writes)
+            .Accepts<ServiceUpsertRequest>("application/json")
+            .Produces<ServiceDescription>(StatusCodes.Status200OK)
+            .Produces<ServiceDescription>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .WithSummary("Creates or updates a service's catalog entry (the owning team's token).");
+
+        services.MapPut("/{name}/instances/{instanceId}", async (string name, string instanceId, HttpContext context, CatalogService catalog) =>
+            {
+                var (registration, problem) = await JsonBody.ReadAsync(context.Request, PlatformJsonContext.Default.InstanceRegistration);
+                if (problem is not null)
+                {
+                    return problem;
+                }
+
+                var outcome = await catalog.PutInstanceAsync(name, instanceId, registration!, context.User, context.RequestAborted);
+                return outcome.Problem ?? (outcome.Created
+                    ? TypedResults.Created($"/api/v1/services/{name}/instances/{instanceId}", outcome.Value)
+                    : TypedResults.Ok(outcome.Value));
+            })
+            .RequireAuthorization(Policies.CatalogWrite)
+            .RequireRateLimiting(Policies.Writes)
+            .Accepts<InstanceRegistration>("application/json")
+            .Produces<ServiceInstance>(StatusCodes.Status200OK)
+            .Produces<ServiceInstance>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .WithSummary("Registers an instance or records its heartbeat; 404 when the service is not in the catalog.");
+
+        services.MapDelete("/{name}/instances/{instanceId}", (string name, string instanceId, HttpContext context, CatalogService catalog) =>
+                catalog.DeleteInstanceAsync(name, instanceId, context.User, context.RequestAborted))
+            .RequireAuthorization(Policies.CatalogWrite)
+            .RequireRateLimiting(Policies.Writes)
+            .WithSummary("Deregisters an instance.");
+
+        return endpoints;
+    }
+}

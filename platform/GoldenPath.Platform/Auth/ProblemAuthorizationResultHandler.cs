@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+
+namespace GoldenPath.Platform.Auth;
+
+/// <summary>Turns a refused authorization into a 401 or 403 problem that says which scope was missing.</summary>
+internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Succeeded || authorizeResult.Challenged)
+        {
+            return _default.HandleAsync(next, context, policy, authorizeResult);
+        }
+
+        var missing = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().FirstOrDefault();
+        if (context.User.Identity?.IsAuthenticated != true)
+        {
+            return Problems.Write(context, StatusCodes.Status401Unauthorized, "Unauthorized",
+                $"This endpoint needs a bearer token with scope '{missing?.Scope ?? "read"}': send 'Authorization: Bearer <token>'.");
+        }
+
+        var scopes = string.Join(", ", context.User.FindAll(Scopes.ScopeClaim).Select(c => c.Value));
+        return Problems.Write(context, StatusCodes.Status403Forbidden, "Forbidden",
+            $"The token {context.User.TokenId()} of team '{context.User.Team()}' has the scopes [{scopes}] but this endpoint needs one of [{string.Join(", ", missing?.Accepted ?? [])}].");
+    }
+}

@@ -1,0 +1,172 @@
+namespace GoldenPath.Platform.Data;
+
+/// <summary>A service's catalog entry.</summary>
+internal sealed class ServiceEntity
+{
+    public required string Name { get; set; }
+
+    public required string Owner { get; set; }
+
+    public required string System { get; set; }
+
+    public required string Lifecycle { get; set; }
+
+    public required string Type { get; set; }
+
+    public string? Description { get; set; }
+
+    public List<string> Tags { get; set; } = [];
+
+    public List<Catalog.EntityLink> Links { get; set; } = [];
+
+    public List<string> ProvidesApis { get; set; } = [];
+
+    public List<string> ConsumesApis { get; set; } = [];
+
+    public List<Catalog.Contracts.ServiceDependency> DependsOn { get; set; } = [];
+
+    public List<Catalog.Contracts.ApiDefinition> ApiDefinitions { get; set; } = [];
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A registered instance; live while <see cref="ExpiresAt"/> is in the future.</summary>
+internal sealed class InstanceEntity
+{
+    public required string ServiceName { get; set; }
+
+    public required string InstanceId { get; set; }
+
+    public required string Version { get; set; }
+
+    public required string Environment { get; set; }
+
+    public required string SdkVersion { get; set; }
+
+    public List<string> Endpoints { get; set; } = [];
+
+    public string? HealthLive { get; set; }
+
+    public string? HealthReady { get; set; }
+
+    public string? HealthStartup { get; set; }
+
+    public List<Catalog.Contracts.ServiceDependency> Dependencies { get; set; } = [];
+
+    public string? Commit { get; set; }
+
+    public string? Status { get; set; }
+
+    public bool TelemetryConfigured { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset RegisteredAt { get; set; }
+
+    public DateTimeOffset LastHeartbeatAt { get; set; }
+
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
+/// <summary>A deployment event from CI.</summary>
+internal sealed class DeploymentEntity
+{
+    public required string DeploymentId { get; set; }
+
+    public required string Service { get; set; }
+
+    public required string Environment { get; set; }
+
+    public required string Version { get; set; }
+
+    public required string Commit { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset FinishedAt { get; set; }
+
+    public required string Outcome { get; set; }
+
+    public required string Type { get; set; }
+
+    public string? Remediates { get; set; }
+
+    public List<Catalog.Contracts.DeployedCommit> Commits { get; set; } = [];
+
+    public bool? PolicyPassed { get; set; }
+
+    public int? PolicyErrors { get; set; }
+
+    public int? PolicyWarnings { get; set; }
+
+    public string? Url { get; set; }
+
+    public DateTimeOffset RecordedAt { get; set; }
+
+    /// <summary>A hash of the event as received, so that a repeated POST can be told from a conflicting one.</summary>
+    public required string BodyHash { get; set; }
+}
+
+/// <summary>An incident, linked to the deployment that caused it.</summary>
+internal sealed class IncidentEntity
+{
+    public required string IncidentId { get; set; }
+
+    public required string Service { get; set; }
+
+    public required string Environment { get; set; }
+
+    public required string Title { get; set; }
+
+    public required string Severity { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset? ResolvedAt { get; set; }
+
+    public string? DeploymentId { get; set; }
+}
+
+/// <summary>A team's environment (namespace).</summary>
+internal sealed class EnvironmentEntity
+{
+    public required string Team { get; set; }
+
+    public required string Environment { get; set; }
+
+    public required string Cpu { get; set; }
+
+    public required string Memory { get; set; }
+
+    public int Pods { get; set; }
+
+    public string? CostCenter { get; set; }
+
+    public required string Group { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>An API token, stored as the SHA-256 hash of its secret.</summary>
+internal sealed class TokenEntity
+{
+    public required string Id { get; set; }
+
+    public required string Hash { get; set; }
+
+    public required string Team { get; set; }
+
+    public List<string> Scopes { get; set; } = [];
+
+    public string? Name { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace GoldenPath.Platform.Data;
+
+/// <summary>
+/// The platform's store. Two providers share this model: PostgreSQL (<see cref="PostgresPlatformDbContext"/>)
+/// and SQLite (<see cref="SqlitePlatformDbContext"/>), each with its own migrations.
+/// </summary>
+internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<ServiceEntity> Services => Set<ServiceEntity>();
+
+    public DbSet<InstanceEntity> Instances => Set<InstanceEntity>();
+
+    public DbSet<DeploymentEntity> Deployments => Set<DeploymentEntity>();
+
+    public DbSet<IncidentEntity> Incidents => Set<IncidentEntity>();
+
+    public DbSet<EnvironmentEntity> Environments => Set<EnvironmentEntity>();
+
+    public DbSet<TokenEntity> Tokens => Set<TokenEntity>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var json = PlatformStoreJsonContext.Default;
+        modelBuilder.Entity<ServiceEntity>(service =>
+        {
+            service.ToTable("services");
+            service.HasKey(s => s.Name);
+            service.HasIndex(s => s.Owner);
+            service.Property(s => s.Name).HasMaxLength(63);
+            service.Property(s => s.Owner).HasMaxLength(63);
+            service.Property(s => s.System).HasMaxLength(63);
+            service.Property(s => s.Lifecycle).HasMaxLength(32);
+            service.Property(s => s.Type).HasMaxLength(32);
+            service.Property(s => s.Description).HasMaxLength(1024);
+            Json(service.Property(s => s.Tags), json.ListString);
+            Json(service.Property(s => s.Links), json.ListEntityLink);
+            Json(service.Property(s => s.ProvidesApis), json.ListString);
+            Json(service.Property(s => s.ConsumesApis), json.ListString);
+            Json(service.Property(s => s.DependsOn), json.ListServiceDependency);
+            Json(service.Property(s => s.ApiDefinitions), json.ListApiDefinition);
+        });
+
+        modelBuilder.Entity<InstanceEntity>(instance =>
+        {
+            instance.ToTable("instances");
+            instance.HasKey(i => new { i.ServiceName, i.InstanceId });
+            instance.HasIndex(i => i.ExpiresAt);
+            instance.Property(i => i.InstanceId).HasMaxLength(128);
+            Json(instance.Property(i => i.Endpoints), json.ListString);
+            Json(instance.Property(i => i.Dependencies), json.ListServiceDependency);
+        });
+
+        modelBuilder.Entity<DeploymentEntity>(deployment =>
+        {
+            deployment.ToTable("deployments");
+            deployment.HasKey(d => d.DeploymentId);
+            deployment.HasIndex(d => new { d.Service, d.Environment, d.FinishedAt });
+            deployment.Property(d => d.DeploymentId).HasMaxLength(128);
+            Json(deployment.Property(d => d.Commits), json.ListDeployedCommit);
+        });
+
+        modelBuilder.Entity<IncidentEntity>(incident =>
+        {
+            incident.ToTable("incidents");
+            incident.HasKey(i => i.IncidentId);
+            incident.HasIndex(i => new { i.Service, i.Environment, i.StartedAt });
+            incident.HasIndex(i => i.DeploymentId);
+            incident.Property(i => i.IncidentId).HasMaxLength(128);
+        });
+
+        modelBuilder.Entity<EnvironmentEntity>(environment =>
+        {
+            environment.ToTable("environments");
+            environment.HasKey(e => new { e.Team, e.Environment });
+        });
+
+        modelBuilder.Entity<TokenEntity>(token =>
+        {
+            token.ToTable("tokens");
+            token.HasKey(t => t.Id);
+            token.HasIndex(t => t.Hash).IsUnique();
+            Json(token.Property(t => t.Scopes), json.ListString);
+        });
+    }
+
+    /// <summary>Stores a list as a JSON text column (source-generated serialization), compared by content.</summary>
+    private static void Json<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.PropertyBuilder<List<T>> property, JsonTypeInfo<List<T>> type)
+    {
+        property.HasConversion(new ValueConverter<List<T>, string>(
+            v => JsonSerializer.Serialize(v, type),
+            v => JsonSerializer.Deserialize(v, type) ?? new List<T>()));
+        property.Metadata.SetValueComparer(new ValueComparer<List<T>>(
+            (a, b) => JsonSerializer.Serialize(a!, type) == JsonSerializer.Serialize(b!, type),
+            v => JsonSerializer.Serialize(v, type).GetHashCode(StringComparison.Ordinal),
+            v => JsonSerializer.Deserialize(JsonSerializer.Serialize(v, type), type)!));
+    }
+}
+
+/// <summary>The PostgreSQL store (when <c>ConnectionStrings:platform</c> is set).</summary>
+internal sealed class PostgresPlatformDbContext(DbContextOptions<PostgresPlatformDbContext> options) : PlatformDbContext(options);
+
+/// <summary>The embedded SQLite store (the default); timestamps are stored as sortable integers.</summary>
+internal sealed class SqlitePlatformDbContext(DbContextOptions<SqlitePlatformDbContext> options) : PlatformDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no timestamp type and EF cannot compare or order DateTimeOffset text there.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}

@@ -1,0 +1,74 @@
+using GoldenPath.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace GoldenPath.Platform.Data;
+
+/// <summary>
+/// Chooses the store: PostgreSQL when <c>ConnectionStrings:platform</c> is set, otherwise SQLite in a file under
+/// the data folder, so that <c>dotnet run</c> alone works. Pending migrations are applied at start-up.
+/// </summary>
+internal static partial class PlatformStorageExtensions
+{
+    public const string ConnectionName = "platform";
+
+    public static IHostApplicationBuilder AddPlatformStorage(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName);
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            builder.Services.AddDbContext<PlatformDbContext, PostgresPlatformDbContext>(options =>
+                options.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(3)));
+        }
+        else
+        {
+            var directory = builder.Configuration[$"{PlatformOptions.SectionName}:DataDirectory"] is { Length: > 0 } configured
+                ? Path.GetFullPath(configured, builder.Environment.ContentRootPath)
+                : Path.Combine(builder.Environment.ContentRootPath, "data");
+            Directory.CreateDirectory(directory);
+            var file = Path.Combine(directory, "platform.db");
+            builder.Services.AddDbContext<PlatformDbContext, SqlitePlatformDbContext>(options => options.UseSqlite($"Data Source={file};Pooling=True"));
+        }
+
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [GoldenPathHealthTags.Ready]);
+        return builder;
+    }
+
+    public static async Task MigratePlatformStoreAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PlatformOptions>>().Value;
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
+        var logger = app.Services.GetRequiredService<ILogger<PlatformDbContext>>();
+        if (options.MigrateOnStartup)
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+            await db.Database.MigrateAsync();
+            if (pending.Count > 0)
+            {
+                Log.Migrated(logger, db.Database.ProviderName ?? "?", string.Join(", ", pending));
+            }
+        }
+
+        if (db.Database.IsSqlite())
+        {
+            // Readers do not block the writer (heartbeats) and vice versa.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2001, LogLevel.Information, "Applied migrations to the {Provider} store: {Migrations}.")]
+        public static partial void Migrated(ILogger logger, string provider, string migrations);
+    }
+}
+
+/// <summary>Ready while the store answers.</summary>
+internal sealed class StoreHealthCheck(PlatformDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy($"The {db.Database.ProviderName} store answers.")
+            : HealthCheckResult.Unhealthy($"The {db.Database.ProviderName} store does not answer.");
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using GoldenPath.Catalog.Contracts;
+using GoldenPath.Platform.Data;
+
+namespace GoldenPath.Platform.Domain;
+
+/// <summary>
+/// The five DORA metrics over a window of deployments (see docs/dora.md for the definitions and the
+/// arithmetic). Pure: everything it needs is passed in, so the arithmetic can be checked by hand.
+/// </summary>
+internal static class DoraCalculator
+{
+    public const int BandsReportYear = 2024;
+
+    public static DoraReport Compute(
+        string? service,
+        string? team,
+        string environment,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyList<DeploymentEntity> deployments,
+        IReadOnlyList<IncidentEntity> incidents)
+    {
+        var days = Math.Max(1, (int)Math.Round((to - from).TotalDays));
+        var window = deployments.Where(d => d.Environment == environment && d.FinishedAt >= from && d.FinishedAt <= to)
+            .OrderBy(d => d.FinishedAt).ToList();
+        if (window.Count == 0)
+        {
+            var none = $"No deployments to '{environment}' in the {days} days from {from:yyyy-MM-dd} to {to:yyyy-MM-dd}: report them with POST /api/v1/deployments.";
+            return new DoraReport(service, team, environment, from, to, days, BandsReportYear, 0,
+                Insufficient("per-day", none), Insufficient("hours", none), Insufficient("ratio", none), Insufficient("hours", none), Insufficient("ratio", none));
+        }
+
+        var successful = window.Where(d => d.Outcome == "success").ToList();
+        var failed = window.Where(d => IsFailed(d, window, incidents)).ToList();
+        return new DoraReport(service, team, environment, from, to, days, BandsReportYear, window.Count,
+            DeploymentFrequency(successful, days),
+            LeadTime(successful),
+            ChangeFailureRate(failed.Count, window.Count),
+            RecoveryTime(failed, window, incidents, to),
+            ReworkRate(window));
+    }
+
+    /// <summary>A deployment failed when its outcome was failure, an incident names it as the cause, or a rollback or hotfix remediates it.</summary>
+    private static bool IsFailed(DeploymentEntity deployment, IReadOnlyList<DeploymentEntity> all, IReadOnlyList<IncidentEntity> incidents) =>
+        deployment.Outcome == "failure"
+        || incidents.Any(i => i.DeploymentId == deployment.DeploymentId)
+        || all.Any(d => d.Remediates == deployment.DeploymentId);
+
+    private static DoraMetric DeploymentFrequency(List<DeploymentEntity> successful, int days)
+    {
+        var perDay = (double)successful.Count / days;
+        var band = perDay >= 1 ? "elite" : perDay >= 1.0 / 7 ? "high" : perDay >= 1.0 / 30 ? "medium" : "low";
+        return new DoraMetric(Math.Round(perDay, 4), "per-day", band, successful.Count,
+            $"{successful.Count} successful deployments in {days} days. Bands: elite at least daily (on demand), high at least weekly, medium at least monthly, low less often.");
+    }
+
+    private static DoraMetric LeadTime(List<DeploymentEntity> successful)
+    {
+        var hours = successful
+            .SelectMany(d => d.Commits.Select(c => (d.FinishedAt - c.Timestamp).TotalHours))
+            .Where(h => h > 0)
+            .ToList();
+        if (hours.Count == 0)
+        {
+            return Insufficient("hours", "No successful deployment in the window reported the times of the commits it shipped (commits[] in the deployment event).");
+        }
+
+        var median = Median(hours);
+        var band = median < 24 ? "elite" : median < 24 * 7 ? "high" : median < 24 * 30 ? "medium" : "low";
+        return new DoraMetric(Math.Round(median, 2), "hours", band, hours.Count,
+            $"Median of {hours.Count} commit-to-deployment times. Bands: elite under a day, high under a week, medium under a month, low longer.");
+    }
+
+    private static DoraMetric ChangeFailureRate(int failed, int total)
+    {
+        var rate = (double)failed / total;
+
+        // The 2024 clusters are not ordered for this metric (elite 5%, medium 10%, high 20%, low 40%): a rate
+        // takes the band of the nearest cluster value.
+        var band = rate < 0.075 ? "elite" : rate < 0.15 ? "medium" : rate < 0.30 ? "high" : "low";
+        return new DoraMetric(Math.Round(rate, 4), "ratio", band, total,
+            $"{failed} of {total} deployments failed (outcome failure, a linked incident, or remediated by a rollback or hotfix). Band: the nearest 2024 cluster value (elite 5%, medium 10%, high 20%, low 40%).");
+    }
+
+    private static DoraMetric RecoveryTime(List<DeploymentEntity> failed, List<DeploymentEntity> window, IReadOnlyList<IncidentEntity> incidents, DateTimeOffset to)
+    {
+        if (failed.Count == 0)
+        {
+            return Insufficient("hours", "No failed deployment in the window, so there was nothing to recover from.");
+        }
+
+        var hours = new List<double>();
+        var unrecovered = 0;
+        foreach (var deployment in failed)
+        {
+            var linked = incidents.Where(i => i.DeploymentId == deployment.DeploymentId).ToList();
+            double? recovery = null;
+            if (linked.Count > 0)
+            {
+                if (linked.All(i => i.ResolvedAt is { } r && r <= to))
+                {
+                    recovery = (linked.Max(i => i.ResolvedAt!.Value) - linked.Min(i => i.StartedAt)).TotalHours;
+                }
+            }
+            else
+            {
+                var next = window.FirstOrDefault(d => d.Service == deployment.Service && d.Outcome == "success" && d.FinishedAt > deployment.FinishedAt && !ReferenceEquals(d, deployment));
+                if (next is not null)
+                {
+                    recovery = (next.FinishedAt - deployment.FinishedAt).TotalHours;
+                }
+            }
+
+            if (recovery is { } value)
+            {
+                hours.Add(Math.Max(0, value));
+            }
+            else
+            {
+                unrecovered++;
+            }
+        }
+
+        var stillOpen = unrecovered == 0 ? "" : $" {unrecovered} failed deployments have not recovered yet and are left out.";
+        if (hours.Count == 0)
+        {
+            return Insufficient("hours", $"None of the {failed.Count} failed deployments has recovered yet (an unresolved incident, or no later successful deployment).");
+        }
+
+        var median = Median(hours);
+        var band = median < 1 ? "elite" : median < 24 ? "high" : median < 24 * 7 ? "medium" : "low";
+        return new DoraMetric(Math.Round(median, 2), "hours", band, hours.Count,
+            $"Median of {hours.Count} recoveries: from the first linked incident's start to the last one's resolution, or else from the failed deployment to the next successful one.{stillOpen} Bands: elite under an hour, high under a day, medium under a week, low longer.");
+    }
+
+    private static DoraMetric ReworkRate(List<DeploymentEntity> window)
+    {
+        var rework = window.Count(d => d.Type is "rollback" or "hotfix");
+        var rate = (double)rework / window.Count;
+        return new DoraMetric(Math.Round(rate, 4), "ratio", null, window.Count,
+            $"{rework} of {window.Count} deployments were rollbacks or hotfixes. DORA's {BandsReportYear.ToString(CultureInfo.InvariantCulture)} report publishes no performance bands for this metric.");
+    }
+
+    internal static double Median(List<double> values)
+    {
+        values.Sort();
+        var middle = values.Count / 2;
+        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
+    private static DoraMetric Insufficient(string unit, string why) => new(null, unit, null, 0, $"Not enough data: {why}");
+}

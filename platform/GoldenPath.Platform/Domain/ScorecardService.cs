@@ -1,0 +1,81 @@
+using GoldenPath.Catalog;
+using GoldenPath.Catalog.Contracts;
+using GoldenPath.Platform.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace GoldenPath.Platform.Domain;
+
+/// <summary>A service's golden-path conformance, check by check, with the reason for each result.</summary>
+internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, IOptions<PlatformOptions> options, GoldenPath.ServiceDefaults.ServiceInfo platform)
+{
+    public static readonly TimeSpan DeploymentWindow = TimeSpan.FromDays(30);
+
+    public async Task<Scorecard?> EvaluateAsync(string name, CancellationToken ct)
+    {
+        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, ct);
+        if (service is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var instances = await db.Instances.AsNoTracking().Where(i => i.ServiceName == name && i.ExpiresAt > now).ToListAsync(ct);
+        var since = now - DeploymentWindow;
+        var lastDeployment = await db.Deployments.AsNoTracking().Where(d => d.Service == name)
+            .OrderByDescending(d => d.FinishedAt).FirstOrDefaultAsync(ct);
+        var deployedRecently = await db.Deployments.AsNoTracking()
+            .AnyAsync(d => d.Service == name && d.Outcome == "success" && d.FinishedAt >= since, ct);
+
+        var checks = new List<ScorecardCheck>
+        {
+            Check("owner-set", "The service has an owning team", !string.IsNullOrWhiteSpace(service.Owner) && service.Owner != "unknown",
+                $"Owned by team '{service.Owner}'.", "No owning team: set spec.owner in catalog-info.yaml."),
+            Check("system-set", "The service belongs to a system", !string.IsNullOrWhiteSpace(service.System) && service.System != service.Owner,
+                $"Part of system '{service.System}'.", $"The system is the owner's default ('{service.System}'): set spec.system in catalog-info.yaml to the system the service belongs to."),
+            Check("lifecycle-set", "The lifecycle is one of experimental, production, deprecated", Validation.Lifecycles.Contains(service.Lifecycle),
+                $"Lifecycle '{service.Lifecycle}'.", $"Lifecycle '{service.Lifecycle}' is not one of experimental, production, deprecated."),
+            CatalogEntryCheck(service),
+            Check("live-instance", "At least one instance is registered and sending heartbeats", instances.Count > 0,
+                $"{instances.Count} live instances.", "No live instance: none has sent a heartbeat within the instance TTL. Is GoldenPath:Platform:Url set where it runs?"),
+            Check("ready", "Every live instance reports ready", instances.Count > 0 && instances.All(i => i.Status is "Healthy" or "Degraded"),
+                "Every live instance reports Healthy or Degraded.",
+                instances.Count == 0 ? "No live instance to report readiness." : $"Not ready: {string.Join(", ", instances.Where(i => i.Status is not ("Healthy" or "Degraded")).Select(i => $"{i.InstanceId} ({i.Status ?? "no status"})"))}."),
+            Check("telemetry-configured", "The service exports OpenTelemetry data", instances.Any(i => i.TelemetryConfigured),
+                "A live instance exports OTLP.", instances.Count == 0 ? "No live instance to tell." : "No live instance has an OTLP endpoint configured (OTEL_EXPORTER_OTLP_ENDPOINT)."),
+            Check("deployed-recently", $"Deployed successfully in the last {DeploymentWindow.TotalDays} days", deployedRecently,
+                "A successful deployment in the window.", $"No successful deployment reported in the last {DeploymentWindow.TotalDays} days (goldenpath deployment report in the pipeline)."),
+            Check("manifests-passed-policy", "The last deployment's manifests passed the policy", lastDeployment?.PolicyPassed == true,
+                $"Deployment '{lastDeployment?.DeploymentId}' passed the policy.",
+                lastDeployment is null ? "No deployment reported." : lastDeployment.PolicyPassed is null
+                    ? $"Deployment '{lastDeployment.DeploymentId}' reported no policy result (goldenpath manifests validate in the pipeline)."
+                    : $"Deployment '{lastDeployment.DeploymentId}' had {lastDeployment.PolicyErrors} policy errors."),
+            SdkCheck(instances),
+        };
+
+        var passed = checks.Count(c => c.Passed);
+        return new Scorecard(name, (int)Math.Round(100.0 * passed / checks.Count), passed, checks.Count, checks, now);
+    }
+
+    private static ScorecardCheck CatalogEntryCheck(ServiceEntity service)
+    {
+        var problems = CatalogInfoReader.TryRead(CatalogInfoWriter.Write([BackstageFeed.ToComponent(service)])).Problems;
+        var nameProblem = ServiceName.Validate(service.Name);
+        return Check("valid-catalog-entry", "The catalog entry is a valid Backstage Component with a valid name", problems.Count == 0 && nameProblem is null,
+            "Backstage accepts the entry.", nameProblem ?? string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}.")));
+    }
+
+    private ScorecardCheck SdkCheck(List<InstanceEntity> instances)
+    {
+        // The platform runs the newest GoldenPath.ServiceDefaults it supports.
+        var current = Version.Parse(platform.SdkVersion.Split('-', '+')[0]);
+        var oldest = new Version(current.Major, Math.Max(0, current.Minor - options.Value.SupportedSdkMinorVersions));
+        var outdated = instances.Where(i => !Version.TryParse(i.SdkVersion.Split('-', '+')[0], out var v) || v < oldest).ToList();
+        return Check("sdk-supported", $"GoldenPath.ServiceDefaults is {oldest.Major}.{oldest.Minor} or newer", instances.Count > 0 && outdated.Count == 0,
+            $"Every live instance runs GoldenPath.ServiceDefaults {oldest.Major}.{oldest.Minor} or newer (the platform's is {current}).",
+            instances.Count == 0 ? "No live instance to tell." : $"Outdated: {string.Join(", ", outdated.Select(i => $"{i.InstanceId} ({i.SdkVersion})"))}; upgrade the GoldenPath.ServiceDefaults package to {oldest.Major}.{oldest.Minor} or newer.");
+    }
+
+    private static ScorecardCheck Check(string id, string title, bool passed, string whyPassed, string whyFailed) =>
+        new(id, title, passed, passed ? whyPassed : whyFailed);
+}

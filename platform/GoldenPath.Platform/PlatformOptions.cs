@@ -1,0 +1,35 @@
+namespace GoldenPath.Platform;
+
+/// <summary>The platform's settings, under <c>GoldenPath:Platform</c> (the same section the SDK reads its URL from).</summary>
+public sealed class PlatformOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "GoldenPath:Platform";
+
+    /// <summary>Gets or sets an admin token accepted from configuration, to create the first real tokens. Keep it in a secret.</summary>
+    public string? BootstrapToken { get; set; }
+
+    /// <summary>Gets or sets whether reads (catalog, DORA, scorecards, entities) need no token.</summary>
+    public bool AnonymousRead { get; set; }
+
+    /// <summary>Gets or sets how long an instance stays live after a heartbeat: three missed heartbeats of 30 s.</summary>
+    public TimeSpan InstanceTtl { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>Gets or sets the folder of the SQLite database when no PostgreSQL connection string is set; <c>{content root}/data</c> by default.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Gets or sets whether pending migrations are applied at start-up.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>Gets or sets how many writes one token (or one address, without a token) may make per second, sustained.</summary>
+    public int WritesPerSecond { get; set; } = 200;
+
+    /// <summary>Gets or sets how many writes one token may make in a burst.</summary>
+    public int WriteBurst { get; set; } = 1000;
+
+    /// <summary>Gets or sets the largest request body accepted, in bytes.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Gets or sets how many minor versions of GoldenPath.ServiceDefaults behind the platform's own a service may run before its scorecard fails.</summary>
+    public int SupportedSdkMinorVersions { get; set; } = 2;
+}

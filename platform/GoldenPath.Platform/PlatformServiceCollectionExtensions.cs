@@ -1,0 +1,71 @@
+using System.Threading.RateLimiting;
+using GoldenPath.Platform.Auth;
+using GoldenPath.Platform.Domain;
+using Microsoft.AspNetCore.Authentication;
+
+namespace GoldenPath.Platform;
+
+/// <summary>Wires the platform: options, authentication, authorization, rate limits, domain services, OpenAPI.</summary>
+internal static class PlatformServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddPlatformServices(this IHostApplicationBuilder builder)
+    {
+        var options = new PlatformOptions();
+        builder.Configuration.GetSection(PlatformOptions.SectionName).Bind(options);
+        builder.Services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.SectionName).ValidateOnStart()
+            .Validate(o => o.InstanceTtl > TimeSpan.Zero, "GoldenPath:Platform:InstanceTtl must be positive, e.g. 00:01:30.")
+            .Validate(o => o.WritesPerSecond > 0 && o.WriteBurst > 0, "GoldenPath:Platform:WritesPerSecond and WriteBurst must be positive.")
+            .Validate(o => o.MaxRequestBodyBytes >= 1024, "GoldenPath:Platform:MaxRequestBodyBytes must be at least 1024.");
+
+        builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        builder.Services.AddAuthorization(authorization => Policies.Add(authorization, options.AnonymousRead));
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                return new ValueTask(Problems.Write(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
+                    $"More than {options.WritesPerSecond} writes per second (bursts of {options.WriteBurst}) for this token; retry after a second."));
+            };
+            limiter.AddPolicy(Policies.Writes, context => RateLimitPartition.GetTokenBucketLimiter(
+                context.User.TokenId() ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.WriteBurst,
+                    TokensPerPeriod = options.WritesPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+        });
+
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Services.AddScoped<CatalogService>();
+        builder.Services.AddScoped<DeploymentService>();
+        builder.Services.AddScoped<DoraService>();
+        builder.Services.AddScoped<ScorecardService>();
+        builder.Services.AddScoped<EnvironmentService>();
+        builder.Services.AddScoped<TokenService>();
+        builder.Services.AddScoped<PlatformStore>();
+        builder.Services.AddHostedService<InstancePurgeService>();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UsePlatformApi(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapServicesApi();
+        app.MapDeploymentsApi();
+        app.MapInsightsApi();
+        app.MapAdminApi();
+        return app;
+    }
+}

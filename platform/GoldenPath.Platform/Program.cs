@@ -1,0 +1,19 @@
+using GoldenPath.Platform;
+using GoldenPath.Platform.Data;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddGoldenPath(options => options.Platform.DisableRegistration = true);
+builder.AddPlatformStorage();
+builder.AddPlatformServices();
+
+var app = builder.Build();
+
+app.MapGoldenPath();
+app.UsePlatformApi();
+
+await app.MigratePlatformStoreAsync();
+await app.RunAsync();
+
+/// <summary>The platform's entry point, visible to the integration tests.</summary>
+public partial class Program;
