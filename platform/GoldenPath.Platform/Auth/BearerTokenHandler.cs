@@ -61,11 +61,11 @@ internal sealed class BearerTokenHandler(
         return Success(token.Id, token.Team, token.Scopes);
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Problems.Write(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
+        await Problems.Write(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
             failure ?? "This endpoint needs a bearer token: send 'Authorization: Bearer <token>'.");
     }
 

@@ -10,14 +10,18 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Succeeded || authorizeResult.Challenged)
+        var missing = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().FirstOrDefault()
+            ?? policy.Requirements.OfType<ScopeRequirement>().FirstOrDefault();
+        var tokenFailed = context.Request.Headers.Authorization.Count > 0 && context.User.Identity?.IsAuthenticated != true;
+        if (authorizeResult.Succeeded || (authorizeResult.Challenged && tokenFailed))
         {
+            // A token that failed is challenged by the bearer handler, whose problem says why it failed.
             return _default.HandleAsync(next, context, policy, authorizeResult);
         }
 
-        var missing = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().FirstOrDefault();
         if (context.User.Identity?.IsAuthenticated != true)
         {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
             return Problems.Write(context, StatusCodes.Status401Unauthorized, "Unauthorized",
                 $"This endpoint needs a bearer token with scope '{missing?.Scope ?? "read"}': send 'Authorization: Bearer <token>'.");
         }
