@@ -70,6 +70,72 @@ public class PlatformClient(HttpClient http)
         }
     }
 
+    /// <summary>Reports a deployment (<c>POST /api/v1/deployments</c>); reporting the same event again is safe.</summary>
+    /// <param name="deployment">The deployment event.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The deployment as recorded.</returns>
+    /// <exception cref="PlatformApiException">With <see cref="HttpStatusCode.Conflict"/> when a different event with the same id was reported before.</exception>
+    public Task<DeploymentRecord> ReportDeploymentAsync(DeploymentEvent deployment, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/deployments", deployment, s_json.DeploymentEvent, s_json.DeploymentRecord, cancellationToken);
+
+    /// <summary>Lists deployments, newest first (<c>GET /api/v1/deployments</c>).</summary>
+    /// <param name="service">Only this service's, when set.</param>
+    /// <param name="environment">Only to this environment, when set.</param>
+    /// <param name="limit">The most to return.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The deployments.</returns>
+    public Task<IReadOnlyList<DeploymentRecord>> ListDeploymentsAsync(string? service = null, string? environment = null, int limit = 100, CancellationToken cancellationToken = default) =>
+        SendAsync<object, IReadOnlyList<DeploymentRecord>>(HttpMethod.Get, $"api/v1/deployments{Query(("service", service), ("environment", environment), ("limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)))}",
+            null, null, s_json.IReadOnlyListDeploymentRecord, cancellationToken);
+
+    /// <summary>Opens an incident (<c>POST /api/v1/incidents</c>).</summary>
+    /// <param name="incident">The incident.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The incident as recorded, with its id.</returns>
+    public Task<IncidentRecord> OpenIncidentAsync(IncidentRequest incident, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/incidents", incident, s_json.IncidentRequest, s_json.IncidentRecord, cancellationToken);
+
+    /// <summary>Changes an incident (<c>PATCH /api/v1/incidents/{id}</c>), e.g. resolves it.</summary>
+    /// <param name="id">The incident id.</param>
+    /// <param name="patch">The fields to change.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The incident as recorded.</returns>
+    public Task<IncidentRecord> PatchIncidentAsync(string id, IncidentPatch patch, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Patch, $"api/v1/incidents/{Escape(id)}", patch, s_json.IncidentPatch, s_json.IncidentRecord, cancellationToken);
+
+    /// <summary>Reads the DORA metrics (<c>GET /api/v1/dora</c>) of a service, a team, or everything.</summary>
+    /// <param name="service">The service, or <see langword="null"/>.</param>
+    /// <param name="team">The team, or <see langword="null"/>.</param>
+    /// <param name="environment">The environment.</param>
+    /// <param name="days">The window in days.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The report.</returns>
+    public Task<DoraReport> GetDoraAsync(string? service = null, string? team = null, string environment = "production", int days = 30, CancellationToken cancellationToken = default) =>
+        SendAsync<object, DoraReport>(HttpMethod.Get,
+            $"api/v1/dora{Query(("service", service), ("team", team), ("environment", environment), ("days", days.ToString(System.Globalization.CultureInfo.InvariantCulture)))}",
+            null, null, s_json.DoraReport, cancellationToken);
+
+    /// <summary>Reads a service's scorecard (<c>GET /api/v1/scorecards/{name}</c>).</summary>
+    /// <param name="name">The service name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The scorecard.</returns>
+    public Task<Scorecard> GetScorecardAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<object, Scorecard>(HttpMethod.Get, $"api/v1/scorecards/{Escape(name)}", null, null, s_json.Scorecard, cancellationToken);
+
+    /// <summary>Requests a team's environment (<c>POST /api/v1/environments</c>) and returns its manifests.</summary>
+    /// <param name="request">The environment.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The environment with its manifests.</returns>
+    public Task<EnvironmentRecord> RequestEnvironmentAsync(EnvironmentRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/environments", request, s_json.EnvironmentRequest, s_json.EnvironmentRecord, cancellationToken);
+
+    /// <summary>Creates a token for a team (<c>POST /api/v1/tokens</c>, admin only).</summary>
+    /// <param name="request">The token's team and scopes.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The token; its secret is shown only here.</returns>
+    public Task<TokenCreated> CreateTokenAsync(TokenRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "api/v1/tokens", request, s_json.TokenRequest, s_json.TokenCreated, cancellationToken);
+
     /// <summary>Sends a request with an optional JSON body and reads a JSON answer.</summary>
     /// <typeparam name="TRequest">The body's type.</typeparam>
     /// <typeparam name="TResponse">The answer's type.</typeparam>
@@ -119,4 +185,10 @@ public class PlatformClient(HttpClient http)
     }
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    private static string Query(params (string Key, string? Value)[] parameters)
+    {
+        var set = parameters.Where(p => p.Value is not null).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return set.Count == 0 ? "" : "?" + string.Join("&", set);
+    }
 }

@@ -1,0 +1,83 @@
+using GoldenPath.Catalog.Client;
+using GoldenPath.Catalog.Contracts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GoldenPath.Platform.Tests;
+
+/// <summary>The SDK's registration and the typed client against the real platform: one contract, both ends.</summary>
+public sealed class SdkAgainstPlatformTests(SqliteStore store) : IClassFixture<SqliteStore>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AServiceWithTheGoldenPathRegistersItselfInThePlatformsCatalog()
+    {
+        await using var handle = await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var platform = handle.App;
+        var token = await platform.TokenAsync("team-orders", "catalog:write");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.UseTestServer();
+        builder.Configuration["GoldenPath:Service:Name"] = "orders-api";
+        builder.Configuration["GoldenPath:Service:Owner"] = "team-orders";
+        builder.Configuration["GoldenPath:Service:System"] = "commerce";
+        builder.Configuration["GoldenPath:Service:Lifecycle"] = "production";
+        builder.Configuration["GoldenPath:Platform:Url"] = platform.Anonymous.BaseAddress!.ToString();
+        builder.Configuration["GoldenPath:Platform:Token"] = token;
+        builder.Configuration["GoldenPath:Platform:AdvertisedUrl"] = "http://orders-api.commerce:8080";
+        builder.Configuration["ConnectionStrings:orders-db"] = "Host=db;Database=orders;Username=orders;Password=secret";
+        builder.AddGoldenPath();
+        await using var service = builder.Build();
+        service.MapGoldenPath();
+        await service.StartAsync(Ct);
+
+        var client = new PlatformClient(platform.Client(token));
+        ServiceDescription? described = null;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((described = await client.GetServiceAsync("orders-api", Ct)) is not { Instances.Count: > 0 } && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.NotNull(described);
+        Assert.Equal(("team-orders", "commerce", "production"), (described.Owner, described.System, described.Lifecycle));
+        Assert.Equal([new ServiceDependency("orders-db", "postgres")], described.DependsOn);
+        var instance = Assert.Single(described.Instances);
+        Assert.Equal("http://orders-api.commerce:8080/health/ready", instance.Health.Ready);
+        Assert.Equal("Healthy", instance.Status);
+
+        await service.StopAsync(Ct);
+        Assert.Empty((await client.GetServiceAsync("orders-api", Ct))!.Instances);
+    }
+
+    [Fact]
+    public async Task TheTypedClientCoversDeploymentsIncidentsDoraScorecardsAndEnvironments()
+    {
+        await using var handle = await store.StartAsync(new FakeTimeProvider(new DateTimeOffset(2026, 3, 31, 0, 0, 0, TimeSpan.Zero)));
+        var platform = handle.App;
+        var admin = new PlatformClient(platform.Admin);
+        var created = await admin.CreateTokenAsync(new TokenRequest("team-pay", ["catalog:write", "deployments:write", "incidents:write"], "ci"), Ct);
+        var client = new PlatformClient(platform.Client(created.Token));
+        await client.UpsertServiceAsync("pay-api", new ServiceUpsertRequest("team-pay", "production", "payments"), Ct);
+
+        var at = new DateTimeOffset(2026, 3, 30, 12, 0, 0, TimeSpan.Zero);
+        var deployment = await client.ReportDeploymentAsync(new DeploymentEvent("pay-1", "pay-api", "production", "1.0.0", "c0ffee", at.AddMinutes(-3), at, "success", [new DeployedCommit("c0ffee", at.AddHours(-5))]), Ct);
+        var incident = await client.OpenIncidentAsync(new IncidentRequest("pay-api", "production", "Timeouts", at.AddHours(1), DeploymentId: "pay-1"), Ct);
+        var resolved = await client.PatchIncidentAsync(incident.IncidentId, new IncidentPatch(ResolvedAt: at.AddHours(2)), Ct);
+        var dora = await client.GetDoraAsync(service: "pay-api", cancellationToken: Ct);
+        var scorecard = await client.GetScorecardAsync("pay-api", Ct);
+        var environment = await client.RequestEnvironmentAsync(new EnvironmentRequest("team-pay", "dev", "2", "4Gi"), Ct);
+        var conflict = await Assert.ThrowsAsync<PlatformApiException>(() => client.ReportDeploymentAsync(new DeploymentEvent("pay-1", "pay-api", "production", "2.0.0", "beef", at, at, "success"), Ct));
+
+        Assert.Equal("regular", deployment.Type);
+        Assert.Equal(at.AddHours(2), resolved.ResolvedAt);
+        Assert.Equal((1.0, 1.0), (dora.ChangeFailureRate.Value, dora.FailedDeploymentRecoveryTime.Value));
+        Assert.Equal(10, scorecard.Total);
+        Assert.Equal("team-pay-dev", environment.Namespace);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Contains("already reported with different content", conflict.Problem!.Detail, StringComparison.Ordinal);
+        Assert.Single(await client.ListDeploymentsAsync("pay-api", cancellationToken: Ct));
+    }
+}
