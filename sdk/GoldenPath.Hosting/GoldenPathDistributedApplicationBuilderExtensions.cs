@@ -1,0 +1,109 @@
+using Aspire.Hosting.ApplicationModel;
+using GoldenPath.Hosting;
+
+namespace Aspire.Hosting;
+
+/// <summary>The golden path in an Aspire app host: the platform, golden-path services, and PostgreSQL and Redis from configurable images.</summary>
+public static class GoldenPathDistributedApplicationBuilderExtensions
+{
+    /// <summary>The environment variable a service reads the platform's URL from.</summary>
+    public const string PlatformUrlVariable = "GoldenPath__Platform__Url";
+
+    /// <summary>
+    /// Adds the GoldenPath platform: the project, its own PostgreSQL server and database (from the configured
+    /// image), a generated admin token (a secret parameter, <c>{name}-admin-token</c>), anonymous reads for local
+    /// use, and <c>/health/ready</c> as its health check.
+    /// </summary>
+    /// <typeparam name="TProject">The platform project (<c>Projects.GoldenPath_Platform</c>).</typeparam>
+    /// <param name="builder">The app host builder.</param>
+    /// <param name="name">The resource name.</param>
+    /// <returns>The platform resource.</returns>
+    public static IResourceBuilder<ProjectResource> AddGoldenPathPlatform<TProject>(this IDistributedApplicationBuilder builder, string name = "platform")
+        where TProject : IProjectMetadata, new()
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var token = builder.AddParameter($"{name}-admin-token", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true);
+        var database = builder.AddGoldenPathPostgres($"{name}-postgres").AddDatabase($"{name}-db", databaseName: "platform");
+        return builder.AddProject<TProject>(name)
+            .WithAnnotation(new GoldenPathPlatformAnnotation(token))
+            .WithReference(database, connectionName: "platform")
+            .WaitFor(database)
+            .WithEnvironment("GoldenPath__Platform__BootstrapToken", token)
+            .WithEnvironment("GoldenPath__Platform__AnonymousRead", "true")
+            .WithHttpHealthCheck("/health/ready");
+    }
+
+    /// <summary>Adds a PostgreSQL server from the configured image (<c>GoldenPath:Images:Postgres</c>).</summary>
+    /// <param name="builder">The app host builder.</param>
+    /// <param name="name">The resource name.</param>
+    /// <returns>The server resource.</returns>
+    public static IResourceBuilder<PostgresServerResource> AddGoldenPathPostgres(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddPostgres(name).WithGoldenPathImage("Postgres");
+
+    /// <summary>Adds a Redis server from the configured image (<c>GoldenPath:Images:Redis</c>).</summary>
+    /// <param name="builder">The app host builder.</param>
+    /// <param name="name">The resource name.</param>
+    /// <returns>The server resource.</returns>
+    public static IResourceBuilder<RedisResource> AddGoldenPathRedis(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddRedis(name).WithGoldenPathImage("Redis");
+
+    /// <summary>Adds a golden-path service project, wired to the platform when one was added (see <see cref="WithGoldenPath"/>).</summary>
+    /// <typeparam name="TProject">The service project.</typeparam>
+    /// <param name="builder">The app host builder.</param>
+    /// <param name="name">The resource name: the service's name in its catalog-info.yaml, since Aspire sets <c>OTEL_SERVICE_NAME</c> to it.</param>
+    /// <returns>The service resource.</returns>
+    public static IResourceBuilder<ProjectResource> AddGoldenPathService<TProject>(this IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new()
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddProject<TProject>(name).WithGoldenPath();
+    }
+
+    /// <summary>
+    /// Wires a service to the golden path: the platform's URL and token (when the app host has a platform),
+    /// a short heartbeat for local use, <c>/health/ready</c> as the health check the dashboard and <c>WaitFor</c>
+    /// use, and the default workload settings for publishing.
+    /// </summary>
+    /// <param name="service">The service resource.</param>
+    /// <returns>The resource, for chaining.</returns>
+    public static IResourceBuilder<ProjectResource> WithGoldenPath(this IResourceBuilder<ProjectResource> service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var platform = service.ApplicationBuilder.Resources.OfType<ProjectResource>()
+            .Select(r => (Resource: r, Annotation: r.Annotations.OfType<GoldenPathPlatformAnnotation>().FirstOrDefault()))
+            .FirstOrDefault(p => p.Annotation is not null);
+        if (platform.Resource is not null)
+        {
+            var endpoint = platform.Resource.GetEndpoint("http");
+            service.WithEnvironment(PlatformUrlVariable, endpoint)
+                .WithEnvironment("GoldenPath__Platform__Token", platform.Annotation!.AdminToken)
+                .WithEnvironment("GoldenPath__Platform__HeartbeatInterval", service.ApplicationBuilder.Configuration["GoldenPath:Hosting:HeartbeatInterval"] ?? "00:00:10");
+        }
+
+        if (!service.Resource.Annotations.OfType<GoldenPathWorkloadAnnotation>().Any())
+        {
+            service.WithAnnotation(new GoldenPathWorkloadAnnotation());
+        }
+
+        return service.WithHttpHealthCheck("/health/ready");
+    }
+
+    /// <summary>Sets the service's golden-path workload settings for publishing.</summary>
+    /// <param name="service">The service resource.</param>
+    /// <param name="configure">Changes the settings.</param>
+    /// <returns>The resource, for chaining.</returns>
+    public static IResourceBuilder<ProjectResource> WithGoldenPathWorkload(this IResourceBuilder<ProjectResource> service, Action<GoldenPathWorkloadAnnotation> configure)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(configure);
+        var annotation = service.Resource.Annotations.OfType<GoldenPathWorkloadAnnotation>().FirstOrDefault();
+        if (annotation is null)
+        {
+            annotation = new GoldenPathWorkloadAnnotation();
+            service.WithAnnotation(annotation);
+        }
+
+        configure(annotation);
+        return service;
+    }
+}

@@ -1,0 +1,7 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace GoldenPath.Hosting;
+
+/// <summary>Marks the project resource that is the GoldenPath platform, and holds its admin token.</summary>
+/// <param name="AdminToken">The generated admin token parameter (a secret).</param>
+public sealed record GoldenPathPlatformAnnotation(IResourceBuilder<ParameterResource> AdminToken) : IResourceAnnotation;
