@@ -1,5 +1,7 @@
 using GoldenPath.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace GoldenPath.Platform.Data;
@@ -42,6 +44,8 @@ internal static partial class PlatformStorageExtensions
         var logger = app.Services.GetRequiredService<ILogger<PlatformDbContext>>();
         if (options.MigrateOnStartup)
         {
+            // Creating the history table first keeps EF from logging a failed query for it on a fresh database.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
             var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
             await db.Database.MigrateAsync();
             if (pending.Count > 0)

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace UserApi.Data;
 
@@ -23,6 +25,10 @@ internal static class UserStoreExtensions
     public static async Task MigrateUserStoreAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<UsersDbContext>().Database.MigrateAsync();
+        var db = scope.ServiceProvider.GetRequiredService<UsersDbContext>();
+
+        // Creating the history table first keeps EF from logging a failed query for it on a fresh database.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
+        await db.Database.MigrateAsync();
     }
 }

@@ -1,0 +1,28 @@
+using GoldenPath.Hosting;
+
+// The whole stack on one machine: the platform with its database, PostgreSQL, Redis and the sample services,
+// with the Aspire dashboard. Images come from configuration (see docs/local-development.md).
+var builder = DistributedApplication.CreateBuilder(args);
+
+builder.AddGoldenPathPlatform<Projects.GoldenPath_Platform>("platform");
+
+var postgres = builder.AddGoldenPathPostgres("postgres");
+var users = postgres.AddDatabase("users");
+var orders = postgres.AddDatabase("orders");
+var cache = builder.AddGoldenPathRedis("cache");
+
+builder.AddGoldenPathService<Projects.UserApi>("user-api")
+    .WithReference(users).WaitFor(users)
+    .WithReference(cache).WaitFor(cache)
+    .WithGoldenPathWorkload(workload =>
+    {
+        workload.Size = WorkloadSize.Medium;
+        workload.External = true;
+    });
+
+builder.AddGoldenPathService<Projects.OrdersWorker>("orders-worker")
+    .WithReference(orders).WaitFor(orders)
+    .WithReference(cache).WaitFor(cache)
+    .WithGoldenPathWorkload(workload => workload.ServesHttp = false);
+
+await builder.Build().RunAsync();

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting.Testing;
+using Aspire.Hosting.ApplicationModel;
+using GoldenPath.Catalog.Contracts;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace GoldenPath.AppHost.Tests;
+
+public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task EveryResourceIsHealthy()
+    {
+        var app = await stack.GetAppAsync();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+
+        await StackFixture.WaitHealthyAsync(app, timeout.Token);
+
+        foreach (var resource in StackFixture.Resources)
+        {
+            Assert.True(app.ResourceNotifications.TryGetCurrentState(resource, out var state), resource);
+            Assert.Equal(HealthStatus.Healthy, state.Snapshot.HealthStatus);
+        }
+    }
+
+    [Fact]
+    public async Task AUserIsCreatedAndTheSecondReadComesFromTheCache()
+    {
+        var users = (await stack.GetAppAsync()).CreateHttpClient("user-api");
+        var email = $"jane-{Guid.NewGuid():N}@example.com";
+
+        using var created = await users.PostAsJsonAsync("/users", new { name = "Jane", email }, Ct);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString();
+        using var first = await users.GetAsync($"/users/{id}", Ct);
+        using var second = await users.GetAsync($"/users/{id}", Ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("miss", first.Headers.GetValues("X-Cache").Single());
+        Assert.Equal("hit", second.Headers.GetValues("X-Cache").Single());
+        Assert.Equal(email, JsonDocument.Parse(await second.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task AnOrderEventIsRecordedByTheWorker()
+    {
+        var app = await stack.GetAppAsync();
+        var users = app.CreateHttpClient("user-api");
+        var worker = app.CreateHttpClient("orders-worker");
+        using var created = await users.PostAsJsonAsync("/users", new { name = "Ada", email = $"ada-{Guid.NewGuid():N}@example.com" }, Ct);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString();
+
+        using var placed = await users.PostAsJsonAsync($"/users/{id}/orders", new { amount = 42.5m }, Ct);
+        var orderId = JsonDocument.Parse(await placed.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("orderId").GetString();
+
+        Assert.Equal(HttpStatusCode.Accepted, placed.StatusCode);
+        await Until(async () => (await worker.GetAsync($"/orders/{orderId}", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the order to be recorded");
+        var order = JsonDocument.Parse(await worker.GetStringAsync($"/orders/{orderId}", Ct)).RootElement;
+        Assert.Equal(id, order.GetProperty("userId").GetString());
+        Assert.Equal(42.5m, order.GetProperty("amount").GetDecimal());
+    }
+
+    [Fact]
+    public async Task ThePlatformListsBothServicesWithLiveInstances()
+    {
+        var platform = (await stack.GetAppAsync()).CreateHttpClient("platform");
+
+        await Until(async () => (await LiveServicesAsync(platform)).IsSupersetOf(["user-api", "orders-worker"]), TimeSpan.FromSeconds(30), "both services registered");
+
+        var services = await platform.GetFromJsonAsync("/api/v1/services", PlatformJsonContext.Default.IReadOnlyListServiceDescription, Ct);
+        var userApi = services!.Single(s => s.Name == "user-api");
+        Assert.Equal(("team-identity", "accounts"), (userApi.Owner, userApi.System));
+        Assert.Contains(new ServiceDependency("users", "postgres"), userApi.DependsOn);
+        Assert.True(userApi.Instances.Single().TelemetryConfigured);
+    }
+
+    [Fact]
+    public async Task ServicesKeepServingWhileThePlatformIsDownAndRegisterAgainWhenItReturns()
+    {
+        var app = await stack.GetAppAsync();
+        await StackFixture.WaitHealthyAsync(app, Ct);
+        var users = app.CreateHttpClient("user-api");
+
+        await app.ResourceCommands.ExecuteCommandAsync("platform", KnownResourceCommands.StopCommand, Ct);
+        await app.ResourceNotifications.WaitForResourceAsync("platform", KnownResourceStates.Exited, Ct);
+        await Task.Delay(StackFixture.Heartbeat * 2, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, (await users.GetAsync("/health/ready", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await users.GetAsync("/users", Ct)).StatusCode);
+
+        await app.ResourceCommands.ExecuteCommandAsync("platform", KnownResourceCommands.StartCommand, Ct);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("platform", Ct);
+        var back = DateTimeOffset.UtcNow;
+        var platform = app.CreateHttpClient("platform");
+
+        await Until(async () => (await FreshServicesAsync(platform, back)).IsSupersetOf(["user-api", "orders-worker"]),
+            StackFixture.Heartbeat * 2 + TimeSpan.FromSeconds(5), "both services heartbeating again within two heartbeat intervals");
+    }
+
+    [Fact]
+    public async Task WhenPostgreSqlStopsUserApiIsNotReadyButAliveAndRecoversWhenItReturns()
+    {
+        var app = await stack.GetAppAsync();
+        await StackFixture.WaitHealthyAsync(app, Ct);
+        var users = app.CreateHttpClient("user-api");
+
+        await app.ResourceCommands.ExecuteCommandAsync("postgres", KnownResourceCommands.StopCommand, Ct);
+        try
+        {
+            await Until(async () => (await users.GetAsync("/health/ready", Ct)).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "user-api not ready");
+            Assert.Equal(HttpStatusCode.OK, (await users.GetAsync("/health/live", Ct)).StatusCode);
+        }
+        finally
+        {
+            await app.ResourceCommands.ExecuteCommandAsync("postgres", KnownResourceCommands.StartCommand, Ct);
+        }
+
+        await Until(async () => (await users.GetAsync("/health/ready", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(90), "user-api ready again");
+    }
+
+    private static async Task<HashSet<string>> LiveServicesAsync(HttpClient platform)
+    {
+        var services = await platform.GetFromJsonAsync("/api/v1/services", PlatformJsonContext.Default.IReadOnlyListServiceDescription, Ct);
+        return services!.Where(s => s.Instances.Count > 0).Select(s => s.Name).ToHashSet();
+    }
+
+    private static async Task<HashSet<string>> FreshServicesAsync(HttpClient platform, DateTimeOffset since)
+    {
+        try
+        {
+            var services = await platform.GetFromJsonAsync("/api/v1/services", PlatformJsonContext.Default.IReadOnlyListServiceDescription, Ct);
+            return services!.Where(s => s.Instances.Any(i => i.LastHeartbeatAt >= since)).Select(s => s.Name).ToHashSet();
+        }
+        catch (HttpRequestException)
+        {
+            return [];
+        }
+    }
+
+    private static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                // The resource is not answering yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not true within {timeout}: {what}.");
+            }
+
+            await Task.Delay(250, Ct);
+        }
+    }
+}
