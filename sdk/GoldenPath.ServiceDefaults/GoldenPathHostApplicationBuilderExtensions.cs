@@ -160,6 +160,8 @@ public static class GoldenPathHostApplicationBuilderExtensions
         {
             otel.UseOtlpExporter();
         }
+
+        builder.Services.AddHostedService<GoldenPath.ServiceDefaults.Telemetry.TelemetryFlushService>();
     }
 
     private static void AddGoldenPathHealthChecks(this IHostApplicationBuilder builder, GoldenPathOptions options)

@@ -99,6 +99,9 @@ public sealed class GoldenPathTelemetryOptions
 
     /// <summary>Gets the additional <c>Meter</c> names to collect.</summary>
     public IList<string> Meters { get; init; } = [];
+
+    /// <summary>Gets or sets how long the last telemetry may take to flush when the service stops, so that a collector that does not answer cannot hold the shutdown.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(3);
 }
 
 /// <summary>Health endpoint settings.</summary>

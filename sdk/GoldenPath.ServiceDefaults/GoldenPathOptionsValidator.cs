@@ -10,6 +10,7 @@ internal sealed class GoldenPathOptionsValidator : IValidateOptions<GoldenPathOp
         var failures = new List<string>();
         Range(failures, "GoldenPath:Health:CheckTimeout", options.Health.CheckTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5));
         Range(failures, "GoldenPath:Health:CacheDuration", options.Health.CacheDuration, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        Range(failures, "GoldenPath:Telemetry:ShutdownTimeout", options.Telemetry.ShutdownTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         Range(failures, "GoldenPath:Platform:HeartbeatInterval", options.Platform.HeartbeatInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Range(failures, "GoldenPath:Platform:InitialRetryDelay", options.Platform.InitialRetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
         Range(failures, "GoldenPath:Platform:RequestTimeout", options.Platform.RequestTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using GoldenPath.Catalog.Contracts;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -86,7 +87,7 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
         var users = app.CreateHttpClient("user-api");
 
         await app.ResourceCommands.ExecuteCommandAsync("platform", KnownResourceCommands.StopCommand, Ct);
-        await app.ResourceNotifications.WaitForResourceAsync("platform", KnownResourceStates.Exited, Ct);
+        await app.ResourceNotifications.WaitForResourceAsync("platform", KnownResourceStates.TerminalStates, Ct);
         await Task.Delay(StackFixture.Heartbeat * 2, Ct);
 
         Assert.Equal(HttpStatusCode.OK, (await users.GetAsync("/health/ready", Ct)).StatusCode);
@@ -102,13 +103,15 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
     }
 
     [Fact]
-    public async Task WhenPostgreSqlStopsUserApiIsNotReadyButAliveAndRecoversWhenItReturns()
+    public async Task WhenPostgreSqlStopsAnsweringUserApiIsNotReadyButAliveAndRecoversWhenItReturns()
     {
         var app = await stack.GetAppAsync();
         await StackFixture.WaitHealthyAsync(app, Ct);
         var users = app.CreateHttpClient("user-api");
 
-        await app.ResourceCommands.ExecuteCommandAsync("postgres", KnownResourceCommands.StopCommand, Ct);
+        // Paused, not removed: Aspire's stop command removes a session container, and its data with it.
+        var container = ContainerId(app, "postgres");
+        await Docker("pause", container);
         try
         {
             await Until(async () => (await users.GetAsync("/health/ready", Ct)).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "user-api not ready");
@@ -116,10 +119,26 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
         }
         finally
         {
-            await app.ResourceCommands.ExecuteCommandAsync("postgres", KnownResourceCommands.StartCommand, Ct);
+            await Docker("unpause", container);
         }
 
-        await Until(async () => (await users.GetAsync("/health/ready", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(90), "user-api ready again");
+        await Until(async () => (await users.GetAsync("/health/ready", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "user-api ready again");
+        Assert.Equal(HttpStatusCode.OK, (await users.GetAsync("/users", Ct)).StatusCode);
+    }
+
+    private static string ContainerId(DistributedApplication app, string resource)
+    {
+        Assert.True(app.ResourceNotifications.TryGetCurrentState(resource, out var state), resource);
+        return state.Snapshot.Properties.SingleOrDefault(p => p.Name == "container.id")?.Value as string
+            ?? throw new InvalidOperationException($"Resource '{resource}' has no container id (property container.id).");
+    }
+
+    private static async Task Docker(params string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("docker", arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var error = await process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        Assert.True(process.ExitCode == 0, $"docker {string.Join(' ', arguments)} failed: {error}");
     }
 
     private static async Task<HashSet<string>> LiveServicesAsync(HttpClient platform)
