@@ -159,9 +159,10 @@ public static class GoldenPathHostApplicationBuilderExtensions
         if (OtlpSettings.IsConfigured(builder.Configuration))
         {
             otel.UseOtlpExporter();
-        }
 
-        builder.Services.AddHostedService<GoldenPath.ServiceDefaults.Telemetry.TelemetryFlushService>();
+            // Only a remote exporter can hold a shutdown; without one the providers are left to the container.
+            builder.Services.AddHostedService<GoldenPath.ServiceDefaults.Telemetry.TelemetryFlushService>();
+        }
     }
 
     private static void AddGoldenPathHealthChecks(this IHostApplicationBuilder builder, GoldenPathOptions options)

@@ -20,16 +20,14 @@ internal sealed class TelemetryFlushService(IServiceProvider services, IOptions<
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        // One after the other, each with what is left of the budget, and all done before StopAsync returns,
+        // so that nothing of it runs while the container disposes the providers.
         var budget = Stopwatch.StartNew();
         var total = options.Value.Telemetry.ShutdownTimeout;
         int Remaining() => (int)Math.Max(0, (total - budget.Elapsed).TotalMilliseconds);
-
-        // Shutdown blocks up to its timeout; run the three in parallel on the thread pool.
-        return Task.WhenAll(
-            Task.Run(() => services.GetService<TracerProvider>()?.Shutdown(Remaining()), CancellationToken.None),
-            Task.Run(() => services.GetService<MeterProvider>()?.Shutdown(Remaining()), CancellationToken.None),
-            Task.Run(() => services.GetService<LoggerProvider>()?.Shutdown(Remaining()), CancellationToken.None))
-            .WaitAsync(total + TimeSpan.FromMilliseconds(250), CancellationToken.None)
-            .ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        services.GetService<LoggerProvider>()?.Shutdown(Remaining());
+        services.GetService<TracerProvider>()?.Shutdown(Remaining());
+        services.GetService<MeterProvider>()?.Shutdown(Remaining());
+        return Task.CompletedTask;
     }
 }
