@@ -24,7 +24,7 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var token = builder.AddParameter($"{name}-admin-token", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true);
         var database = builder.AddGoldenPathPostgres($"{name}-postgres").AddDatabase($"{name}-db", databaseName: "platform");
-        return builder.AddProject<TProject>(name)
+        return EnsureHttpEndpoint(builder.AddProject<TProject>(name))
             .WithAnnotation(new GoldenPathPlatformAnnotation(token))
             .WithReference(database, connectionName: "platform")
             .WaitFor(database)
@@ -85,8 +85,12 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
             service.WithAnnotation(new GoldenPathWorkloadAnnotation());
         }
 
-        return service.WithHttpHealthCheck("/health/ready");
+        return EnsureHttpEndpoint(service).WithHttpHealthCheck("/health/ready");
     }
+
+    /// <summary>Golden-path services always answer HTTP probes: a project without an http(s) endpoint in its launch settings gets one.</summary>
+    private static IResourceBuilder<ProjectResource> EnsureHttpEndpoint(IResourceBuilder<ProjectResource> project) =>
+        project.Resource.Annotations.OfType<EndpointAnnotation>().Any(e => e.Name is "http" or "https") ? project : project.WithHttpEndpoint();
 
     /// <summary>Sets the service's golden-path workload settings for publishing.</summary>
     /// <param name="service">The service resource.</param>
