@@ -158,6 +158,16 @@ public static class GoldenPathHostApplicationBuilderExtensions
 
         if (OtlpSettings.IsConfigured(builder.Configuration))
         {
+            // An export in flight when the host stops is waited for when the providers are disposed; the
+            // specification's 10 s default would let a silent collector hold a pod past its grace period.
+            if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_TIMEOUT"]))
+            {
+                builder.Configuration.AddInMemoryCollection(
+                [
+                    new("OTEL_EXPORTER_OTLP_TIMEOUT", ((int)telemetry.ShutdownTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ]);
+            }
+
             otel.UseOtlpExporter();
 
             // Only a remote exporter can hold a shutdown; without one the providers are left to the container.

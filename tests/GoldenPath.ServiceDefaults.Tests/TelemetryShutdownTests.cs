@@ -28,9 +28,14 @@ public sealed class TelemetryShutdownTests
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{((IPEndPoint)blackhole.LocalEndpoint).Port}",
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["GoldenPath:Telemetry:ShutdownTimeout"] = "00:00:01",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            ["OTEL_BLRP_SCHEDULE_DELAY"] = "100",
         });
         await app.Client.GetAsync("/hello", TestContext.Current.CancellationToken);
         app.App.Services.GetRequiredService<ILogger<TelemetryShutdownTests>>().LogWarning("last words");
+
+        // Let the first exports start, so that they hang on the collector while the host stops.
+        await Task.Delay(500, TestContext.Current.CancellationToken);
 
         var watch = Stopwatch.StartNew();
         await app.App.StopAsync(TestContext.Current.CancellationToken);
