@@ -5,10 +5,13 @@ namespace GoldenPath.Hosting.Tests;
 
 public sealed class GoldenPathHostingTests
 {
+    // build.sh exports GOLDENPATH_*_IMAGE for the machine's local images; these tests set their own.
+    private static readonly string[] s_noMachineImages = ["GOLDENPATH_POSTGRES_IMAGE=", "GOLDENPATH_REDIS_IMAGE="];
+
     [Fact]
     public void TheOfficialImagesAreTheDefault()
     {
-        var builder = DistributedApplication.CreateBuilder();
+        var builder = DistributedApplication.CreateBuilder(s_noMachineImages);
 
         var postgres = builder.AddGoldenPathPostgres("db");
         var redis = builder.AddGoldenPathRedis("cache");
@@ -21,7 +24,7 @@ public sealed class GoldenPathHostingTests
     [Fact]
     public void ConfigurationReplacesAnImage()
     {
-        var builder = DistributedApplication.CreateBuilder(["GoldenPath:Images:Postgres=goldenpath.local/postgres:15", "GOLDENPATH_REDIS_IMAGE=mirror.example.com/library/redis:7.4"]);
+        var builder = DistributedApplication.CreateBuilder(["GoldenPath:Images:Postgres=goldenpath.local/postgres:15", "GOLDENPATH_REDIS_IMAGE=mirror.example.com/library/redis:7.4", "GOLDENPATH_POSTGRES_IMAGE="]);
 
         var postgres = Image(builder.AddGoldenPathPostgres("db").Resource);
         var redis = Image(builder.AddGoldenPathRedis("cache").Resource);
@@ -33,7 +36,7 @@ public sealed class GoldenPathHostingTests
     [Fact]
     public void ARegistryMirrorMovesEveryGoldenPathImage()
     {
-        var builder = DistributedApplication.CreateBuilder(["GoldenPath:Images:Registry=mirror.example.com"]);
+        var builder = DistributedApplication.CreateBuilder([.. s_noMachineImages, "GoldenPath:Images:Registry=mirror.example.com"]);
 
         Assert.Equal("mirror.example.com", Image(builder.AddGoldenPathPostgres("db").Resource).Registry);
         Assert.Equal("mirror.example.com", Image(builder.AddGoldenPathRedis("cache").Resource).Registry);

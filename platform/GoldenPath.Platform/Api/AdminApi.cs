@@ -9,17 +9,10 @@ internal static class AdminApi
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
         var tokens = endpoints.MapGroup("/api/v1/tokens").WithTags("Tokens").RequireAuthorization(Policies.Admin);
-        tokens.MapPost("/", async (HttpContext context, TokenService service) =>
-            {
-                var (request, problem) = await JsonBody.ReadAsync(context.Request, PlatformJsonContext.Default.TokenRequest);
-                if (problem is not null)
-                {
-                    return problem;
-                }
-
-                var outcome = await service.CreateAsync(request!, context.RequestAborted);
-                return outcome.Problem ?? TypedResults.Created($"/api/v1/tokens/{outcome.Value!.Id}", outcome.Value);
-            })
+        tokens.MapPost("/", (HttpContext context, TokenService service) =>
+                JsonBody.WriteAsync(context, PlatformJsonContext.Default.TokenRequest,
+                    request => service.CreateAsync(request, context.RequestAborted),
+                    (_, token) => $"/api/v1/tokens/{token.Id}"))
             .RequireRateLimiting(Policies.Writes)
             .Accepts<TokenRequest>("application/json")
             .Produces<TokenCreated>(StatusCodes.Status201Created)
@@ -31,19 +24,10 @@ internal static class AdminApi
             .WithSummary("Revokes a token.");
 
         var environments = endpoints.MapGroup("/api/v1/environments").WithTags("Environments");
-        environments.MapPost("/", async (HttpContext context, EnvironmentService service) =>
-            {
-                var (request, problem) = await JsonBody.ReadAsync(context.Request, PlatformJsonContext.Default.EnvironmentRequest);
-                if (problem is not null)
-                {
-                    return problem;
-                }
-
-                var outcome = await service.RequestAsync(request!, context.User, context.RequestAborted);
-                return outcome.Problem ?? (outcome.Created
-                    ? TypedResults.Created($"/api/v1/environments/{request!.Team}/{request.Environment}", outcome.Value)
-                    : TypedResults.Ok(outcome.Value));
-            })
+        environments.MapPost("/", (HttpContext context, EnvironmentService service) =>
+                JsonBody.WriteAsync(context, PlatformJsonContext.Default.EnvironmentRequest,
+                    request => service.RequestAsync(request, context.User, context.RequestAborted),
+                    (request, _) => $"/api/v1/environments/{request.Team}/{request.Environment}"))
             .RequireAuthorization(Policies.CatalogWrite)
             .RequireRateLimiting(Policies.Writes)
             .Accepts<EnvironmentRequest>("application/json")

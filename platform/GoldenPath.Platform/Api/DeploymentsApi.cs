@@ -9,19 +9,10 @@ internal static class DeploymentsApi
     public static IEndpointRouteBuilder MapDeploymentsApi(this IEndpointRouteBuilder endpoints)
     {
         var deployments = endpoints.MapGroup("/api/v1/deployments").WithTags("Deployments");
-        deployments.MapPost("/", async (HttpContext context, DeploymentService service) =>
-            {
-                var (deployment, problem) = await JsonBody.ReadAsync(context.Request, PlatformJsonContext.Default.DeploymentEvent);
-                if (problem is not null)
-                {
-                    return problem;
-                }
-
-                var outcome = await service.RecordAsync(deployment!, context.User, context.RequestAborted);
-                return outcome.Problem ?? (outcome.Created
-                    ? TypedResults.Created($"/api/v1/deployments/{deployment!.DeploymentId}", outcome.Value)
-                    : TypedResults.Ok(outcome.Value));
-            })
+        deployments.MapPost("/", (HttpContext context, DeploymentService service) =>
+                JsonBody.WriteAsync(context, PlatformJsonContext.Default.DeploymentEvent,
+                    deployment => service.RecordAsync(deployment, context.User, context.RequestAborted),
+                    (deployment, _) => $"/api/v1/deployments/{deployment.DeploymentId}"))
             .RequireAuthorization(Policies.DeploymentsWrite)
             .RequireRateLimiting(Policies.Writes)
             .Accepts<DeploymentEvent>("application/json")
@@ -37,17 +28,10 @@ internal static class DeploymentsApi
             .WithSummary("Lists deployments, newest first.");
 
         var incidents = endpoints.MapGroup("/api/v1/incidents").WithTags("Incidents");
-        incidents.MapPost("/", async (HttpContext context, DeploymentService service) =>
-            {
-                var (request, problem) = await JsonBody.ReadAsync(context.Request, PlatformJsonContext.Default.IncidentRequest);
-                if (problem is not null)
-                {
-                    return problem;
-                }
-
-                var outcome = await service.OpenIncidentAsync(request!, context.User, context.RequestAborted);
-                return outcome.Problem ?? TypedResults.Created($"/api/v1/incidents/{outcome.Value!.IncidentId}", outcome.Value);
-            })
+        incidents.MapPost("/", (HttpContext context, DeploymentService service) =>
+                JsonBody.WriteAsync(context, PlatformJsonContext.Default.IncidentRequest,
+                    request => service.OpenIncidentAsync(request, context.User, context.RequestAborted),
+                    (_, incident) => $"/api/v1/incidents/{incident.IncidentId}"))
             .RequireAuthorization(Policies.IncidentsWrite)
             .RequireRateLimiting(Policies.Writes)
             .Accepts<IncidentRequest>("application/json")
@@ -55,17 +39,10 @@ internal static class DeploymentsApi
             .ProducesValidationProblem()
             .WithSummary("Opens an incident, optionally linked to the deployment that caused it.");
 
-        incidents.MapPatch("/{id}", async (string id, HttpContext context, DeploymentService service) =>
-            {
-                var (patch, problem) = await JsonBody.ReadAsync(context.Request, PlatformJsonContext.Default.IncidentPatch);
-                if (problem is not null)
-                {
-                    return problem;
-                }
-
-                var outcome = await service.PatchIncidentAsync(id, patch!, context.User, context.RequestAborted);
-                return outcome.Problem ?? TypedResults.Ok(outcome.Value);
-            })
+        incidents.MapPatch("/{id}", (string id, HttpContext context, DeploymentService service) =>
+                JsonBody.WriteAsync(context, PlatformJsonContext.Default.IncidentPatch,
+                    patch => service.PatchIncidentAsync(id, patch, context.User, context.RequestAborted),
+                    (_, incident) => $"/api/v1/incidents/{incident.IncidentId}"))
             .RequireAuthorization(Policies.IncidentsWrite)
             .RequireRateLimiting(Policies.Writes)
             .Accepts<IncidentPatch>("application/json")

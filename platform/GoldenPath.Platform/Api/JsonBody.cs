@@ -35,6 +35,26 @@ internal static class JsonBody
         }
     }
 
+    /// <summary>
+    /// The shape of every write: read the body, hand it to the domain, answer with the problem, or 201 with the
+    /// location when something was created, else 200.
+    /// </summary>
+    public static async Task<IResult> WriteAsync<TRequest, TResult>(
+        HttpContext context, JsonTypeInfo<TRequest> type, Func<TRequest, Task<Domain.Outcome<TResult>>> write, Func<TRequest, TResult, string> location)
+        where TRequest : class
+    {
+        var (request, problem) = await ReadAsync(context.Request, type);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await write(request!);
+        return outcome.Problem ?? (outcome.Created
+            ? TypedResults.Created(location(request!, outcome.Value!), outcome.Value)
+            : TypedResults.Ok(outcome.Value));
+    }
+
     private static string FirstSentence(string message)
     {
         var path = message.IndexOf(" Path:", StringComparison.Ordinal);

@@ -28,19 +28,10 @@ internal static class ServicesApi
             .RequireAuthorization(Policies.Read)
             .WithSummary("The service's catalog-info.yaml, valid for Backstage's catalog.");
 
-        services.MapPut("/{name}", async (string name, HttpContext context, CatalogService catalog) =>
-            {
-                var (request, problem) = await JsonBody.ReadAsync(context.Request, PlatformJsonContext.Default.ServiceUpsertRequest);
-                if (problem is not null)
-                {
-                    return problem;
-                }
-
-                var outcome = await catalog.UpsertServiceAsync(name, request!, context.User, context.RequestAborted);
-                return outcome.Problem ?? (outcome.Created
-                    ? TypedResults.Created($"/api/v1/services/{name}", outcome.Value)
-                    : TypedResults.Ok(outcome.Value));
-            })
+        services.MapPut("/{name}", (string name, HttpContext context, CatalogService catalog) =>
+                JsonBody.WriteAsync(context, PlatformJsonContext.Default.ServiceUpsertRequest,
+                    request => catalog.UpsertServiceAsync(name, request, context.User, context.RequestAborted),
+                    (_, _) => $"/api/v1/services/{name}"))
             .RequireAuthorization(Policies.CatalogWrite)
             .RequireRateLimiting(Policies.Writes)
             .Accepts<ServiceUpsertRequest>("application/json")
@@ -49,19 +40,10 @@ internal static class ServicesApi
             .ProducesValidationProblem()
             .WithSummary("Creates or updates a service's catalog entry (the owning team's token).");
 
-        services.MapPut("/{name}/instances/{instanceId}", async (string name, string instanceId, HttpContext context, CatalogService catalog) =>
-            {
-                var (registration, problem) = await JsonBody.ReadAsync(context.Request, PlatformJsonContext.Default.InstanceRegistration);
-                if (problem is not null)
-                {
-                    return problem;
-                }
-
-                var outcome = await catalog.PutInstanceAsync(name, instanceId, registration!, context.User, context.RequestAborted);
-                return outcome.Problem ?? (outcome.Created
-                    ? TypedResults.Created($"/api/v1/services/{name}/instances/{instanceId}", outcome.Value)
-                    : TypedResults.Ok(outcome.Value));
-            })
+        services.MapPut("/{name}/instances/{instanceId}", (string name, string instanceId, HttpContext context, CatalogService catalog) =>
+                JsonBody.WriteAsync(context, PlatformJsonContext.Default.InstanceRegistration,
+                    registration => catalog.PutInstanceAsync(name, instanceId, registration, context.User, context.RequestAborted),
+                    (_, _) => $"/api/v1/services/{name}/instances/{instanceId}"))
             .RequireAuthorization(Policies.CatalogWrite)
             .RequireRateLimiting(Policies.Writes)
             .Accepts<InstanceRegistration>("application/json")
