@@ -131,8 +131,13 @@ cmd_run() {
 cmd_pack() {
   require_dotnet
   rm -rf "$root/artifacts/packages"
-  run_step "pack every package into artifacts/packages (Release)" \
-    dotnet pack "$solution" --nologo -c Release -v quiet -clp:NoSummary -o "$root/artifacts/packages"
+  local project
+  for project in "$root"/sdk/*/*.csproj; do
+    # The build task is packed inside GoldenPath.ServiceDefaults, not on its own.
+    [[ "$project" == *.Build.csproj ]] && continue
+    run_step "pack $(basename "$project" .csproj) (Release)" \
+      dotnet pack "$project" --nologo -c Release -v quiet -clp:NoSummary -o "$root/artifacts/packages"
+  done
   ls -1 "$root/artifacts/packages"
 }
 
