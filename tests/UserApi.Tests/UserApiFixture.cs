@@ -13,6 +13,8 @@ public sealed class UserApiFixture : IAsyncLifetime
 
     public string? RedisConnectionString { get; private set; }
 
+    public string? PostgresConnectionString { get; private set; }
+
     public async Task<HttpClient> ClientAsync()
     {
         await DockerEngine.RequireAsync();
@@ -27,7 +29,7 @@ public sealed class UserApiFixture : IAsyncLifetime
             return;
         }
 
-        var postgres = await _postgres.GetConnectionStringAsync();
+        var postgres = PostgresConnectionString = await _postgres.GetConnectionStringAsync();
         RedisConnectionString = await _redis.GetConnectionStringAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
