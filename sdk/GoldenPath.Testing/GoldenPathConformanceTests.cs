@@ -140,13 +140,15 @@ public abstract class GoldenPathConformanceTests<TEntryPoint>
         });
         service.CreateClient();
 
+        static bool IsInstanceRegistration(string call) =>
+            call.StartsWith("PUT /api/v1/services/", StringComparison.Ordinal) && call.Contains("/instances/", StringComparison.Ordinal);
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!calls.Any(c => c.StartsWith("PUT /api/v1/services/", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        while (!calls.Any(IsInstanceRegistration) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100, Ct);
         }
 
-        Assert.Contains(calls, c => c.StartsWith("PUT /api/v1/services/", StringComparison.Ordinal) && c.Contains("/instances/", StringComparison.Ordinal));
+        Assert.Contains(calls, IsInstanceRegistration);
     }
 
     private async Task<WebApplicationFactory<TEntryPoint>> StartAsync(IReadOnlyDictionary<string, string?>? extra = null)
