@@ -62,7 +62,7 @@ public static class GoldenPathHostApplicationBuilderExtensions
         var service = ServiceInfoResolver.Resolve(builder.Configuration, builder.Environment, options.Service);
         builder.Services.AddSingleton(service);
 
-        builder.AddGoldenPathLogging(options, service);
+        builder.AddGoldenPathLogging(options);
         builder.AddGoldenPathTelemetry(options, service);
         builder.AddGoldenPathHealthChecks(options);
         builder.AddGoldenPathHttpDefaults(options);
@@ -72,7 +72,7 @@ public static class GoldenPathHostApplicationBuilderExtensions
         return builder;
     }
 
-    private static void AddGoldenPathLogging(this IHostApplicationBuilder builder, GoldenPathOptions options, ServiceInfo service)
+    private static void AddGoldenPathLogging(this IHostApplicationBuilder builder, GoldenPathOptions options)
     {
         var logging = options.Logging;
         if (!logging.DisableConsoleFormatting)
@@ -116,7 +116,6 @@ public static class GoldenPathHostApplicationBuilderExtensions
             });
         }
 
-        _ = service;
     }
 
     private static void AddGoldenPathTelemetry(this IHostApplicationBuilder builder, GoldenPathOptions options, ServiceInfo service)

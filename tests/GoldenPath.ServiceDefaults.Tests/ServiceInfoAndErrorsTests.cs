@@ -97,6 +97,7 @@ public sealed class ServiceInfoAndErrorsTests
         builder.AddGoldenPath().AddGoldenPath();
         using var host = builder.Build();
 
-        Assert.Single(builder.Services, d => d.ImplementationType == typeof(GoldenPath.ServiceDefaults.Health.ShutdownHealthCheck) || d.ServiceType == typeof(ServiceInfo));
+        Assert.Single(builder.Services, d => d.ServiceType == typeof(ServiceInfo));
+        Assert.Single(builder.Services, d => d.ImplementationType == typeof(GoldenPath.ServiceDefaults.Registration.RegistrationStatus));
     }
 }
