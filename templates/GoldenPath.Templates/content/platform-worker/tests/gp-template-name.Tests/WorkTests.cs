@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using GpTemplateNamespace.Work;
+#if (useRedis)
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+#endif
+
+namespace GpTemplateNamespace.Tests;
+
+/// <summary>The worker does its work in the background and reports it on <c>/work/status</c>.</summary>
+public sealed class WorkTests(ServiceFixture service) : IClassFixture<ServiceFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+#if (useRedis)
+
+    [Fact]
+    public async Task WorkFromTheStreamIsProcessedAndAcknowledged()
+    {
+        var stream = $"work-{Guid.NewGuid():N}";
+        await using var app = await service.StartAsync(new Dictionary<string, string?> { ["Worker:Stream"] = stream });
+        var client = app.CreateClient();
+        var redis = app.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await redis.StreamAddAsync(stream, "payload", $"job {i}");
+        }
+
+        var status = await WaitForAsync(client, s => s.Processed >= 3);
+        Assert.Equal(3, status.Processed);
+        var group = Assert.Single(await redis.StreamGroupInfoAsync(stream));
+        Assert.Equal("gp-template-name", group.Name);
+        Assert.Equal(0, group.PendingMessageCount);
+    }
+#if (usePostgres)
+
+    [Fact]
+    public async Task ProcessedWorkIsKeptInPostgreSqlAcrossRestarts()
+    {
+        var stream = $"work-{Guid.NewGuid():N}";
+        var settings = new Dictionary<string, string?> { ["Worker:Stream"] = stream };
+        long processed;
+        await using (var first = await service.StartAsync(settings))
+        {
+            var client = first.CreateClient();
+            var before = (await client.GetFromJsonAsync<WorkStatus>("/work/status", Ct))!.Processed;
+            await first.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().StreamAddAsync(stream, "payload", "durable");
+            processed = (await WaitForAsync(client, s => s.Processed > before)).Processed;
+        }
+
+        await using var second = await service.StartAsync(settings);
+        var status = await second.CreateClient().GetFromJsonAsync<WorkStatus>("/work/status", Ct);
+
+        Assert.True(status!.Processed >= processed, $"{status.Processed} < {processed}");
+        Assert.NotNull(status.LastProcessedAt);
+    }
+#endif
+#else
+
+    [Fact]
+    public async Task TheScheduledWorkRunsEveryInterval()
+    {
+        await using var app = await service.StartAsync();
+
+        var status = await WaitForAsync(app.CreateClient(), s => s.Processed >= 3);
+
+        Assert.NotNull(status.LastProcessedAt);
+    }
+#if (usePostgres)
+
+    [Fact]
+    public async Task ProcessedWorkIsKeptInPostgreSqlAcrossRestarts()
+    {
+        long processed;
+        await using (var first = await service.StartAsync())
+        {
+            processed = (await WaitForAsync(first.CreateClient(), s => s.Processed >= 1)).Processed;
+        }
+
+        await using var second = await service.StartAsync(new Dictionary<string, string?> { ["Worker:Interval"] = "01:00:00" });
+        var status = await second.CreateClient().GetFromJsonAsync<WorkStatus>("/work/status", Ct);
+
+        Assert.True(status!.Processed >= processed, $"{status.Processed} < {processed}");
+    }
+#endif
+#endif
+
+    private static async Task<WorkStatus> WaitForAsync(HttpClient client, Func<WorkStatus, bool> done)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var status = (await client.GetFromJsonAsync<WorkStatus>("/work/status", Ct))!;
+            if (done(status))
+            {
+                return status;
+            }
+
+            Assert.True(clock.Elapsed < Patience, $"The work did not get done within {Patience.TotalSeconds} s; last status: {status}");
+            await Task.Delay(100, Ct);
+        }
+    }
+}
