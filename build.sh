@@ -132,7 +132,7 @@ cmd_pack() {
   require_dotnet
   rm -rf "$root/artifacts/packages"
   local project
-  for project in "$root"/sdk/*/*.csproj; do
+  for project in "$root"/sdk/*/*.csproj "$root"/templates/*/*.csproj; do
     # The build task is packed inside GoldenPath.ServiceDefaults, not on its own.
     [[ "$project" == *.Build.csproj ]] && continue
     run_step "pack $(basename "$project" .csproj) (Release)" \

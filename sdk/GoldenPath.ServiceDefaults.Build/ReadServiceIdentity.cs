@@ -120,9 +120,14 @@ public sealed class ReadServiceIdentity : MSBuildTask
         var lines = File.ReadAllLines(path);
         for (var i = 0; i < lines.Length; i++)
         {
-            var trimmed = lines[i].TrimStart();
-            var value = lines[i].IndexOf(name, StringComparison.Ordinal);
-            if (trimmed.StartsWith("name:", StringComparison.Ordinal) && value >= 0)
+            if (!lines[i].TrimStart().StartsWith("name:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            // The value, after the key: a name such as 'a' also occurs inside "name".
+            var value = lines[i].IndexOf(name, lines[i].IndexOf(':', StringComparison.Ordinal) + 1, StringComparison.Ordinal);
+            if (value >= 0)
             {
                 return (i + 1, value + 1);
             }

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GoldenPath.Catalog;
+using GoldenPath.Testing;
+
+namespace GoldenPath.Templates.Tests;
+
+/// <summary>
+/// Each variant as a team would use it: <c>dotnet new</c>, <c>dotnet build -warnaserror</c>, <c>dotnet test</c>
+/// (the generated tests, containers included), then the service started on its own and probed.
+/// </summary>
+[Collection(TemplatePackCollection.Name)]
+public sealed class GeneratedServiceTests(TemplatePack pack)
+{
+    public static readonly TheoryData<string, string, string[]> Variants = new()
+    {
+        { "platform-api", "orders-api", [] },
+        { "platform-api", "catalog-api", ["--system", "shop", "--lifecycle", "production", "--description", "Serves the \"catalog\": products, prices \\ stock."] },
+        { "platform-api", "ledger-api", ["--database", "postgres"] },
+        { "platform-api", "prices-api", ["--cache", "redis"] },
+        { "platform-api", "stock-api", ["--database", "postgres", "--cache", "redis"] },
+        { "platform-worker", "mailer", [] },
+        { "platform-worker", "invoicer", ["--database", "postgres", "--cache", "redis"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task TheOutputBuildsPassesItsTestsAndRuns(string template, string name, string[] options)
+    {
+        var usesPostgres = options.Contains("postgres");
+        var usesRedis = options.Contains("redis");
+        if (usesPostgres || usesRedis)
+        {
+            await DockerEngine.RequireAsync();
+        }
+
+        // The defaults restore through the template's own post-action; the others restore in the build.
+        var restoreByTemplate = options.Length == 0 && template == "platform-api";
+        string[] all = ["--owner", "team-payments", .. options, .. restoreByTemplate ? Array.Empty<string>() : ["--skip-restore"]];
+        var repository = await pack.CreateAsync(template, name, all);
+        if (restoreByTemplate)
+        {
+            // dotnet new exits 0 even when its restore fails: read what it said.
+            Assert.Contains("Restore succeeded.", repository.CreationOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain("Restore failed", repository.CreationOutput, StringComparison.Ordinal);
+        }
+
+        var build = await repository.DotNetAsync("build", "-warnaserror");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.Contains(" 0 Warning(s)", build.Output, StringComparison.Ordinal);
+
+        var test = await repository.DotNetAsync("test", "--no-build");
+        Assert.True(test.ExitCode == 0, test.ToString());
+        Assert.Contains("failed: 0", test.Output, StringComparison.Ordinal);
+        Assert.Contains("skipped: 0", test.Output, StringComparison.Ordinal);
+
+        var identity = ReadIdentity(repository);
+        Assert.Equal(name, identity.Name);
+        Assert.Equal("team-payments", identity.Owner);
+        await using var postgres = new PostgreSqlContainerFixture();
+        await using var redis = new RedisContainerFixture();
+        var settings = new Dictionary<string, string?>();
+        if (usesPostgres)
+        {
+            await postgres.InitializeAsync();
+            settings["ConnectionStrings__db"] = await postgres.GetConnectionStringAsync();
+        }
+
+        if (usesRedis)
+        {
+            await redis.InitializeAsync();
+            settings["ConnectionStrings__cache"] = await redis.GetConnectionStringAsync();
+        }
+
+        await repository.RunServiceAsync(settings, async client =>
+        {
+            using var info = JsonDocument.Parse(await client.GetStringAsync("/.well-known/service-info", Ct));
+            Assert.Equal(name, info.RootElement.GetProperty("name").GetString());
+            Assert.Equal(identity.Owner, info.RootElement.GetProperty("owner").GetString());
+            Assert.Equal(identity.System, info.RootElement.GetProperty("system").GetString());
+            Assert.Equal(identity.Lifecycle, info.RootElement.GetProperty("lifecycle").GetString());
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Ct)).StatusCode);
+
+            if (template == "platform-api")
+            {
+                using var created = await client.PostAsJsonAsync("/api/items", new { name = "from the test" }, Ct);
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            }
+            else
+            {
+                using var status = await client.GetAsync("/work/status", Ct);
+                Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+            }
+
+            return true;
+        });
+    }
+
+    [Fact]
+    public async Task TheIdentityOptionsReachTheCatalogAndTheRunningService()
+    {
+        const string description = "Serves the \"catalog\": products, prices \\ stock.";
+        var repository = await pack.CreateAsync("platform-api", "catalog-api", "--owner", "team-shop", "--system", "shop", "--lifecycle", "production", "--description", description, "--skip-restore");
+
+        var identity = ReadIdentity(repository);
+
+        Assert.Equal(("catalog-api", "team-shop", "shop", "production", description), (identity.Name, identity.Owner, identity.System, identity.Lifecycle, identity.Description));
+        Assert.Contains($"| System | shop |", repository.Read("README.md"), StringComparison.Ordinal);
+        using var record = JsonDocument.Parse(repository.Read(".goldenpath.json"));
+        Assert.Equal(description, record.RootElement.GetProperty("answers").GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task TheAppHostRunsTheServiceWithItsDatabaseAndCacheUnderTheDashboard()
+    {
+        await DockerEngine.RequireAsync();
+        var repository = await pack.CreateAsync("platform-api", "basket-api", "--owner", "team-payments", "--database", "postgres", "--cache", "redis", "--skip-restore");
+        var build = await repository.DotNetAsync("build", "-warnaserror");
+        Assert.True(build.ExitCode == 0, build.ToString());
+
+        // As `dotnet run` would, with the launch profile's settings, but on free ports and as its own process,
+        // so that SIGTERM reaches the app host and it stops its containers.
+        var servicePort = Json(repository.Read("src/basket-api/Properties/launchSettings.json"))
+            .GetProperty("profiles").GetProperty("http").GetProperty("applicationUrl").GetString()!;
+        var dashboard = $"http://localhost:{Processes.FreePort()}";
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = dashboard,
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{Processes.FreePort()}",
+            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{Processes.FreePort()}",
+        };
+        var appHost = Path.Combine(repository.Directory, "src", "basket-api.AppHost", "bin", "Debug", "net10.0", "basket-api.AppHost");
+        using var process = Process.Start(Processes.StartInfo(appHost, [], Path.GetDirectoryName(appHost)!, environment))!;
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            await Eventually(async () => (await client.GetAsync($"{dashboard}/", Ct)).IsSuccessStatusCode, "the dashboard answers", process, output);
+            await Eventually(async () => (await client.GetAsync($"{servicePort}/health/ready", Ct)).StatusCode == HttpStatusCode.OK, "the service is ready behind the app host", process, output);
+            using var created = await client.PostAsJsonAsync($"{servicePort}/api/items", new { name = "under the app host" }, Ct);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        finally
+        {
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(CancellationToken.None);
+            }
+
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await process.WaitForExitAsync(stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
+
+    private static (string Name, string Owner, string System, string Lifecycle, string? Description) ReadIdentity(GeneratedRepository repository)
+    {
+        var component = Assert.Single(CatalogInfoReader.Read(repository.Read("catalog-info.yaml")).OfType<ComponentEntity>());
+        return (component.Metadata.Name, component.Spec.Owner, component.Spec.System!, component.Spec.Lifecycle, component.Metadata.Description);
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition, string what, Process process, System.Text.StringBuilder output)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            Assert.False(process.HasExited, $"The app host exited before {what}:\n{output}");
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            catch (TaskCanceledException) when (!Ct.IsCancellationRequested)
+            {
+                // a slow answer while starting
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), $"Not within 3 min: {what}.\n{output}");
+            await Task.Delay(500, Ct);
+        }
+    }
+}
