@@ -1,0 +1,208 @@
+using k8s;
+using k8s.Models;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace GoldenPath.Kubernetes;
+
+/// <summary>One Kubernetes object read from a file: the typed object and where it came from.</summary>
+/// <param name="Object">The object (a KubernetesClient model).</param>
+/// <param name="File">The file.</param>
+/// <param name="Line">The line its document starts on.</param>
+public sealed record ManifestDocument(IKubernetesObject<V1ObjectMeta> Object, string File, int Line)
+{
+    /// <summary>Gets the object's reference for messages: <c>Kind/name</c>.</summary>
+    public string Reference => $"{Object.Kind}/{Object.Metadata?.Name}";
+}
+
+/// <summary>A problem found while reading manifests: strict parsing or a required field.</summary>
+/// <param name="File">The file.</param>
+/// <param name="Line">The line (1-based; 0 when unknown).</param>
+/// <param name="Column">The column (1-based; 0 when unknown).</param>
+/// <param name="Message">What is wrong and how to fix it.</param>
+public sealed record ManifestProblem(string File, int Line, int Column, string Message)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{File}({Line},{Column}): {Message}";
+}
+
+/// <summary>
+/// Reads Kubernetes manifests strictly: duplicate keys, unknown fields and wrong types are errors (YamlDotNet's
+/// representation model for duplicates, <c>KubernetesYaml.LoadAllFromString(strict: true)</c> for the rest), and so is
+/// a missing required field. Kustomize's own files (<c>kustomization.yaml</c>, <c>kind: Kustomization/Component</c>)
+/// are not Kubernetes objects and are left out.
+/// </summary>
+public static class ManifestReader
+{
+    private static readonly string[] KustomizeKinds = ["Kustomization", "Component"];
+
+    /// <summary>Reads every <c>*.yaml</c>/<c>*.yml</c> file under a directory, or one file.</summary>
+    /// <param name="path">A directory or a file.</param>
+    /// <returns>The objects and the problems.</returns>
+    public static (IReadOnlyList<ManifestDocument> Documents, IReadOnlyList<ManifestProblem> Problems) ReadPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        IEnumerable<string> files = Directory.Exists(path)
+            ? Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
+                .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                .Where(f => !Path.GetFileName(f).StartsWith("kustomization.", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal)
+            : File.Exists(path) ? new[] { path } : throw new FileNotFoundException($"No manifest file or directory at '{path}'.", path);
+        var documents = new List<ManifestDocument>();
+        var problems = new List<ManifestProblem>();
+        foreach (var file in files)
+        {
+            var (d, p) = Read(File.ReadAllText(file), Path.GetRelativePath(Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!, file));
+            documents.AddRange(d);
+            problems.AddRange(p);
+        }
+
+        return (documents, problems);
+    }
+
+    /// <summary>Reads the documents of one YAML text.</summary>
+    /// <param name="yaml">The text (one or more documents).</param>
+    /// <param name="file">The file name for messages.</param>
+    /// <returns>The objects and the problems.</returns>
+    public static (IReadOnlyList<ManifestDocument> Documents, IReadOnlyList<ManifestProblem> Problems) Read(string yaml, string file)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var documents = new List<ManifestDocument>();
+        var problems = new List<ManifestProblem>();
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException exception)
+        {
+            problems.Add(new ManifestProblem(file, (int)exception.Start.Line, (int)exception.Start.Column, Explain(exception)));
+            return (documents, problems);
+        }
+
+        foreach (var document in stream.Documents)
+        {
+            if (document.RootNode is not YamlMappingNode root)
+            {
+                if (document.RootNode is YamlScalarNode { Value: null or "" })
+                {
+                    continue; // an empty document between '---'
+                }
+
+                problems.Add(new ManifestProblem(file, (int)document.RootNode.Start.Line, (int)document.RootNode.Start.Column, "a manifest document must be a mapping with apiVersion, kind and metadata"));
+                continue;
+            }
+
+            var line = (int)root.Start.Line;
+            var kind = Scalar(root, "kind");
+            if (kind is not null && KustomizeKinds.Contains(kind, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            var missing = new[] { "apiVersion", "kind" }.Where(k => string.IsNullOrEmpty(Scalar(root, k))).ToList();
+            if (!root.Children.TryGetValue(new YamlScalarNode("metadata"), out var metadata) || metadata is not YamlMappingNode meta || string.IsNullOrEmpty(Scalar(meta, "name")))
+            {
+                missing.Add("metadata.name");
+            }
+
+            if (missing.Count > 0)
+            {
+                problems.Add(new ManifestProblem(file, line, (int)root.Start.Column, $"required field{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} missing"));
+                continue;
+            }
+
+            var text = Serialize(document);
+            try
+            {
+                foreach (var loaded in KubernetesYaml.LoadAllFromString(text, strict: true))
+                {
+                    if (loaded is IKubernetesObject<V1ObjectMeta> typed)
+                    {
+                        problems.AddRange(RequiredFields(typed, file, line));
+                        documents.Add(new ManifestDocument(typed, file, line));
+                    }
+                    else
+                    {
+                        problems.Add(new ManifestProblem(file, line, 1, $"{kind} is not a Kubernetes object kind this validator knows; check apiVersion and kind"));
+                    }
+                }
+            }
+            catch (YamlException exception)
+            {
+                // Positions are relative to the document: add its first line.
+                problems.Add(new ManifestProblem(file, line + (int)exception.Start.Line - 1, (int)exception.Start.Column, Explain(exception)));
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or KeyNotFoundException or NullReferenceException)
+            {
+                problems.Add(new ManifestProblem(file, line, 1, $"{Scalar(root, "apiVersion")} {kind} is not a kind this validator knows ({exception.Message}); check apiVersion and kind"));
+            }
+        }
+
+        return (documents, problems);
+    }
+
+    private static IEnumerable<ManifestProblem> RequiredFields(IKubernetesObject<V1ObjectMeta> value, string file, int line)
+    {
+        var missing = new List<string>();
+        switch (value)
+        {
+            case V1Deployment d:
+                if (d.Spec is null) { missing.Add("spec"); break; }
+                if (d.Spec.Selector is null) { missing.Add("spec.selector"); }
+                missing.AddRange(PodSpecMissing(d.Spec.Template?.Spec, "spec.template.spec"));
+                break;
+            case V1StatefulSet s:
+                if (s.Spec is null) { missing.Add("spec"); break; }
+                if (s.Spec.Selector is null) { missing.Add("spec.selector"); }
+                missing.AddRange(PodSpecMissing(s.Spec.Template?.Spec, "spec.template.spec"));
+                break;
+            case V1Service svc when svc.Spec?.Ports is null or { Count: 0 }:
+                missing.Add("spec.ports");
+                break;
+            case V2HorizontalPodAutoscaler h when h.Spec?.ScaleTargetRef is null:
+                missing.Add("spec.scaleTargetRef");
+                break;
+            case V1NetworkPolicy n when n.Spec?.PodSelector is null:
+                missing.Add("spec.podSelector");
+                break;
+        }
+
+        return missing.Select(m => new ManifestProblem(file, line, 1, $"{value.Kind}/{value.Metadata.Name}: required field {m} missing"));
+    }
+
+    private static IEnumerable<string> PodSpecMissing(V1PodSpec? spec, string path)
+    {
+        if (spec?.Containers is null or { Count: 0 })
+        {
+            yield return $"{path}.containers";
+            yield break;
+        }
+
+        for (var i = 0; i < spec.Containers.Count; i++)
+        {
+            if (string.IsNullOrEmpty(spec.Containers[i].Name)) { yield return $"{path}.containers[{i}].name"; }
+            if (string.IsNullOrEmpty(spec.Containers[i].Image)) { yield return $"{path}.containers[{i}].image"; }
+        }
+    }
+
+    private static string? Scalar(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode scalar ? scalar.Value : null;
+
+    private static string Serialize(YamlDocument document)
+    {
+        using var writer = new StringWriter();
+        new YamlStream(document).Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
+
+    private static string Explain(YamlException exception)
+    {
+        var message = exception.InnerException?.Message ?? exception.Message;
+        return message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase)
+            ? $"duplicate key: {message}; a key may appear once per mapping (the second would silently win elsewhere)"
+            : message.Contains("not found on type", StringComparison.OrdinalIgnoreCase) || message.Contains("Property", StringComparison.Ordinal)
+                ? $"unknown field: {message}; check the spelling against the Kubernetes API reference"
+                : message;
+    }
+}
