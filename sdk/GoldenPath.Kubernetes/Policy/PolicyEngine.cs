@@ -105,9 +105,11 @@ public static class PolicyEngine
                 ? ["spec.selector does not match spec.template.metadata.labels"] : []),
         new("GPK022", "no NodePort or LoadBalancer Service", PolicySeverity.Error, "kube-score service-type", (d, _) =>
             d.Object is V1Service { Spec.Type: "NodePort" or "LoadBalancer" } svc ? [$"type {svc.Spec.Type} exposes it outside the cluster; use ClusterIP behind the ingress"] : []),
-        new("GPK023", "recommended and catalog labels", PolicySeverity.Warning, "Kubernetes recommended labels; Backstage kubernetes-id", (d, _) =>
-            d.Object.Metadata.Labels is var l && new[] { "app.kubernetes.io/name", "app.kubernetes.io/part-of", "backstage.io/kubernetes-id" }.Where(k => l?.ContainsKey(k) != true).ToList() is { Count: > 0 } absent
-                && d.Object is not V1NetworkPolicy { Metadata.Name: "default-deny" } ? [$"add the labels {string.Join(", ", absent)}"] : []),
+        // Workloads and Services: what the Backstage Kubernetes plugin and dashboards find a service by.
+        new("GPK023", "recommended and catalog labels on workloads and Services", PolicySeverity.Warning, "Kubernetes recommended labels; Backstage kubernetes-id", (d, _) =>
+            d.Object is V1Deployment or V1StatefulSet or V1DaemonSet or V1Service
+                && new[] { "app.kubernetes.io/name", "app.kubernetes.io/part-of", "backstage.io/kubernetes-id" }.Where(k => d.Object.Metadata.Labels?.ContainsKey(k) != true).ToList() is { Count: > 0 } absent
+                ? [$"add the labels {string.Join(", ", absent)}"] : []),
         new("GPK024", "no service account token mounted", PolicySeverity.Warning, "kube-score; CIS 5.1.6", (d, _) => Pod(d, pod =>
             pod.AutomountServiceAccountToken == false ? null : "set automountServiceAccountToken: false unless the pod calls the Kubernetes API")),
     ];

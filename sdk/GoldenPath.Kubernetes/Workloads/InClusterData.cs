@@ -41,9 +41,11 @@ public static class InClusterData
                 new() { Name = "PGDATA", Value = $"{dataPath}/pgdata" },
             }
             : [];
-        Func<V1Probe> probe = () => isPostgres
-            ? new V1Probe { Exec = new V1ExecAction { Command = ["pg_isready", "-U", "postgres"] }, PeriodSeconds = 10, TimeoutSeconds = 5, FailureThreshold = 6 }
-            : new V1Probe { Exec = new V1ExecAction { Command = ["redis-cli", "ping"] }, PeriodSeconds = 10, TimeoutSeconds = 5, FailureThreshold = 6 };
+        var readiness = new V1Probe
+        {
+            Exec = new V1ExecAction { Command = isPostgres ? ["pg_isready", "-U", "postgres"] : ["redis-cli", "ping"] },
+            PeriodSeconds = 10, TimeoutSeconds = 5, FailureThreshold = 6,
+        };
         var liveness = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = data.Port }, PeriodSeconds = 20, TimeoutSeconds = 5, FailureThreshold = 6 };
         var mounts = new List<V1VolumeMount> { new() { Name = "data", MountPath = dataPath }, new() { Name = "tmp", MountPath = "/tmp" } };
         var volumes = new List<V1Volume> { new() { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() } };
@@ -95,7 +97,7 @@ public static class InClusterData
                                 Ports = [new V1ContainerPort { Name = isPostgres ? "postgres" : "redis", ContainerPort = data.Port, Protocol = "TCP" }],
                                 Env = env,
                                 Resources = ManifestEmitter.Resources(WorkloadSize.Medium),
-                                ReadinessProbe = probe(),
+                                ReadinessProbe = readiness,
                                 LivenessProbe = liveness,
                                 SecurityContext = new V1SecurityContext
                                 {

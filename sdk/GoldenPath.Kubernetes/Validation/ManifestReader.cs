@@ -133,8 +133,9 @@ public static class ManifestReader
                 // Positions are relative to the document: add its first line.
                 problems.Add(new ManifestProblem(file, line + (int)exception.Start.Line - 1, (int)exception.Start.Column, Explain(exception)));
             }
-            catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or KeyNotFoundException or NullReferenceException)
+            catch (KeyNotFoundException exception)
             {
+                // KubernetesYaml's type map has no entry for this apiVersion/kind.
                 problems.Add(new ManifestProblem(file, line, 1, $"{Scalar(root, "apiVersion")} {kind} is not a kind this validator knows ({exception.Message}); check apiVersion and kind"));
             }
         }
@@ -199,10 +200,18 @@ public static class ManifestReader
     private static string Explain(YamlException exception)
     {
         var message = exception.InnerException?.Message ?? exception.Message;
-        return message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase)
-            ? $"duplicate key: {message}; a key may appear once per mapping (the second would silently win elsewhere)"
-            : message.Contains("not found on type", StringComparison.OrdinalIgnoreCase) || message.Contains("Property", StringComparison.Ordinal)
-                ? $"unknown field: {message}; check the spelling against the Kubernetes API reference"
-                : message;
+        if (message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"duplicate key: {message}; a key may appear once per mapping (the second would silently win elsewhere)";
+        }
+
+        if (exception.InnerException is FormatException or OverflowException or InvalidCastException)
+        {
+            return $"wrong type: {message}; check the field's type in the Kubernetes API reference (a number, a boolean, a list or a mapping)";
+        }
+
+        return message.Contains("not found on type", StringComparison.OrdinalIgnoreCase) || message.Contains("Property", StringComparison.Ordinal)
+            ? $"unknown field: {message}; check the spelling against the Kubernetes API reference"
+            : message;
     }
 }
