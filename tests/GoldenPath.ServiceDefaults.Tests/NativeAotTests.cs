@@ -125,21 +125,3 @@ public sealed class NativeAotTests
         return (process.ExitCode, await output + await error);
     }
 }
-
-internal static class Repository
-{
-    public static string Root { get; } = Find();
-
-    private static string Find()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "GoldenPath.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"GoldenPath.sln not found above {AppContext.BaseDirectory}.");
-    }
-}

@@ -1,17 +1,16 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
 
 namespace GoldenPath.Templates.Tests;
 
 /// <summary>A repository made by <c>dotnet new</c>, and what can be done with it: build, test, run.</summary>
-public sealed class GeneratedRepository(string directory, string name, object creation)
+public sealed class GeneratedRepository(string directory, string name, ProcessResult creation)
 {
     public string Directory { get; } = directory;
 
     public string Name { get; } = name;
 
-    public string CreationOutput { get; } = creation.ToString()!;
+    public string CreationOutput { get; } = creation.Output;
 
     public string ServiceProject => Path.Combine(Directory, "src", Name);
 
@@ -41,12 +40,8 @@ public sealed class GeneratedRepository(string directory, string name, object cr
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
         var start = Processes.StartInfo("dotnet", ["run", "--no-build", "--no-launch-profile", "--project", ServiceProject], Directory, environment);
-        using var process = Process.Start(start)!;
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var (process, output) = Processes.Start(start);
+        using var owned = process;
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
@@ -77,6 +72,4 @@ public sealed class GeneratedRepository(string directory, string name, object cr
             await process.WaitForExitAsync(CancellationToken.None);
         }
     }
-
-    internal static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 }

@@ -99,7 +99,7 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
     }
 
     [Fact]
-    public async Task TheIdentityOptionsReachTheCatalogAndTheRunningService()
+    public async Task TheIdentityOptionsReachTheCatalogTheReadmeAndTheRecord()
     {
         const string description = "Serves the \"catalog\": products, prices \\ stock.";
         var repository = await pack.CreateAsync("platform-api", "catalog-api", "--owner", "team-shop", "--system", "shop", "--lifecycle", "production", "--description", description, "--skip-restore");
@@ -135,12 +135,8 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
             ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{Processes.FreePort()}",
         };
         var appHost = Path.Combine(repository.Directory, "src", "basket-api.AppHost", "bin", "Debug", "net10.0", "basket-api.AppHost");
-        using var process = Process.Start(Processes.StartInfo(appHost, [], Path.GetDirectoryName(appHost)!, environment))!;
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var (process, output) = Processes.Start(Processes.StartInfo(appHost, [], Path.GetDirectoryName(appHost)!, environment));
+        using var owned = process;
         try
         {
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };

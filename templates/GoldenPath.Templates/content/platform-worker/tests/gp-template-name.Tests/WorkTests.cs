@@ -33,9 +33,26 @@ public sealed class WorkTests(ServiceFixture service) : IClassFixture<ServiceFix
 
         var status = await WaitForAsync(client, s => s.Processed >= before + 3);
         Assert.Equal(before + 3, status.Processed);
-        var group = Assert.Single(await redis.StreamGroupInfoAsync(stream));
-        Assert.Equal("gp-template-name", group.Name);
-        Assert.Equal(0, group.PendingMessageCount);
+        Assert.Equal("gp-template-name", Assert.Single(await redis.StreamGroupInfoAsync(stream)).Name);
+        await WaitUntilAcknowledgedAsync(redis, stream);
+    }
+
+    [Fact]
+    public async Task AnEntryWithoutPayloadIsDeadLetteredAndDoesNotBlockTheStream()
+    {
+        var stream = $"work-{Guid.NewGuid():N}";
+        await using var app = await service.StartAsync(new Dictionary<string, string?> { ["Worker:Stream"] = stream });
+        var client = app.CreateClient();
+        var redis = app.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+        var before = (await client.GetFromJsonAsync<WorkStatus>("/work/status", Ct))!.Processed;
+
+        var bad = await redis.StreamAddAsync(stream, "something", "else");
+        await redis.StreamAddAsync(stream, "payload", "after the bad one");
+
+        await WaitForAsync(client, s => s.Processed >= before + 1);
+        var deadLetter = Assert.Single(await redis.StreamRangeAsync($"{stream}:dead-letter"));
+        Assert.Equal(bad.ToString(), deadLetter["id"].ToString());
+        await WaitUntilAcknowledgedAsync(redis, stream);
     }
 #if (usePostgres)
 
@@ -90,6 +107,20 @@ public sealed class WorkTests(ServiceFixture service) : IClassFixture<ServiceFix
 #endif
 #endif
 
+#if (useRedis)
+    // An entry is acknowledged just after its work is recorded: wait for the acknowledgement, not only the record.
+    private static async Task WaitUntilAcknowledgedAsync(IDatabase redis, string stream)
+    {
+        var clock = Stopwatch.StartNew();
+        long pending;
+        while ((pending = Assert.Single(await redis.StreamGroupInfoAsync(stream)).PendingMessageCount) > 0)
+        {
+            Assert.True(clock.Elapsed < Patience, $"{pending} entries of {stream} were still not acknowledged after {Patience.TotalSeconds} s");
+            await Task.Delay(100, Ct);
+        }
+    }
+
+#endif
     private static async Task<WorkStatus> WaitForAsync(HttpClient client, Func<WorkStatus, bool> done)
     {
         var clock = Stopwatch.StartNew();

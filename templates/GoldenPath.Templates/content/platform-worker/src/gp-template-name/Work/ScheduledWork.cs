@@ -24,7 +24,7 @@ public sealed partial class ScheduledWork(WorkProcessor processor, IConfiguratio
                 RunFailed(logger, exception);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A scheduled run failed; the next tick tries again")]

@@ -7,7 +7,9 @@ namespace GpTemplateNamespace.Work;
 /// Work from the Redis stream <c>Worker:Stream</c> (default <c>work</c>; an entry's <c>payload</c> field is the
 /// work), read as a member of the consumer group named after the service, one consumer per instance. An entry is
 /// acknowledged once handled; entries this instance read but did not acknowledge before it stopped are handled
-/// first when it starts again. When Redis does not answer, the worker waits and retries (up to 30 s apart).
+/// first when it starts again. An entry without a <c>payload</c> can never be handled: it is moved to
+/// <c>{stream}:dead-letter</c> (with the reason) and acknowledged, so it does not block the stream. When Redis or the
+/// work fails, the worker waits and retries (up to 30 s apart).
 /// </summary>
 public sealed partial class StreamWork(
     IConnectionMultiplexer redis,
@@ -22,6 +24,8 @@ public sealed partial class StreamWork(
     public string StreamKey { get; } = configuration.GetValue("Worker:Stream", DefaultStream)!;
 
     public string GroupName => service.Name;
+
+    public string DeadLetterKey => $"{StreamKey}:dead-letter";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -55,7 +59,17 @@ public sealed partial class StreamWork(
 
                 foreach (var entry in entries)
                 {
-                    await processor.ProcessAsync(new WorkItem(entry.Id!, entry["payload"].ToString()), stoppingToken);
+                    var payload = entry["payload"];
+                    if (payload.IsNullOrEmpty)
+                    {
+                        await database.StreamAddAsync(DeadLetterKey, [new("id", entry.Id), new("reason", "the entry has no 'payload' field")]);
+                        DeadLettered(logger, entry.Id.ToString(), DeadLetterKey);
+                    }
+                    else
+                    {
+                        await processor.ProcessAsync(new WorkItem(entry.Id!, payload!), stoppingToken);
+                    }
+
                     await database.StreamAcknowledgeAsync(StreamKey, GroupName, entry.Id);
                 }
             }
@@ -81,6 +95,9 @@ public sealed partial class StreamWork(
             // The group exists.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Work entry {EntryId} has no payload; moved to {DeadLetterKey}")]
+    private static partial void DeadLettered(ILogger logger, string entryId, string deadLetterKey);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading work from Redis failed; retrying in {Delay}")]
     private static partial void ReadFailed(ILogger logger, TimeSpan delay, Exception exception);
