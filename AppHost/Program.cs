@@ -1,4 +1,4 @@
-using GoldenPath.Hosting;
+using GoldenPath.Kubernetes;
 
 // The whole stack on one machine: the platform with its database, PostgreSQL, Redis and the sample services,
 // with the Aspire dashboard. Images come from configuration (see docs/local-development.md).

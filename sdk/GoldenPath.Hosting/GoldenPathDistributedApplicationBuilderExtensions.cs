@@ -11,8 +11,8 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
 
     /// <summary>
     /// Adds the GoldenPath platform: the project, its own PostgreSQL server and database (from the configured
-    /// image), a generated admin token (a secret parameter, <c>{name}-admin-token</c>), anonymous reads for local
-    /// use, and <c>/health/ready</c> as its health check.
+    /// image), a generated admin token (a secret parameter, <c>{name}-admin-token</c>), anonymous reads when run locally
+    /// (not when published), and <c>/health/ready</c> as its health check.
     /// </summary>
     /// <typeparam name="TProject">The platform project (<c>Projects.GoldenPath_Platform</c>).</typeparam>
     /// <param name="builder">The app host builder.</param>
@@ -24,12 +24,21 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var token = builder.AddParameter($"{name}-admin-token", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true);
         var database = builder.AddGoldenPathPostgres($"{name}-postgres").AddDatabase($"{name}-db", databaseName: "platform");
+        GoldenPathKubernetesPublishing.EnsureRegistered(builder);
         return EnsureHttpEndpoint(builder.AddProject<TProject>(name))
             .WithAnnotation(new GoldenPathPlatformAnnotation(token))
+            .WithAnnotation(new GoldenPathWorkloadAnnotation { External = true })
             .WithReference(database, connectionName: "platform")
             .WaitFor(database)
             .WithEnvironment("GoldenPath__Platform__BootstrapToken", token)
-            .WithEnvironment("GoldenPath__Platform__AnonymousRead", "true")
+            .WithEnvironment(context =>
+            {
+                // Anonymous reads are for the local stack only, never for a published platform.
+                if (context.ExecutionContext.IsRunMode)
+                {
+                    context.EnvironmentVariables["GoldenPath__Platform__AnonymousRead"] = "true";
+                }
+            })
             .WithHttpHealthCheck("/health/ready");
     }
 
@@ -76,9 +85,15 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
         {
             var endpoint = platform.Resource.GetEndpoint("http");
             service.WithEnvironment(PlatformUrlVariable, endpoint)
-                .WithEnvironment("GoldenPath__Platform__Token", platform.Annotation!.AdminToken)
-                .WithEnvironment("GoldenPath__Platform__HeartbeatInterval", service.ApplicationBuilder.Configuration["GoldenPath:Hosting:HeartbeatInterval"] ?? "00:00:10");
+                .WithEnvironment("GoldenPath__Platform__Token", platform.Annotation!.AdminToken);
+            if (!service.ApplicationBuilder.ExecutionContext.IsPublishMode)
+            {
+                // Local runs only: a deployed service keeps the package's default heartbeat.
+                service.WithEnvironment("GoldenPath__Platform__HeartbeatInterval", service.ApplicationBuilder.Configuration["GoldenPath:Hosting:HeartbeatInterval"] ?? "00:00:10");
+            }
         }
+
+        GoldenPathKubernetesPublishing.EnsureRegistered(service.ApplicationBuilder);
 
         if (!service.Resource.Annotations.OfType<GoldenPathWorkloadAnnotation>().Any())
         {

@@ -1,19 +1,7 @@
 using Aspire.Hosting.ApplicationModel;
+using GoldenPath.Kubernetes;
 
 namespace GoldenPath.Hosting;
-
-/// <summary>How big a workload is: the requests and limits the Kubernetes publish step gives each pod.</summary>
-public enum WorkloadSize
-{
-    /// <summary>100m CPU, 128Mi memory requested; 256Mi memory limit.</summary>
-    Small,
-
-    /// <summary>250m CPU, 256Mi memory requested; 512Mi memory limit.</summary>
-    Medium,
-
-    /// <summary>500m CPU, 512Mi memory requested; 1Gi memory limit.</summary>
-    Large,
-}
 
 /// <summary>The golden-path settings of a service for publishing: size, replicas, autoscaling, who may call it.</summary>
 public sealed class GoldenPathWorkloadAnnotation : IResourceAnnotation

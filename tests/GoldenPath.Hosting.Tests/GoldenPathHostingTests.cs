@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using GoldenPath.Kubernetes;
 
 namespace GoldenPath.Hosting.Tests;
 
@@ -69,7 +70,7 @@ public sealed class GoldenPathHostingTests
 
         var platformEnvironment = await Environment(platform.Resource);
         Assert.Equal("{platform-admin-token.value}", platformEnvironment["GoldenPath__Platform__BootstrapToken"]);
-        Assert.Equal("true", platformEnvironment["GoldenPath__Platform__AnonymousRead"]);
+        Assert.False(platformEnvironment.ContainsKey("GoldenPath__Platform__AnonymousRead"), "a published platform must not allow anonymous reads");
         Assert.Equal("{platform-db.connectionString}", platformEnvironment["ConnectionStrings__platform"]);
         Assert.True(builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "platform-admin-token").Secret);
     }

@@ -16,6 +16,7 @@ public sealed partial class TemplatePack : IAsyncLifetime
     [
         "sdk/GoldenPath.Catalog/GoldenPath.Catalog.csproj",
         "sdk/GoldenPath.ServiceDefaults/GoldenPath.ServiceDefaults.csproj",
+        "sdk/GoldenPath.Kubernetes/GoldenPath.Kubernetes.csproj",
         "sdk/GoldenPath.Hosting/GoldenPath.Hosting.csproj",
         "sdk/GoldenPath.Testing/GoldenPath.Testing.csproj",
         "templates/GoldenPath.Templates/GoldenPath.Templates.csproj",

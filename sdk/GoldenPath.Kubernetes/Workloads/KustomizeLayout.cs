@@ -151,9 +151,12 @@ public static class KustomizeLayout
             var max = Math.Max(Replicas(workload, environment), workload.MaxReplicas).ToString(CultureInfo.InvariantCulture);
             text.Append("- target:\n    kind: Deployment\n    name: ").Append(workload.Name).Append('\n');
             text.Append("  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: ").Append(replicas).Append('\n');
-            text.Append("- target:\n    kind: HorizontalPodAutoscaler\n    name: ").Append(workload.Name).Append('\n');
-            text.Append("  patch: |-\n    - op: replace\n      path: /spec/minReplicas\n      value: ").Append(replicas).Append('\n');
-            text.Append("    - op: replace\n      path: /spec/maxReplicas\n      value: ").Append(max).Append('\n');
+            if (workload.MaxReplicas > workload.Replicas)
+            {
+                text.Append("- target:\n    kind: HorizontalPodAutoscaler\n    name: ").Append(workload.Name).Append('\n');
+                text.Append("  patch: |-\n    - op: replace\n      path: /spec/minReplicas\n      value: ").Append(replicas).Append('\n');
+                text.Append("    - op: replace\n      path: /spec/maxReplicas\n      value: ").Append(max).Append('\n');
+            }
             if (environment == "dev")
             {
                 text.Append("- target:\n    kind: Deployment\n    name: ").Append(workload.Name).Append('\n');

@@ -5,7 +5,8 @@ namespace GoldenPath.Kubernetes;
 
 /// <summary>
 /// Turns a <see cref="Workload"/> into the Kubernetes objects the golden path deploys (KubernetesClient models):
-/// ServiceAccount, ConfigMap, Deployment, Service, PodDisruptionBudget, HorizontalPodAutoscaler and NetworkPolicy.
+/// ServiceAccount, ConfigMap, Deployment, Service, PodDisruptionBudget, HorizontalPodAutoscaler (when the workload may
+/// scale beyond its replicas) and NetworkPolicy.
 /// Every object carries the <c>app.kubernetes.io/*</c> labels and <c>backstage.io/kubernetes-id</c>.
 /// </summary>
 public static class ManifestEmitter
@@ -78,14 +79,24 @@ public static class ManifestEmitter
             ApiVersion = "policy/v1", Kind = "PodDisruptionBudget", Metadata = Meta(workload, workload.Name),
             Spec = new V1PodDisruptionBudgetSpec { MaxUnavailable = 1, Selector = new V1LabelSelector { MatchLabels = Selector(workload.Name) } },
         });
-        objects.Add(new V2HorizontalPodAutoscaler
+        if (workload.MaxReplicas > workload.Replicas)
+        {
+            objects.Add(Autoscaler(workload));
+        }
+
+        objects.Add(NetworkPolicy(workload, model));
+        return objects;
+    }
+
+    private static V2HorizontalPodAutoscaler Autoscaler(Workload workload) =>
+        new()
         {
             ApiVersion = "autoscaling/v2", Kind = "HorizontalPodAutoscaler", Metadata = Meta(workload, workload.Name),
             Spec = new V2HorizontalPodAutoscalerSpec
             {
                 ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = workload.Name },
                 MinReplicas = workload.Replicas,
-                MaxReplicas = Math.Max(workload.MaxReplicas, workload.Replicas),
+                MaxReplicas = workload.MaxReplicas,
                 Metrics =
                 [
                     new V2MetricSpec
@@ -95,10 +106,7 @@ public static class ManifestEmitter
                     },
                 ],
             },
-        });
-        objects.Add(NetworkPolicy(workload, model));
-        return objects;
-    }
+        };
 
     /// <summary>The namespace-wide default: deny all ingress and egress to pods no other policy allows.</summary>
     /// <returns>The policy.</returns>

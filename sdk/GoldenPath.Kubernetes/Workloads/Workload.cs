@@ -65,7 +65,7 @@ public sealed record Workload
     /// <summary>Gets the replicas (and the autoscaler's minimum).</summary>
     public int Replicas { get; init; } = 2;
 
-    /// <summary>Gets the autoscaler's maximum.</summary>
+    /// <summary>Gets the autoscaler's maximum; no autoscaler when it is not above <see cref="Replicas"/>.</summary>
     public int MaxReplicas { get; init; } = 4;
 
     /// <summary>Gets the plain settings (a ConfigMap).</summary>

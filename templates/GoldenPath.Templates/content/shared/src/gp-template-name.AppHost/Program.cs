@@ -1,4 +1,4 @@
-using GoldenPath.Hosting;
+using GoldenPath.Kubernetes;
 
 // gp-template-name with what it depends on, under the Aspire dashboard (dotnet run). The same model publishes
 // the service's Kubernetes manifests: dotnet run -- --operation publish --step publish --output-path ../../deploy

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using GoldenPath.Kubernetes;
+using k8s.Models;
+
+namespace GoldenPath.AppHost.Tests;
+
+/// <summary>
+/// The app host's Kubernetes publish, run exactly as CI runs it:
+/// <c>dotnet run --project AppHost -- --operation publish --step publish --output-path deploy</c>.
+/// </summary>
+public sealed class PublishTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ThePublishOutputIsTheExpectedTree()
+    {
+        var output = await PublishAsync();
+        try
+        {
+            var actual = Files(output);
+
+            // GOLDENPATH_ACCEPT=1 writes the new output into the repository (docs/kubernetes.md), to be reviewed in the diff.
+            var expectedRoot = Path.Combine(AppContext.BaseDirectory, "Expected", "deploy");
+            if (Environment.GetEnvironmentVariable("GOLDENPATH_ACCEPT") is "1")
+            {
+                var target = Path.Combine(Repository.Root, "tests", "GoldenPath.AppHost.Tests", "Expected", "deploy");
+                if (Directory.Exists(target))
+                {
+                    Directory.Delete(target, recursive: true);
+                }
+
+                foreach (var file in actual)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(target, file))!);
+                    File.Copy(Path.Combine(output, file), Path.Combine(target, file));
+                }
+
+                return;
+            }
+
+            var expected = Files(expectedRoot);
+            Assert.True(expected.SequenceEqual(actual), $"Missing: {string.Join(", ", expected.Except(actual))}; unexpected: {string.Join(", ", actual.Except(expected))}. {Regenerate}");
+            foreach (var file in expected)
+            {
+                var want = await File.ReadAllTextAsync(Path.Combine(expectedRoot, file), Ct);
+                var got = await File.ReadAllTextAsync(Path.Combine(output, file), Ct);
+                Assert.True(want == got, $"{file} differs from the expected file. {Regenerate}\n--- got:\n{got}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public async Task KubectlKustomizeBuildsEachOverlayAndTheResultPassesThePolicy(string environment)
+    {
+        var output = await PublishAsync();
+        try
+        {
+            var kustomize = await RunAsync("kubectl", ["kustomize", Path.Combine(output, "overlays", environment)], Repository.Root);
+            Assert.True(kustomize.ExitCode == 0, kustomize.Output);
+
+            var (documents, problems) = ManifestReader.Read(kustomize.Output, $"overlays/{environment}");
+            Assert.Empty(problems);
+            Assert.DoesNotContain(PolicyEngine.Evaluate(documents), f => f.Fails);
+            var deployments = documents.Select(d => d.Object).OfType<V1Deployment>().ToList();
+            Assert.Equal(["orders-worker", "platform", "user-api"], deployments.Select(d => d.Metadata.Name).Order());
+            var token = deployments.Single(d => d.Metadata.Name == "user-api").Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "GoldenPath__Platform__Token");
+            Assert.Null(token.Value);
+            Assert.Equal("platform-admin-token", token.ValueFrom.SecretKeyRef.Name);
+            Assert.Equal(environment == "dev", documents.Any(d => d.Object is V1StatefulSet));
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task APolicyFailureFailsThePublishWithItsFindings()
+    {
+        var output = Directory.CreateTempSubdirectory("goldenpath-publish-").FullName;
+        try
+        {
+            var publish = await RunPublishAsync(output, ("GoldenPath__Kubernetes__ImageTag", "latest"));
+
+            Assert.Equal(1, publish.ExitCode);
+            Assert.Contains("fail the GoldenPath policy", publish.Output, StringComparison.Ordinal);
+            Assert.Contains("GPK013 Deployment/user-api", publish.Output, StringComparison.Ordinal);
+            Assert.Contains("**Policy: failed", await File.ReadAllTextAsync(Path.Combine(output, "goldenpath-report.md"), Ct), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    private const string Regenerate = "If the change is intended, run the tests with GOLDENPATH_ACCEPT=1 and review the diff.";
+
+    private static async Task<string> PublishAsync()
+    {
+        var output = Directory.CreateTempSubdirectory("goldenpath-publish-").FullName;
+        var publish = await RunPublishAsync(output);
+        Assert.True(publish.ExitCode == 0, publish.Output);
+        return output;
+    }
+
+    private static Task<(int ExitCode, string Output)> RunPublishAsync(string output, params (string Key, string Value)[] environment) =>
+        RunAsync("dotnet", ["run", "--no-build", "--project", "AppHost", "--", "--operation", "publish", "--step", "publish", "--output-path", output], Repository.Root,
+            [
+                // The output must not depend on this machine's image settings.
+                ("GOLDENPATH_POSTGRES_IMAGE", ""), ("GOLDENPATH_REDIS_IMAGE", ""), ("GoldenPath__Images__Registry", ""),
+                .. environment,
+            ]);
+
+    private static List<string> Files(string root) =>
+        [.. Directory.GetFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).Order(StringComparer.Ordinal)];
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, string directory, (string Key, string Value)[]? environment = null)
+    {
+        var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
+        foreach (var (key, value) in environment ?? [])
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
