@@ -113,12 +113,21 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
     }
 
     [Fact]
-    public async Task TheAppHostRunsTheServiceWithItsDatabaseAndCacheUnderTheDashboard()
+    public async Task TheAppHostPublishesManifestsThatPassThePolicyAndRunsTheServiceWithItsDatabaseAndCacheUnderTheDashboard()
     {
         await DockerEngine.RequireAsync();
         var repository = await pack.CreateAsync("platform-api", "basket-api", "--owner", "team-payments", "--database", "postgres", "--cache", "redis", "--skip-restore");
         var build = await repository.DotNetAsync("build", "-warnaserror");
         Assert.True(build.ExitCode == 0, build.ToString());
+
+        // The pipeline's manifests step, as .github/workflows/golden-path.yml runs it.
+        var publish = await repository.DotNetAsync("run", "--project", "src/basket-api.AppHost", "--no-build", "--", "--operation", "publish", "--step", "publish", "--output-path", "../../deploy");
+        Assert.True(publish.ExitCode == 0, publish.ToString());
+        Assert.Contains("**Policy: passed**", repository.Read("deploy/goldenpath-report.md"), StringComparison.Ordinal);
+        var prod = await Processes.RunAsync("kubectl", ["kustomize", "deploy/overlays/prod"], repository.Directory);
+        Assert.True(prod.ExitCode == 0, prod.ToString());
+        Assert.Contains("namespace: team-payments-prod", prod.Output, StringComparison.Ordinal);
+        Assert.Contains("name: db-connection", prod.Output, StringComparison.Ordinal);
 
         // As `dotnet run` would, with the launch profile's settings, but on free ports and as its own process,
         // so that SIGTERM reaches the app host and it stops its containers.
