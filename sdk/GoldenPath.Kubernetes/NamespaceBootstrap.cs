@@ -210,7 +210,7 @@ public static class NamespaceBootstrap
     /// <param name="objects">The objects.</param>
     /// <returns>The YAML.</returns>
     public static string ToYaml(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects) =>
-        string.Join("---\n", objects.Select(o => KubernetesYaml.Serialize(o).TrimEnd('\n') + "\n"));
+        string.Join("---\n", objects.Select(o => ManifestYaml.Serialize(o).TrimEnd('\n') + "\n"));
 
     private static void CheckQuantity(Dictionary<string, string[]> problems, string field, string value, string example)
     {

@@ -36,7 +36,38 @@ public sealed record PolicyFinding(string CheckId, PolicySeverity Severity, stri
 /// <param name="Severity">Its severity.</param>
 /// <param name="Source">The rule it implements (Pod Security Standards, kube-score, Polaris, GoldenPath).</param>
 /// <param name="Evaluate">Returns a message per problem in the object, given all objects.</param>
-public sealed record PolicyCheck(string Id, string Title, PolicySeverity Severity, string Source, Func<ManifestDocument, IReadOnlyList<ManifestDocument>, IEnumerable<string>> Evaluate);
+public sealed record PolicyCheck(string Id, string Title, PolicySeverity Severity, string Source, Func<ManifestDocument, PolicyContext, IEnumerable<string>> Evaluate);
+
+/// <summary>All the objects checked together, grouped once by kind for the checks that relate objects to each other.</summary>
+public sealed class PolicyContext
+{
+    /// <summary>Initializes a new instance of the <see cref="PolicyContext"/> class.</summary>
+    /// <param name="documents">The objects.</param>
+    public PolicyContext(IReadOnlyList<ManifestDocument> documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        All = documents;
+        DisruptionBudgets = [.. documents.Select(d => d.Object).OfType<V1PodDisruptionBudget>()];
+        Autoscalers = [.. documents.Select(d => d.Object).OfType<V2HorizontalPodAutoscaler>()];
+        NetworkPolicies = [.. documents.Select(d => d.Object).OfType<V1NetworkPolicy>()];
+        PodLabels = [.. documents.Select(PolicyEngine.PodLabelsOf).OfType<IDictionary<string, string>>()];
+    }
+
+    /// <summary>Gets every object.</summary>
+    public IReadOnlyList<ManifestDocument> All { get; }
+
+    /// <summary>Gets the PodDisruptionBudgets.</summary>
+    public IReadOnlyList<V1PodDisruptionBudget> DisruptionBudgets { get; }
+
+    /// <summary>Gets the HorizontalPodAutoscalers.</summary>
+    public IReadOnlyList<V2HorizontalPodAutoscaler> Autoscalers { get; }
+
+    /// <summary>Gets the NetworkPolicies.</summary>
+    public IReadOnlyList<V1NetworkPolicy> NetworkPolicies { get; }
+
+    /// <summary>Gets the labels of every pod template.</summary>
+    public IReadOnlyList<IDictionary<string, string>> PodLabels { get; }
+}
 
 /// <summary>
 /// The golden path's policy for Kubernetes objects: Pod Security Standards (restricted and baseline), kube-score's and
@@ -89,19 +120,19 @@ public static class PolicyEngine
         new("GPK015", "at least two replicas", PolicySeverity.Warning, "Polaris deploymentMissingReplicas", (d, _) =>
             d.Object is V1Deployment { Spec.Replicas: < 2 } or V1StatefulSet { Spec.Replicas: < 2 } ? ["run at least 2 replicas so that a node loss or a rollout keeps it serving"] : []),
         new("GPK016", "a PodDisruptionBudget covers it", PolicySeverity.Error, "kube-score deployment-has-poddisruptionbudget; Polaris missingPodDisruptionBudget", (d, all) =>
-            PodLabels(d) is { } labels && !all.Any(o => o.Object is V1PodDisruptionBudget pdb && Selects(pdb.Spec?.Selector, labels)) ? ["add a PodDisruptionBudget whose selector matches the pods"] : []),
+            PodLabelsOf(d) is { } labels && !all.DisruptionBudgets.Any(pdb => Selects(pdb.Spec?.Selector, labels)) ? ["add a PodDisruptionBudget whose selector matches the pods"] : []),
         new("GPK017", "a HorizontalPodAutoscaler scales it", PolicySeverity.Warning, "Polaris missingHorizontalPodAutoscaler", (d, all) =>
-            d.Object is V1Deployment dep && !all.Any(o => o.Object is V2HorizontalPodAutoscaler h && h.Spec?.ScaleTargetRef?.Kind == "Deployment" && h.Spec.ScaleTargetRef.Name == dep.Metadata.Name) ? ["add a HorizontalPodAutoscaler targeting the Deployment"] : []),
+            d.Object is V1Deployment dep && !all.Autoscalers.Any(h => h.Spec?.ScaleTargetRef?.Kind == "Deployment" && h.Spec.ScaleTargetRef.Name == dep.Metadata.Name) ? ["add a HorizontalPodAutoscaler targeting the Deployment"] : []),
         new("GPK018", "spread over nodes and zones", PolicySeverity.Warning, "kube-score deployment-has-host-podantiaffinity; Polaris topologySpreadConstraint", (d, _) => Pod(d, pod =>
             pod.TopologySpreadConstraints is { Count: > 0 } || pod.Affinity?.PodAntiAffinity is not null ? null : "add topologySpreadConstraints (or podAntiAffinity) so replicas do not share a node")),
         new("GPK019", "a NetworkPolicy selects every pod", PolicySeverity.Error, "kube-score pod-networkpolicy", (d, all) =>
-            PodLabels(d) is { } labels && !all.Any(o => o.Object is V1NetworkPolicy np && Selects(np.Spec?.PodSelector, labels)) ? ["add a NetworkPolicy whose podSelector matches the pods (a default-deny with podSelector: {} counts)"] : []),
+            PodLabelsOf(d) is { } labels && !all.NetworkPolicies.Any(np => Selects(np.Spec?.PodSelector, labels)) ? ["add a NetworkPolicy whose podSelector matches the pods (a default-deny with podSelector: {} counts)"] : []),
         new("GPK020", "Service selects pods", PolicySeverity.Error, "kube-score service-targets-pod", (d, all) =>
             d.Object is V1Service { Spec.Type: not "ExternalName" } svc && svc.Spec.Selector is { Count: > 0 } selector
-                && !all.Any(o => PodLabels(o) is { } labels && selector.All(s => labels.TryGetValue(s.Key, out var v) && v == s.Value))
+                && !all.PodLabels.Any(labels => selector.All(s => labels.TryGetValue(s.Key, out var v) && v == s.Value))
                 ? [$"no pod template has the labels {string.Join(", ", selector.Select(s => $"{s.Key}={s.Value}"))}"] : []),
         new("GPK021", "selector matches the pod template", PolicySeverity.Error, "Kubernetes API; kube-score deployment-selector", (d, _) =>
-            (d.Object switch { V1Deployment x => x.Spec?.Selector, V1StatefulSet x => x.Spec?.Selector, _ => null }) is { } selector && !Selects(selector, PodLabels(d) ?? new Dictionary<string, string>())
+            (d.Object switch { V1Deployment x => x.Spec?.Selector, V1StatefulSet x => x.Spec?.Selector, _ => null }) is { } selector && !Selects(selector, PodLabelsOf(d) ?? new Dictionary<string, string>())
                 ? ["spec.selector does not match spec.template.metadata.labels"] : []),
         new("GPK022", "no NodePort or LoadBalancer Service", PolicySeverity.Error, "kube-score service-type", (d, _) =>
             d.Object is V1Service { Spec.Type: "NodePort" or "LoadBalancer" } svc ? [$"type {svc.Spec.Type} exposes it outside the cluster; use ClusterIP behind the ingress"] : []),
@@ -121,13 +152,14 @@ public static class PolicyEngine
     {
         ArgumentNullException.ThrowIfNull(documents);
         var findings = new List<PolicyFinding>();
+        var context = new PolicyContext(documents);
         foreach (var document in documents)
         {
             var (waivers, problems) = ReadWaivers(document.Object);
             findings.AddRange(problems.Select(p => new PolicyFinding("GPK000", PolicySeverity.Error, document.Reference, document.File, document.Line, p)));
             foreach (var check in Checks)
             {
-                foreach (var message in check.Evaluate(document, documents))
+                foreach (var message in check.Evaluate(document, context))
                 {
                     findings.Add(new PolicyFinding(check.Id, check.Severity, document.Reference, document.File, document.Line, message, waivers.GetValueOrDefault(check.Id)));
                 }
@@ -183,7 +215,8 @@ public static class PolicyEngine
         _ => null,
     };
 
-    private static IDictionary<string, string>? PodLabels(ManifestDocument document) => document.Object switch
+    /// <summary>The labels of a workload's pod template; null for objects without one.</summary>
+    internal static IDictionary<string, string>? PodLabelsOf(ManifestDocument document) => document.Object switch
     {
         V1Deployment d => d.Spec?.Template?.Metadata?.Labels ?? new Dictionary<string, string>(),
         V1StatefulSet s => s.Spec?.Template?.Metadata?.Labels ?? new Dictionary<string, string>(),

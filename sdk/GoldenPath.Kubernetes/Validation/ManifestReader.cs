@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
 using YamlDotNet.Core;
@@ -28,11 +31,11 @@ public sealed record ManifestProblem(string File, int Line, int Column, string M
 
 /// <summary>
 /// Reads Kubernetes manifests strictly: duplicate keys, unknown fields and wrong types are errors (YamlDotNet's
-/// representation model for duplicates, <c>KubernetesYaml.LoadAllFromString(strict: true)</c> for the rest), and so is
+/// representation model for duplicates, KubernetesClient's models with unknown members disallowed for the rest), and so is
 /// a missing required field. Kustomize's own files (<c>kustomization.yaml</c>, <c>kind: Kustomization/Component</c>)
 /// are not Kubernetes objects and are left out.
 /// </summary>
-public static class ManifestReader
+public static partial class ManifestReader
 {
     private static readonly string[] KustomizeKinds = ["Kustomization", "Component"];
 
@@ -50,9 +53,10 @@ public static class ManifestReader
             : File.Exists(path) ? new[] { path } : throw new FileNotFoundException($"No manifest file or directory at '{path}'.", path);
         var documents = new List<ManifestDocument>();
         var problems = new List<ManifestProblem>();
-        foreach (var file in files)
+        var root = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!;
+        // Files are independent: read them on every core, keep the results in file order.
+        foreach (var (d, p) in files.AsParallel().AsOrdered().Select(file => Read(File.ReadAllText(file), Path.GetRelativePath(root, file))))
         {
-            var (d, p) = Read(File.ReadAllText(file), Path.GetRelativePath(Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!, file));
             documents.AddRange(d);
             problems.AddRange(p);
         }
@@ -112,31 +116,23 @@ public static class ManifestReader
                 continue;
             }
 
-            var text = Serialize(document);
             try
             {
-                foreach (var loaded in KubernetesYaml.LoadAllFromString(text, strict: true))
-                {
-                    if (loaded is IKubernetesObject<V1ObjectMeta> typed)
-                    {
-                        problems.AddRange(RequiredFields(typed, file, line));
-                        documents.Add(new ManifestDocument(typed, file, line));
-                    }
-                    else
-                    {
-                        problems.Add(new ManifestProblem(file, line, 1, $"{kind} is not a Kubernetes object kind this validator knows; check apiVersion and kind"));
-                    }
-                }
+                var typed = ManifestYaml.Load(root, Scalar(root, "apiVersion")!, kind!);
+                problems.AddRange(RequiredFields(typed, file, line));
+                documents.Add(new ManifestDocument(typed, file, line));
             }
-            catch (YamlException exception)
+            catch (KeyNotFoundException)
             {
-                // Positions are relative to the document: add its first line.
-                problems.Add(new ManifestProblem(file, line + (int)exception.Start.Line - 1, (int)exception.Start.Column, Explain(exception)));
+                problems.Add(new ManifestProblem(file, line, 1, $"{Scalar(root, "apiVersion")} {kind} is not a kind this validator knows; check apiVersion and kind"));
             }
-            catch (KeyNotFoundException exception)
+            catch (JsonException exception)
             {
-                // KubernetesYaml's type map has no entry for this apiVersion/kind.
-                problems.Add(new ManifestProblem(file, line, 1, $"{Scalar(root, "apiVersion")} {kind} is not a kind this validator knows ({exception.Message}); check apiVersion and kind"));
+                var (at, field) = Locate(root, exception.Path);
+                var reason = exception.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                    ? $"unknown field {field}; check the spelling against the Kubernetes API reference"
+                    : $"wrong type at {field}: {exception.Message.Split(" Path:")[0]} Check the field's type in the Kubernetes API reference (a number, a boolean, a list or a mapping).";
+                problems.Add(new ManifestProblem(file, (int)at.Line, (int)at.Column, reason));
             }
         }
 
@@ -190,28 +186,41 @@ public static class ManifestReader
     private static string? Scalar(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode scalar ? scalar.Value : null;
 
-    private static string Serialize(YamlDocument document)
+    /// <summary>Where the field a JSON path (<c>$.spec.template.spec.containers[0].image</c>) names is written: its key, or the deepest part that exists.</summary>
+    private static (Mark At, string Field) Locate(YamlMappingNode root, string? path)
     {
-        using var writer = new StringWriter();
-        new YamlStream(document).Save(writer, assignAnchors: false);
-        return writer.ToString();
+        var field = (path ?? "$").TrimStart('$').TrimStart('.');
+        YamlNode node = root;
+        var at = root.Start;
+        foreach (var segment in PathSegment().Matches(field).Select(m => m.Value))
+        {
+            if (node is YamlSequenceNode sequence && segment.StartsWith('[') && int.TryParse(segment[1..^1], CultureInfo.InvariantCulture, out var index) && index < sequence.Children.Count)
+            {
+                node = sequence.Children[index];
+                at = node.Start;
+            }
+            else if (node is YamlMappingNode mapping && mapping.Children.FirstOrDefault(c => c.Key is YamlScalarNode k && k.Value == segment.Trim('[', ']', '\'')) is { Key: { } key, Value: { } value })
+            {
+                at = key.Start;
+                node = value;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return (at, field.Length == 0 ? "(root)" : field);
     }
+
+    [GeneratedRegex(@"\[[^\]]*\]|[^.\[]+")]
+    private static partial Regex PathSegment();
 
     private static string Explain(YamlException exception)
     {
         var message = exception.InnerException?.Message ?? exception.Message;
-        if (message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase))
-        {
-            return $"duplicate key: {message}; a key may appear once per mapping (the second would silently win elsewhere)";
-        }
-
-        if (exception.InnerException is FormatException or OverflowException or InvalidCastException)
-        {
-            return $"wrong type: {message}; check the field's type in the Kubernetes API reference (a number, a boolean, a list or a mapping)";
-        }
-
-        return message.Contains("not found on type", StringComparison.OrdinalIgnoreCase) || message.Contains("Property", StringComparison.Ordinal)
-            ? $"unknown field: {message}; check the spelling against the Kubernetes API reference"
+        return message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase)
+            ? $"duplicate key: {message}; a key may appear once per mapping (the second would silently win elsewhere)"
             : message;
     }
 }

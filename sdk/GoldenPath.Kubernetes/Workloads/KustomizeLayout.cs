@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using k8s;
 
 namespace GoldenPath.Kubernetes;
 
@@ -25,18 +24,18 @@ public static class KustomizeLayout
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var baseResources = new List<string> { "default-deny.yaml" };
         files["base/default-deny.yaml"] = Yaml(ManifestEmitter.DefaultDeny());
-        foreach (var workload in model.Workloads.OrderBy(w => w.Name, StringComparer.Ordinal))
+        // Workloads are independent: serialize them on every core, in name order.
+        var emitted = model.Workloads.OrderBy(w => w.Name, StringComparer.Ordinal).AsParallel().AsOrdered()
+            .Select(w => (w.Name, Files: ManifestEmitter.Emit(w, model).Select(o => (File: $"{o.Kind.ToLowerInvariant()}.yaml", Yaml: Yaml(o))).ToList()));
+        foreach (var (name, objects) in emitted)
         {
-            var resources = new List<string>();
-            foreach (var value in ManifestEmitter.Emit(workload, model))
+            foreach (var (file, yaml) in objects)
             {
-                var file = $"{value.Kind.ToLowerInvariant()}.yaml";
-                files[$"base/{workload.Name}/{file}"] = Yaml(value);
-                resources.Add(file);
+                files[$"base/{name}/{file}"] = yaml;
             }
 
-            files[$"base/{workload.Name}/kustomization.yaml"] = Kustomization("Kustomization", resources);
-            baseResources.Add(workload.Name);
+            files[$"base/{name}/kustomization.yaml"] = Kustomization("Kustomization", objects.Select(o => o.File));
+            baseResources.Add(name);
         }
 
         files["base/kustomization.yaml"] = Kustomization("Kustomization", baseResources);
@@ -104,7 +103,7 @@ public static class KustomizeLayout
         };
     }
 
-    private static string Yaml(object value) => KubernetesYaml.Serialize(value);
+    private static string Yaml(object value) => ManifestYaml.Serialize(value);
 
     private static string Kustomization(string kind, IEnumerable<string> resources)
     {

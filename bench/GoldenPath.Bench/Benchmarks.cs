@@ -1,0 +1,346 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using GoldenPath.Kubernetes;
+
+namespace GoldenPath.Bench;
+
+/// <summary>The measurements. Each writes a Markdown section; baselines run interleaved with the candidate in one invocation.</summary>
+internal static partial class Benchmarks
+{
+    /// <summary>An OTLP/HTTP receiver that accepts every export (an empty protobuf response is a valid Export*ServiceResponse).</summary>
+    public static async Task SinkAsync(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        long bytes = 0;
+        app.MapPost("/v1/{signal}", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            Interlocked.Add(ref bytes, body.Length);
+            return Results.Bytes([], "application/x-protobuf");
+        });
+        app.MapGet("/received", () => Interlocked.Read(ref bytes));
+        await app.RunAsync();
+    }
+
+    /// <summary>1. Request overhead with wrk: bare vs Aspire's ServiceDefaults vs the golden path (telemetry to a live receiver, registration).</summary>
+    public static async Task<string> OverheadAsync(int rounds, int seconds, string platformUrl, string platformToken, string otlpUrl)
+    {
+        var results = Services.Modes.ToDictionary(m => m, _ => new List<(double Rps, double P50, double P99)>());
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var round = 0; round < rounds; round++)
+        {
+            // Rotate the order every round so that no mode always runs first or last.
+            foreach (var mode in Services.Modes.Skip(round % 3).Concat(Services.Modes.Take(round % 3)))
+            {
+                var port = Measure.FreePort();
+                var url = $"http://127.0.0.1:{port}";
+                var process = Measure.StartSelf(["serve", mode], Environment(mode, url, platformUrl, platformToken, otlpUrl));
+                try
+                {
+                    await Measure.WaitReadyAsync(client, $"{url}/health/ready", Stopwatch.StartNew(), process, TimeSpan.FromSeconds(60));
+                    await WrkAsync($"{url}/api/items/42", Math.Max(2, seconds / 3)); // warm-up: JIT, tiering, connection pools
+                    var run = await WrkAsync($"{url}/api/items/42", seconds);
+                    results[mode].Add(run);
+                    Console.Error.WriteLine($"  round {round + 1} {mode,-10} {Measure.F(run.Rps, "0")} req/s  p50 {Measure.F(run.P50, "0.000")} ms  p99 {Measure.F(run.P99, "0.000")} ms");
+                }
+                finally
+                {
+                    Measure.Stop(process);
+                }
+            }
+        }
+
+        var bare = results["bare"];
+        var text = new StringBuilder();
+        text.Line("| service | requests/s | p50 ms | p99 ms | throughput vs bare | p99 vs bare |").Line("|---|---|---|---|---|---|");
+        foreach (var mode in Services.Modes)
+        {
+            var r = results[mode];
+            text.Line($"| {Label(mode)} | {Measure.Spread(r.Select(x => x.Rps), "0")} | {Measure.Spread(r.Select(x => x.P50), "0.000")} | {Measure.Spread(r.Select(x => x.P99), "0.000")} | " +
+                $"{Measure.F(Measure.Median(r.Select(x => x.Rps)) / Measure.Median(bare.Select(x => x.Rps)))}x | {Measure.F(Measure.Median(r.Select(x => x.P99)) / Measure.Median(bare.Select(x => x.P99)))}x |");
+        }
+
+        var golden = Measure.Median(results["goldenpath"].Select(x => x.Rps)) / Measure.Median(bare.Select(x => x.Rps));
+        var goldenP99 = Measure.Median(results["goldenpath"].Select(x => x.P99)) / Measure.Median(bare.Select(x => x.P99));
+        var aspire = Measure.Median(results["goldenpath"].Select(x => x.Rps)) / Measure.Median(results["aspire"].Select(x => x.Rps));
+        text.Line().Line($"Goals: throughput >= 0.92x bare: **{Measure.F(golden)}x ({Verdict(golden >= 0.92)})**; p99 <= 1.2x bare: **{Measure.F(goldenP99)}x ({Verdict(goldenP99 <= 1.2)})**; " +
+            $"not slower than the ServiceDefaults equivalent: **{Measure.F(aspire)}x ({Verdict(aspire >= 0.97)}, within 3 % counts as equal)**.");
+        text.Line().Line($"{rounds} rounds, modes interleaved and rotated; each round `wrk -t2 -c32 -d{seconds}s --latency` after a warm-up. Medians, (min–max).");
+        return text.ToString();
+    }
+
+    /// <summary>2. Start-up: process start to the first 200 from /health/ready, and the resident set then.</summary>
+    public static async Task<string> StartupAsync(int rounds, string platformUrl, string platformToken, string otlpUrl)
+    {
+        string[] modes = ["bare", "goldenpath"];
+        var results = modes.ToDictionary(m => m, _ => new List<(double Ms, double MiB)>());
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var mode in round % 2 == 0 ? modes : modes.Reverse())
+            {
+                var url = $"http://127.0.0.1:{Measure.FreePort()}";
+                var clock = Stopwatch.StartNew();
+                var process = Measure.StartSelf(["serve", mode], Environment(mode, url, platformUrl, platformToken, otlpUrl));
+                try
+                {
+                    var ready = await Measure.WaitReadyAsync(client, $"{url}/health/ready", clock, process, TimeSpan.FromSeconds(60));
+                    await Task.Delay(500); // what it holds once started, not a peak of the first request
+                    results[mode].Add((ready.TotalMilliseconds, Measure.WorkingSetMiB(process.Id)));
+                }
+                finally
+                {
+                    Measure.Stop(process);
+                }
+            }
+        }
+
+        var text = new StringBuilder();
+        text.Line("| service | start to ready, ms | working set, MiB |").Line("|---|---|---|");
+        foreach (var mode in modes)
+        {
+            text.Line($"| {Label(mode)} | {Measure.Spread(results[mode].Select(x => x.Ms), "0")} | {Measure.Spread(results[mode].Select(x => x.MiB), "0.0")} |");
+        }
+
+        var time = Measure.Median(results["goldenpath"].Select(x => x.Ms)) / Measure.Median(results["bare"].Select(x => x.Ms));
+        var memory = Measure.Median(results["goldenpath"].Select(x => x.MiB)) / Measure.Median(results["bare"].Select(x => x.MiB));
+        text.Line().Line($"Goal <= 1.15x bare: start-up **{Measure.F(time)}x ({Verdict(time <= 1.15)})**, working set **{Measure.F(memory)}x ({Verdict(memory <= 1.15)})**.");
+        text.Line().Line($"{rounds} rounds, alternating which starts first; `dotnet GoldenPath.Bench.dll serve <mode>` (Release, framework-dependent), polled every 5 ms.");
+        return text.ToString();
+    }
+
+    /// <summary>3. The platform under registration load and catalog reads.</summary>
+    public static async Task<string> PlatformLoadAsync(string platformUrl, string token, int instances, int seconds, int[] rates)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = new Uri(platformUrl),
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        const int services = 100;
+        for (var s = 0; s < services; s++)
+        {
+            using var response = await http.PutAsJsonAsync($"api/v1/services/svc-{s:000}", new { owner = "team-bench", lifecycle = "production", system = "bench" });
+            response.EnsureSuccessStatusCode();
+        }
+
+        var body = (int i) => JsonContent.Create(new
+        {
+            version = "1.0.0", environment = "prod", sdkVersion = "0.1.0",
+            endpoints = new[] { $"http://10.0.{i / 250}.{i % 250}:8080" },
+            health = new { live = (string?)null, ready = (string?)null, startup = (string?)null },
+            dependencies = Array.Empty<object>(),
+        });
+
+        // Register every instance once, then heartbeat them at each rate.
+        await Parallel.ForEachAsync(Enumerable.Range(0, instances), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+        {
+            using var response = await http.PutAsync($"api/v1/services/svc-{i % services:000}/instances/i-{i:00000}", body(i), ct);
+            response.EnsureSuccessStatusCode();
+        });
+
+        var text = new StringBuilder();
+        text.Line("| heartbeats offered/s | achieved/s | p50 ms | p95 ms | p99 ms | errors | catalog reads p50 / p95 / p99 ms |").Line("|---|---|---|---|---|---|---|");
+        var goal = "";
+        foreach (var rate in rates)
+        {
+            var (achieved, latencies, errors, reads) = await OpenLoopAsync(http, rate, seconds, instances, services, body);
+            text.Line($"| {rate} | {Measure.F(achieved, "0")} | {Measure.F(Measure.Percentile(latencies, 50))} | {Measure.F(Measure.Percentile(latencies, 95))} | {Measure.F(Measure.Percentile(latencies, 99))} | {errors} | " +
+                $"{Measure.F(Measure.Percentile(reads, 50))} / {Measure.F(Measure.Percentile(reads, 95))} / {Measure.F(Measure.Percentile(reads, 99))} |");
+            if (rate == 2000)
+            {
+                goal = $"Goal at 2,000 heartbeats/s: p99 < 25 ms: **{Measure.F(Measure.Percentile(latencies, 99))} ms ({Verdict(Measure.Percentile(latencies, 99) < 25 && achieved >= 1900 && errors == 0)})**; " +
+                    $"catalog reads p95 < 10 ms: **{Measure.F(Measure.Percentile(reads, 95))} ms ({Verdict(Measure.Percentile(reads, 95) < 10)})**.";
+            }
+        }
+
+        text.Line().Line(goal).Line().Line($"{instances:N0} instances of {services} services on PostgreSQL; open loop (latency counted from the scheduled send time, so queueing shows), " +
+            $"{seconds} s per rate; catalog reads (`GET /api/v1/services`) at 20/s alongside. {instances:N0} instances at the default 30 s heartbeat are {instances / 30}/s.");
+        return text.ToString();
+    }
+
+    private static async Task<(double Achieved, List<double> Latencies, int Errors, List<double> Reads)> OpenLoopAsync(
+        HttpClient http, int rate, int seconds, int instances, int services, Func<int, HttpContent> body)
+    {
+        var latencies = new List<double>();
+        var reads = new List<double>();
+        var errors = 0;
+        var total = rate * seconds;
+        var clock = Stopwatch.StartNew();
+        var tasks = new List<Task>(total + (seconds * 20));
+        var random = new Random(rate);
+        for (var n = 0; n < total; n++)
+        {
+            var due = TimeSpan.FromSeconds((double)n / rate);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait);
+            }
+
+            var i = random.Next(instances);
+            tasks.Add(Send(() => http.PutAsync($"api/v1/services/svc-{i % services:000}/instances/i-{i:00000}", body(i)), due, latencies, () => Interlocked.Increment(ref errors)));
+            if (n % Math.Max(1, rate / 20) == 0)
+            {
+                tasks.Add(Send(() => http.GetAsync("api/v1/services?limit=50"), due, reads, () => Interlocked.Increment(ref errors)));
+            }
+        }
+
+        await Task.WhenAll(tasks);
+        var achieved = total / clock.Elapsed.TotalSeconds;
+        latencies.Sort();
+        reads.Sort();
+        return (achieved, latencies, errors, reads);
+
+        async Task Send(Func<Task<HttpResponseMessage>> request, TimeSpan due, List<double> into, Action failed)
+        {
+            try
+            {
+                using var response = await request();
+                var elapsed = (clock.Elapsed - due).TotalMilliseconds;
+                if (!response.IsSuccessStatusCode)
+                {
+                    failed();
+                }
+
+                lock (into)
+                {
+                    into.Add(elapsed);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                failed();
+            }
+        }
+    }
+
+    /// <summary>4. Emit and validate manifests for many workloads.</summary>
+    public static string Manifests(int[] counts, int repeats)
+    {
+        var text = new StringBuilder();
+        text.Line("| workloads | objects | emit + write, ms | read + validate, ms | total, ms | allocated, MiB | ms per workload |").Line("|---|---|---|---|---|---|---|");
+        var totals = new Dictionary<int, double>();
+        foreach (var count in counts)
+        {
+            var model = new DeploymentModel
+            {
+                NamespacePrefix = "team-bench",
+                Workloads = [.. Enumerable.Range(0, count).Select(i => new Workload
+                {
+                    Name = $"svc-{i:0000}", Owner = "team-bench", System = "bench", External = i % 10 == 0,
+                    Secrets = [new SecretReference("ConnectionStrings__db", "db-connection", "connection-string", "the database")],
+                    Dependencies = [new WorkloadDependency("postgres", 5432), .. i > 0 ? [new WorkloadDependency($"svc-{i - 1:0000}", 80)] : Array.Empty<WorkloadDependency>()],
+                })],
+                DataServices = [new DataService("postgres", DataServiceKind.Postgres, "docker.io/library/postgres:17")],
+            };
+            var runs = new List<(double Emit, double Validate, double MiB, int Objects)>();
+            for (var r = 0; r < repeats; r++)
+            {
+                var directory = Directory.CreateTempSubdirectory("goldenpath-bench-").FullName;
+                try
+                {
+                    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+                    var clock = Stopwatch.StartNew();
+                    KustomizeLayout.Write(model, directory);
+                    var emit = clock.Elapsed.TotalMilliseconds;
+                    var (documents, problems) = ManifestReader.ReadPath(directory);
+                    var findings = PolicyEngine.Evaluate(documents);
+                    var validate = clock.Elapsed.TotalMilliseconds - emit;
+                    if (problems.Count > 0 || findings.Any(f => f.Fails))
+                    {
+                        throw new InvalidOperationException($"The emitted manifests for {count} workloads do not pass: {problems.Count} problems, {findings.Count(f => f.Fails)} errors.");
+                    }
+
+                    runs.Add((emit, validate, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0, documents.Count));
+                }
+                finally
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+
+            var total = Measure.Median(runs.Select(x => x.Emit + x.Validate));
+            totals[count] = total;
+            text.Line($"| {count:N0} | {runs[0].Objects:N0} | {Measure.Spread(runs.Select(x => x.Emit), "0")} | {Measure.Spread(runs.Select(x => x.Validate), "0")} | {Measure.F(total, "0")} | " +
+                $"{Measure.F(Measure.Median(runs.Select(x => x.MiB)), "0")} | {Measure.F(total / count, "0.00")} |");
+        }
+
+        if (totals.TryGetValue(1000, out var thousand))
+        {
+            text.Line().Line($"Goal: 1,000 workloads emitted and validated in < 3 s: **{Measure.F(thousand / 1000)} s ({Verdict(thousand < 3000)})**.");
+        }
+
+        text.Line().Line($"In-process (GoldenPath.Kubernetes): `KustomizeLayout.Write` to a temporary folder, then `ManifestReader.ReadPath` and `PolicyEngine.Evaluate`; {repeats} repeats (the first includes JIT), median (min–max). " +
+            "Growth: compare ms per workload across the rows (flat = linear).");
+        return text.ToString();
+    }
+
+    private static Dictionary<string, string?> Environment(string mode, string url, string platformUrl, string platformToken, string otlpUrl)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = url,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        };
+        if (mode != "bare")
+        {
+            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpUrl;
+            environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        }
+
+        if (mode == "goldenpath")
+        {
+            environment["GoldenPath__Platform__Url"] = platformUrl;
+            environment["GoldenPath__Platform__Token"] = platformToken;
+        }
+
+        return environment;
+    }
+
+    private static string Label(string mode) => mode switch
+    {
+        "bare" => "bare minimal API",
+        "aspire" => "Aspire ServiceDefaults equivalent",
+        _ => "golden path (AddGoldenPath)",
+    };
+
+    private static string Verdict(bool met) => met ? "met" : "missed";
+
+    private static async Task<(double Rps, double P50, double P99)> WrkAsync(string url, int seconds)
+    {
+        var (exitCode, output) = await Measure.RunAsync("wrk", "-t2", "-c32", $"-d{seconds}s", "--latency", url);
+        if (exitCode != 0 || !output.Contains("Requests/sec", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"wrk failed ({exitCode}): {output}");
+        }
+
+        if (NonSuccess().Match(output) is { Success: true } errors)
+        {
+            throw new InvalidOperationException($"wrk saw {errors.Groups[1].Value} non-2xx responses from {url}; the measurement is void:\n{output}");
+        }
+
+        var rps = double.Parse(Rps().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        return (rps, LatencyMs(output, "50%"), LatencyMs(output, "99%"));
+    }
+
+    private static double LatencyMs(string output, string percentile)
+    {
+        var match = Regex.Match(output, $@"^\s*{Regex.Escape(percentile)}\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex Rps();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
+    private static partial Regex NonSuccess();
+}

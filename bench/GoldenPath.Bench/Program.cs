@@ -1,0 +1,39 @@
+using System.Globalization;
+using GoldenPath.Bench;
+
+// The GoldenPath benchmarks; bench/run.sh runs them and writes bench/results.md. Each command prints a Markdown section.
+string Option(string name, string fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+}
+
+int Int(string name, int fallback) => int.Parse(Option(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+switch (args.FirstOrDefault())
+{
+    case "serve":
+        await Services.RunAsync(args[1], args[2..]);
+        break;
+    case "sink":
+        await Benchmarks.SinkAsync(args[1..]);
+        break;
+    case "overhead":
+        Console.Write(await Benchmarks.OverheadAsync(Int("--rounds", 3), Int("--seconds", 10), Option("--platform", ""), Option("--token", ""), Option("--otlp", "")));
+        break;
+    case "startup":
+        Console.Write(await Benchmarks.StartupAsync(Int("--rounds", 10), Option("--platform", ""), Option("--token", ""), Option("--otlp", "")));
+        break;
+    case "platform-load":
+        Console.Write(await Benchmarks.PlatformLoadAsync(Option("--platform", ""), Option("--token", ""), Int("--instances", 10_000), Int("--seconds", 10),
+            [.. Option("--rates", "333,2000,4000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))]));
+        break;
+    case "manifests":
+        Console.Write(Benchmarks.Manifests([.. Option("--counts", "10,100,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))], Int("--repeats", 3)));
+        break;
+    default:
+        Console.Error.WriteLine("usage: GoldenPath.Bench serve <bare|aspire|goldenpath> | sink | overhead | startup | platform-load | manifests [options]; see bench/README.md");
+        return 2;
+}
+
+return 0;

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace GoldenPath.Bench;
+
+/// <summary>The three services compared: the same endpoint, with nothing, with Aspire's ServiceDefaults, with the golden path.</summary>
+internal static class Services
+{
+    public static readonly string[] Modes = ["bare", "aspire", "goldenpath"];
+
+    public static async Task RunAsync(string mode, string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // The same logging for all three, as a production appsettings.json would have it.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        switch (mode)
+        {
+            case "bare":
+                break;
+            case "aspire":
+                AddAspireServiceDefaults(builder);
+                break;
+            case "goldenpath":
+                builder.AddGoldenPath();
+                break;
+            default:
+                throw new ArgumentException($"Unknown mode '{mode}'; use one of {string.Join(", ", Modes)}.");
+        }
+
+        var app = builder.Build();
+        if (mode == "goldenpath")
+        {
+            app.MapGoldenPath();
+        }
+        else
+        {
+            // What the comparison needs to find the service ready; Aspire maps /health only in Development.
+            app.MapHealthChecks("/health/ready");
+        }
+
+        var item = new Item(42, "answer", DateTimeOffset.UnixEpoch);
+        app.MapGet("/api/items/{id:int}", (int id) => id == item.Id ? Results.Ok(item) : Results.NotFound());
+        await app.RunAsync();
+    }
+
+    /// <summary>
+    /// What Aspire 13's <c>aspire-servicedefaults</c> template adds (Extensions.cs): OpenTelemetry logs, metrics
+    /// (ASP.NET Core, HttpClient, runtime) and traces (ASP.NET Core without health requests, HttpClient) exported with
+    /// OTLP when an endpoint is set, a liveness self-check, service discovery and the standard resilience handler.
+    /// </summary>
+    private static void AddAspireServiceDefaults(WebApplicationBuilder builder)
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+        var otel = builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation())
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/alive"))
+                .AddHttpClientInstrumentation());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+    }
+}
+
+/// <summary>The payload of the measured endpoint.</summary>
+public sealed record Item(int Id, string Name, DateTimeOffset CreatedAt);

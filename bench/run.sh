@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# The GoldenPath benchmarks: each figure is measured against its baseline in the same run (interleaved rounds,
+# medians and spread) and written to bench/results.md. See bench/README.md.
+#
+#   bench/run.sh           the full run (about 15 minutes)
+#   bench/run.sh --quick   a smoke run (under 5 minutes): fewer rounds, shorter runs
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../eng/common.sh
+source "$root/eng/common.sh"
+
+quick=false
+case "${1:-}" in
+  --quick) quick=true ;;
+  "") ;;
+  -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+  *) fail "unknown option '$1'" "use bench/run.sh [--quick]" ;;
+esac
+
+if $quick; then
+  rounds=2; seconds=5; startup_rounds=4; load_seconds=5; repeats=2; template_runs=2
+else
+  rounds=5; seconds=15; startup_rounds=10; load_seconds=15; repeats=3; template_runs=3
+fi
+
+work="$(mktemp -d /tmp/goldenpath-bench-XXXXXX)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  docker rm -f goldenpath-bench-postgres >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+ensure_tools() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v hyperfine >/dev/null || missing+=(hyperfine)
+  if [ ${#missing[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || fail "missing: ${missing[*]}" "install them (Debian: apt-get install ${missing[*]})"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+build() {
+  dotnet build "$root/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release -v q -clp:NoSummary -nologo
+  dotnet build "$root/platform/GoldenPath.Platform/GoldenPath.Platform.csproj" -c Release -v q -clp:NoSummary -nologo
+}
+
+bench() { dotnet "$root/bench/GoldenPath.Bench/bin/Release/net10.0/GoldenPath.Bench.dll" "$@"; }
+
+wait_http() { # url seconds
+  local deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$1"; do
+    [ $SECONDS -lt $deadline ] || fail "$1 did not answer within $2 s"
+    sleep 0.2
+  done
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+token="bench-admin-token-0123456789abcdef"
+
+# start_platform <connection string or ""> → starts the platform (SQLite when empty); sets platform_url
+start_platform() {
+  local port; port=$(free_port)
+  ConnectionStrings__platform="$1" GoldenPath__Platform__DataDirectory="$work/platform-data" \
+  GoldenPath__Platform__BootstrapToken="$token" GoldenPath__Platform__WritesPerSecond=100000 GoldenPath__Platform__WriteBurst=100000 \
+  ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+    dotnet "$root/platform/GoldenPath.Platform/bin/Release/net10.0/GoldenPath.Platform.dll" >"$work/platform-$port.log" 2>&1 &
+  pids+=($!)
+  platform_url="http://127.0.0.1:$port"
+  wait_http "$platform_url/health/ready" 60
+}
+
+section_overhead_startup() {
+  local sink_port; sink_port=$(free_port)
+  ASPNETCORE_URLS="http://127.0.0.1:$sink_port" bench sink >/dev/null 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$sink_port/received" 30
+  start_platform ""
+  local platform="$platform_url"
+  {
+    echo "## 1. Request overhead"
+    echo
+    bench overhead --rounds "$rounds" --seconds "$seconds" --platform "$platform" --token "$token" --otlp "http://127.0.0.1:$sink_port"
+    echo
+    echo "The OTLP receiver took $(curl -fsS "http://127.0.0.1:$sink_port/received") bytes of telemetry during the run."
+    echo
+    echo "## 2. Start-up"
+    echo
+    bench startup --rounds "$startup_rounds" --platform "$platform" --token "$token" --otlp "http://127.0.0.1:$sink_port"
+    echo
+  } >>"$work/results.md"
+}
+
+section_platform() {
+  load_images_env "$root"
+  local image="${GOLDENPATH_POSTGRES_IMAGE:-docker.io/library/postgres:17}"
+  docker rm -f goldenpath-bench-postgres >/dev/null 2>&1 || true
+  docker run -d --name goldenpath-bench-postgres -e POSTGRES_PASSWORD=bench -p 127.0.0.1::5432 "$image" >/dev/null
+  local port; port=$(docker port goldenpath-bench-postgres 5432/tcp | head -1 | sed 's/.*://')
+  local deadline=$((SECONDS + 60))
+  until docker exec goldenpath-bench-postgres pg_isready -U postgres -q 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || fail "PostgreSQL ($image) did not start within 60 s"
+    sleep 0.5
+  done
+  start_platform "Host=127.0.0.1;Port=$port;Username=postgres;Password=bench;Database=postgres"
+  local platform="$platform_url"
+  {
+    echo "## 3. Platform under load (PostgreSQL $image)"
+    echo
+    bench platform-load --platform "$platform/" --token "$token" --instances 10000 --seconds "$load_seconds" --rates 333,2000,4000
+    echo
+  } >>"$work/results.md"
+}
+
+section_manifests() {
+  {
+    echo "## 4. Manifests at scale"
+    echo
+    bench manifests --counts 10,100,1000 --repeats "$repeats"
+    echo
+  } >>"$work/results.md"
+}
+
+section_templates() {
+  local feed="$work/feed" hive="$work/hive" gen="$work/gen"
+  mkdir -p "$feed" "$gen"
+  for project in Catalog ServiceDefaults Kubernetes Hosting Testing; do
+    dotnet pack "$root/sdk/GoldenPath.$project/GoldenPath.$project.csproj" -c Release -o "$feed" -v q -clp:NoSummary -nologo >/dev/null
+  done
+  dotnet pack "$root/templates/GoldenPath.Templates/GoldenPath.Templates.csproj" -c Release -o "$feed" -v q -clp:NoSummary -nologo >/dev/null
+  dotnet new install "$feed"/GoldenPath.Templates.*.nupkg --debug:custom-hive "$hive" >/dev/null
+  cat >"$gen/nuget.config" <<CONFIG
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources><clear /><add key="local" value="$feed" /><add key="upstream" value="https://api.nuget.org/v3/index.json" /></packageSources>
+  <config><add key="globalPackagesFolder" value="$work/packages" /></config>
+</configuration>
+CONFIG
+  hyperfine --runs "$template_runs" --export-markdown "$work/new.md" --prepare "rm -rf $gen/orders-api" \
+    "dotnet new platform-api -n orders-api --owner team-payments -o $gen/orders-api --skip-restore --debug:custom-hive $hive" >/dev/null
+  local started build_s test_s
+  started=$(date +%s%N)
+  (cd "$gen/orders-api" && dotnet build -warnaserror -v q -clp:NoSummary -nologo >/dev/null)
+  build_s=$(( ($(date +%s%N) - started) / 1000000 ))
+  started=$(date +%s%N)
+  (cd "$gen/orders-api" && dotnet test --no-build >/dev/null)
+  test_s=$(( ($(date +%s%N) - started) / 1000000 ))
+  {
+    echo "## 5. Templates"
+    echo
+    echo "\`dotnet new platform-api\` (hyperfine, $template_runs runs, no restore):"
+    echo
+    cat "$work/new.md"
+    echo
+    echo "| first build of the output (restore of every package included, an empty packages folder) | first \`dotnet test\` (9 tests) |"
+    echo "|---|---|"
+    echo "| $((build_s / 1000)).$(printf '%03d' $((build_s % 1000))) s | $((test_s / 1000)).$(printf '%03d' $((test_s % 1000))) s |"
+    echo
+  } >>"$work/results.md"
+}
+
+header() {
+  {
+    echo "# GoldenPath benchmarks"
+    echo
+    echo "Written by \`bench/run.sh$($quick && echo ' --quick')\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Every ratio compares runs made side by side in this"
+    echo "invocation; the machine is shared, so compare ratios, not absolute numbers, across runs."
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    echo "| machine | $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r) |"
+    echo "| CPU | $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//') |"
+    echo "| .NET | SDK $(dotnet --version), runtime $(dotnet --list-runtimes | awk '/NETCore.App/ {v=$2} END {print v}') |"
+    echo "| GoldenPath | $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown) |"
+    echo "| tools | $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(hyperfine --version) |"
+    echo
+  } >"$work/results.md"
+}
+
+run_step "tools (wrk, hyperfine)" ensure_tools
+run_step "prerequisites (Docker engine, images)" "$root/build.sh" prereqs
+run_step "build the benchmarks and the platform (Release)" build
+header
+run_step "1-2. request overhead and start-up" section_overhead_startup
+run_step "3. platform under load" section_platform
+run_step "4. manifests at scale" section_manifests
+run_step "5. templates" section_templates
+cp "$work/results.md" "$root/bench/results.md"
+echo "Wrote bench/results.md"
