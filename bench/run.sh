@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# (Steps run as conditions of run_step, where errexit does not apply: every command that can fail says `|| return 1`.)
 # The GoldenPath benchmarks: each figure is measured against its baseline in the same run (interleaved rounds,
 # medians and spread) and written to bench/results.md. See bench/README.md.
 #
@@ -52,7 +53,7 @@ bench() { dotnet "$root/bench/GoldenPath.Bench/bin/Release/net10.0/GoldenPath.Be
 
 wait_http() { # url seconds
   local deadline=$((SECONDS + $2))
-  until curl -fsS -o /dev/null "$1"; do
+  until curl -fs -o /dev/null "$1"; do
     [ $SECONDS -lt $deadline ] || fail "$1 did not answer within $2 s"
     sleep 0.2
   done
@@ -76,7 +77,7 @@ start_platform() {
 
 section_overhead_startup() {
   local sink_port; sink_port=$(free_port)
-  ASPNETCORE_URLS="http://127.0.0.1:$sink_port" bench sink >/dev/null 2>&1 &
+  ASPNETCORE_URLS="http://127.0.0.1:$sink_port" bench sink >"$work/sink.log" 2>&1 &
   pids+=($!)
   wait_http "http://127.0.0.1:$sink_port/received" 30
   start_platform ""
@@ -84,13 +85,13 @@ section_overhead_startup() {
   {
     echo "## 1. Request overhead"
     echo
-    bench overhead --rounds "$rounds" --seconds "$seconds" --platform "$platform" --token "$token" --otlp "http://127.0.0.1:$sink_port"
+    bench overhead --rounds "$rounds" --seconds "$seconds" --platform "$platform" --token "$token" --otlp "http://127.0.0.1:$sink_port" || return 1
     echo
     echo "The OTLP receiver took $(curl -fsS "http://127.0.0.1:$sink_port/received") bytes of telemetry during the run."
     echo
     echo "## 2. Start-up"
     echo
-    bench startup --rounds "$startup_rounds" --platform "$platform" --token "$token" --otlp "http://127.0.0.1:$sink_port"
+    bench startup --rounds "$startup_rounds" --platform "$platform" --token "$token" --otlp "http://127.0.0.1:$sink_port" || return 1
     echo
   } >>"$work/results.md"
 }
@@ -99,7 +100,7 @@ section_platform() {
   load_images_env "$root"
   local image="${GOLDENPATH_POSTGRES_IMAGE:-docker.io/library/postgres:17}"
   docker rm -f goldenpath-bench-postgres >/dev/null 2>&1 || true
-  docker run -d --name goldenpath-bench-postgres -e POSTGRES_PASSWORD=bench -p 127.0.0.1::5432 "$image" >/dev/null
+  docker run -d --name goldenpath-bench-postgres -e POSTGRES_PASSWORD=bench -p 127.0.0.1::5432 "$image" >/dev/null || return 1
   local port; port=$(docker port goldenpath-bench-postgres 5432/tcp | head -1 | sed 's/.*://')
   local deadline=$((SECONDS + 60))
   until docker exec goldenpath-bench-postgres pg_isready -U postgres -q 2>/dev/null; do
@@ -111,7 +112,7 @@ section_platform() {
   {
     echo "## 3. Platform under load (PostgreSQL $image)"
     echo
-    bench platform-load --platform "$platform/" --token "$token" --instances 10000 --seconds "$load_seconds" --rates 333,2000,4000
+    bench platform-load --platform "$platform/" --token "$token" --instances 10000 --seconds "$load_seconds" --rates 333,2000,4000 || return 1
     echo
   } >>"$work/results.md"
 }
@@ -120,7 +121,7 @@ section_manifests() {
   {
     echo "## 4. Manifests at scale"
     echo
-    bench manifests --counts 10,100,1000 --repeats "$repeats"
+    bench manifests --counts 10,100,1000 --repeats "$repeats" || return 1
     echo
   } >>"$work/results.md"
 }

@@ -214,9 +214,9 @@ internal static partial class Benchmarks
                     into.Add(elapsed);
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
-                failed();
+                failed(); // refused, reset or over the client's 10 s timeout
             }
         }
     }

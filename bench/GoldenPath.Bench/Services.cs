@@ -34,10 +34,14 @@ internal static class Services
         {
             app.MapGoldenPath();
         }
+        else if (mode == "aspire")
+        {
+            // What the comparison needs to find the service ready; Aspire's template maps /health only in Development.
+            app.MapHealthChecks("/health/ready");
+        }
         else
         {
-            // What the comparison needs to find the service ready; Aspire maps /health only in Development.
-            app.MapHealthChecks("/health/ready");
+            app.MapGet("/health/ready", () => Results.Ok());
         }
 
         var item = new Item(42, "answer", DateTimeOffset.UnixEpoch);

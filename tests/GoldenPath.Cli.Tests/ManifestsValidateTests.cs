@@ -30,7 +30,7 @@ public sealed class ManifestsValidateTests : IDisposable
     [Fact]
     public async Task AnErrorFailsWithExitCode1InEveryFormat()
     {
-        var deployment = Path.Combine(_directory, "base", "orders-api", "deployment.yaml");
+        var deployment = Path.Combine(_directory, "base", "orders-api", "orders-api.yaml");
         await File.WriteAllTextAsync(deployment, (await File.ReadAllTextAsync(deployment, TestContext.Current.CancellationToken)).Replace("image: orders-api:0.1.0", "image: orders-api:latest", StringComparison.Ordinal), TestContext.Current.CancellationToken);
 
         var table = await Cli.RunAsync("manifests", "validate", _directory);
@@ -38,13 +38,13 @@ public sealed class ManifestsValidateTests : IDisposable
         var sarif = await Cli.RunAsync("manifests", "validate", _directory, "--format", "sarif");
 
         Assert.Equal([ExitCodes.Failed, ExitCodes.Failed, ExitCodes.Failed], new[] { table.ExitCode, json.ExitCode, sarif.ExitCode });
-        Assert.Matches(@"\nerror\s+GPK013\s+Deployment/orders-api\s+base/orders-api/deployment\.yaml:1\s+container 'orders-api': image 'orders-api:latest' has no tag or 'latest'", table.Output);
+        Assert.Matches(@"\nerror\s+GPK013\s+Deployment/orders-api\s+base/orders-api/orders-api\.yaml:[0-9]+\s+container 'orders-api': image 'orders-api:latest' has no tag or 'latest'", table.Output);
         Assert.StartsWith("LEVEL ", table.Output, StringComparison.Ordinal);
 
         using var result = JsonDocument.Parse(json.Output);
         Assert.False(result.RootElement.GetProperty("passed").GetBoolean());
         Assert.Equal(1, result.RootElement.GetProperty("errors").GetInt32());
-        Assert.Contains(result.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("check").GetString() == "GPK013" && f.GetProperty("file").GetString() == "base/orders-api/deployment.yaml");
+        Assert.Contains(result.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("check").GetString() == "GPK013" && f.GetProperty("file").GetString() == "base/orders-api/orders-api.yaml");
 
         using var log = JsonDocument.Parse(sarif.Output);
         Assert.Equal("2.1.0", log.RootElement.GetProperty("version").GetString());
@@ -53,7 +53,7 @@ public sealed class ManifestsValidateTests : IDisposable
         var results = run.GetProperty("results").EnumerateArray().ToList();
         var error = Assert.Single(results, r => r.GetProperty("level").GetString() == "error" && !r.TryGetProperty("suppressions", out _));
         Assert.Equal("GPK013", error.GetProperty("ruleId").GetString());
-        Assert.Equal("base/orders-api/deployment.yaml", error.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.Equal("base/orders-api/orders-api.yaml", error.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
         Assert.Equal(2, results.Count(r => r.TryGetProperty("suppressions", out _)));
     }
 

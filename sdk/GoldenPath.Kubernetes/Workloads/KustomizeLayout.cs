@@ -5,7 +5,7 @@ namespace GoldenPath.Kubernetes;
 
 /// <summary>
 /// Writes a <see cref="DeploymentModel"/> as a kustomize tree:
-/// <c>base/</c> (a default-deny NetworkPolicy and <c>base/&lt;workload&gt;/</c> per workload),
+/// <c>base/</c> (a default-deny NetworkPolicy and <c>base/&lt;workload&gt;/&lt;workload&gt;.yaml</c> with each workload's objects),
 /// <c>components/in-cluster-data/</c> (PostgreSQL and Redis as StatefulSets with volumes, for dev),
 /// <c>overlays/dev|staging|prod/</c> (namespace, image tags, replicas) and <c>SECRETS.md</c> (what each environment
 /// must provide; no secret value is ever written).
@@ -24,17 +24,15 @@ public static class KustomizeLayout
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var baseResources = new List<string> { "default-deny.yaml" };
         files["base/default-deny.yaml"] = Yaml(ManifestEmitter.DefaultDeny());
-        // Workloads are independent: serialize them on every core, in name order.
+        // One file per workload with its objects as documents, in apply order: thousands of workloads stay thousands
+        // of files, not tens of thousands (small-file writes are what a large tree costs). Workloads are independent:
+        // they are serialized on every core, in name order.
         var emitted = model.Workloads.OrderBy(w => w.Name, StringComparer.Ordinal).AsParallel().AsOrdered()
-            .Select(w => (w.Name, Files: ManifestEmitter.Emit(w, model).Select(o => (File: $"{o.Kind.ToLowerInvariant()}.yaml", Yaml: Yaml(o))).ToList()));
-        foreach (var (name, objects) in emitted)
+            .Select(w => (w.Name, Yaml: string.Join("---\n", ManifestEmitter.Emit(w, model).Select(Yaml))));
+        foreach (var (name, yaml) in emitted)
         {
-            foreach (var (file, yaml) in objects)
-            {
-                files[$"base/{name}/{file}"] = yaml;
-            }
-
-            files[$"base/{name}/kustomization.yaml"] = Kustomization("Kustomization", objects.Select(o => o.File));
+            files[$"base/{name}/{name}.yaml"] = yaml;
+            files[$"base/{name}/kustomization.yaml"] = Kustomization("Kustomization", [$"{name}.yaml"]);
             baseResources.Add(name);
         }
 
@@ -45,12 +43,8 @@ public static class KustomizeLayout
             var resources = new List<string>();
             foreach (var data in model.DataServices.OrderBy(d => d.Name, StringComparer.Ordinal))
             {
-                foreach (var value in InClusterData.Emit(data, model))
-                {
-                    var file = $"{data.Name}-{value.Kind.ToLowerInvariant()}.yaml";
-                    files[$"components/in-cluster-data/{file}"] = Yaml(value);
-                    resources.Add(file);
-                }
+                files[$"components/in-cluster-data/{data.Name}.yaml"] = string.Join("---\n", InClusterData.Emit(data, model).Select(Yaml));
+                resources.Add($"{data.Name}.yaml");
             }
 
             files["components/in-cluster-data/kustomization.yaml"] = Kustomization("Component", resources);
@@ -78,12 +72,13 @@ public static class KustomizeLayout
             Directory.Delete(generated, recursive: true);
         }
 
-        foreach (var (path, content) in files)
+        foreach (var folder in files.Keys.Select(p => Path.GetDirectoryName(Path.Combine(directory, p))!).Distinct(StringComparer.Ordinal))
         {
-            var full = Path.Combine(directory, path);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllText(full, content);
+            Directory.CreateDirectory(folder);
         }
+
+        // Thousands of small files: the file system's latency, not the CPU, is the cost; overlap the writes.
+        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = 8 }, file => File.WriteAllText(Path.Combine(directory, file.Key), file.Value));
 
         return [.. files.Keys];
     }
