@@ -74,6 +74,8 @@ public sealed class ManifestTests
             Assert.All(documents, d => Assert.Equal($"team-shop-{environment}", d.Object.Metadata.NamespaceProperty));
             var api = documents.Select(d => d.Object).OfType<V1Deployment>().Single(d => d.Metadata.Name == "user-api");
             Assert.Equal(KustomizeLayout.Replicas(Model().Workloads[0], environment), api.Spec.Replicas);
+            Assert.Equal(environment == "dev" ? "50m" : "250m", api.Spec.Template.Spec.Containers[0].Resources.Requests["cpu"].ToString());
+            Assert.Equal("1", api.Spec.Template.Spec.Containers[0].Resources.Limits["cpu"].ToString());
             Assert.Equal(environment == "dev", documents.Any(d => d.Object is V1StatefulSet));
             Assert.DoesNotContain(PolicyEngine.Evaluate(documents), f => f.Fails);
             Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);

@@ -7,7 +7,7 @@ namespace GoldenPath.Kubernetes;
 /// Writes a <see cref="DeploymentModel"/> as a kustomize tree:
 /// <c>base/</c> (a default-deny NetworkPolicy and <c>base/&lt;workload&gt;/&lt;workload&gt;.yaml</c> with each workload's objects),
 /// <c>components/in-cluster-data/</c> (PostgreSQL and Redis as StatefulSets with volumes, for dev),
-/// <c>overlays/dev|staging|prod/</c> (namespace, image tags, replicas) and <c>SECRETS.md</c> (what each environment
+/// <c>overlays/dev|staging|prod/</c> (namespace, image tags, replicas; smaller requests in dev) and <c>SECRETS.md</c> (what each environment
 /// must provide; no secret value is ever written).
 /// </summary>
 public static class KustomizeLayout
@@ -156,6 +156,8 @@ public static class KustomizeLayout
                 text.Append("- target:\n    kind: Deployment\n    name: ").Append(workload.Name).Append('\n');
                 text.Append("  patch: |-\n    - op: add\n      path: /metadata/annotations\n      value:\n        ")
                     .Append(PolicyEngine.WaiverAnnotation).Append(": \"GPK015=dev runs one replica to save resources, staging and prod run two or more\"\n");
+                // dev asks the scheduler for less (the limits stay, so the service behaves as it will in prod).
+                text.Append("    - op: replace\n      path: /spec/template/spec/containers/0/resources/requests\n      value:\n        cpu: 50m\n        memory: 64Mi\n");
             }
         }
 
