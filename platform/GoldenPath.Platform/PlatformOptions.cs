@@ -27,6 +27,13 @@ public sealed class PlatformOptions
     /// <summary>Gets or sets how many writes one token may make in a burst.</summary>
     public int WriteBurst { get; set; } = 1000;
 
+    /// <summary>
+    /// Gets or sets how long a replica keeps a token and a service's owner in memory, so that heartbeats do not read
+    /// them from the store each time. A token revoked or an owner changed through another replica takes effect there
+    /// within this time; <see cref="TimeSpan.Zero"/> turns the cache off.
+    /// </summary>
+    public TimeSpan LookupCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Gets or sets the largest request body accepted, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
 

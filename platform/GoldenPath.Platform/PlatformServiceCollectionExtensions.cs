@@ -44,6 +44,8 @@ internal static class PlatformServiceCollectionExtensions
         });
 
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<LookupCache>();
         builder.Services.AddScoped<CatalogService>();
         builder.Services.AddScoped<DeploymentService>();
         builder.Services.AddScoped<DoraService>();
@@ -52,6 +54,8 @@ internal static class PlatformServiceCollectionExtensions
         builder.Services.AddScoped<TokenService>();
         builder.Services.AddScoped<PlatformStore>();
         builder.Services.AddHostedService<InstancePurgeService>();
+        builder.Services.AddSingleton<HeartbeatWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<HeartbeatWriter>());
         builder.Services.AddOpenApi();
         return builder;
     }

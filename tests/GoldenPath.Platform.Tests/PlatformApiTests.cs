@@ -162,13 +162,76 @@ public abstract class PlatformApiTests(IPlatformStore store)
         Assert.Equal(["i-1", "i-2"], live.Select(i => i.InstanceId));
         Assert.Equal("Degraded", live[0].Status);
         Assert.Equal(Now + TimeSpan.FromSeconds(30), live[0].LastHeartbeatAt);
+        Assert.Equal(Now + TimeSpan.FromSeconds(120), live[0].ExpiresAt);
+        Assert.Equal(Now, live[0].RegisteredAt); // a heartbeat of a live instance keeps its registration time
 
         platform.Time.Advance(TimeSpan.FromSeconds(91));
         Assert.Empty((await client.GetFromJsonAsync($"/api/v1/services/{name}", Json.ServiceDescription, Ct))!.Instances);
 
-        await client.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration(), Json.InstanceRegistration, Ct);
+        // The heartbeat of an expired instance registers it again; the answer is the row as stored.
+        using var back = await client.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration() with { Version = "1.2.4", Commit = "abc1234" }, Json.InstanceRegistration, Ct);
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        var answered = (await back.Content.ReadFromJsonAsync(Json.ServiceInstance, Ct))!;
+        var stored = Assert.Single((await client.GetFromJsonAsync($"/api/v1/services/{name}", Json.ServiceDescription, Ct))!.Instances);
+        Assert.Equal(Now + TimeSpan.FromSeconds(121), stored.RegisteredAt);
+        Assert.Equal(("1.2.4", "abc1234", "Healthy"), (stored.Version, stored.Commit, stored.Status));
+        Assert.Equal(JsonSerializer.Serialize(stored, Json.ServiceInstance), JsonSerializer.Serialize(answered, Json.ServiceInstance));
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/services/{name}/instances/i-1", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/v1/services/{name}/instances/i-1", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheCatalogIsReadAPageAtATimeFollowingItsNextLinks()
+    {
+        await using var platform = await StartAsync();
+        var owner = Unique("team-pages");
+        var names = Enumerable.Range(0, 5).Select(i => $"{owner}-svc-{i}").ToList();
+        foreach (var name in names.AsEnumerable().Reverse())
+        {
+            await platform.Admin.PutAsJsonAsync($"/api/v1/services/{name}", Service(owner), Json.ServiceUpsertRequest, Ct);
+        }
+
+        var read = new List<string>();
+        var pages = 0;
+        for (var next = $"/api/v1/services?owner={owner}&limit=2"; next is not null; pages++)
+        {
+            using var response = await platform.Admin.GetAsync(next, Ct);
+            response.EnsureSuccessStatusCode();
+            read.AddRange((await response.Content.ReadFromJsonAsync(Json.IReadOnlyListServiceDescription, Ct))!.Select(s => s.Name));
+            next = response.Headers.TryGetValues("Link", out var links)
+                ? System.Text.RegularExpressions.Regex.Match(links.Single(), "^<([^>]+)>; rel=\"next\"$").Groups[1].Value
+                : null;
+            Assert.True(pages < 5, "The next links do not end.");
+        }
+
+        Assert.Equal(names, read);
+        Assert.Equal(3, pages);
+        Assert.Equal(names.Skip(3), (await platform.Admin.GetFromJsonAsync($"/api/v1/services?owner={owner}&after={names[2]}", Json.IReadOnlyListServiceDescription, Ct))!.Select(s => s.Name));
+        var everything = await new GoldenPath.Catalog.Client.PlatformClient(platform.Admin).ListServicesAsync(Ct);
+        Assert.Equal(names, everything.Where(s => s.Owner == owner).Select(s => s.Name));
+    }
+
+    [Fact]
+    public async Task ARevokedTokenAndAChangedOwnerTakeEffectAtOnceThoughTheyWereJustUsed()
+    {
+        await using var platform = await StartAsync();
+        var name = Unique("handover");
+        var teamA = platform.Client(await platform.TokenAsync("team-a", "catalog:write"));
+        var teamB = platform.Client(await platform.TokenAsync("team-b", "catalog:write"));
+        Assert.Equal(HttpStatusCode.Created, (await teamA.PutAsJsonAsync($"/api/v1/services/{name}", Service("team-a"), Json.ServiceUpsertRequest, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await teamA.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration(), Json.InstanceRegistration, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await teamB.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration(), Json.InstanceRegistration, Ct)).StatusCode);
+
+        // The service moves to team B: B's heartbeats are taken, A's are refused, with no wait for a cache to expire.
+        Assert.Equal(HttpStatusCode.OK, (await platform.Admin.PutAsJsonAsync($"/api/v1/services/{name}", Service("team-b"), Json.ServiceUpsertRequest, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await teamB.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration(), Json.InstanceRegistration, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await teamA.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration(), Json.InstanceRegistration, Ct)).StatusCode);
+
+        var secret = teamB.DefaultRequestHeaders.Authorization!.Parameter!;
+        Assert.Equal(HttpStatusCode.NoContent, (await platform.Admin.DeleteAsync($"/api/v1/tokens/{await TokenIdAsync(platform, secret)}", Ct)).StatusCode);
+        using var refused = await teamB.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration(), Json.InstanceRegistration, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("was revoked at", await refused.Content.ReadAsStringAsync(Ct));
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using GoldenPath.Platform.Data;
+using GoldenPath.Platform.Domain;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace GoldenPath.Platform.Auth;
@@ -17,6 +17,7 @@ internal sealed class BearerTokenHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     PlatformDbContext db,
+    LookupCache lookups,
     IOptions<PlatformOptions> platform,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -42,7 +43,7 @@ internal sealed class BearerTokenHandler(
         }
 
         var hash = TokenHasher.Hash(secret);
-        var token = await db.Tokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash, Context.RequestAborted);
+        var token = await lookups.FindTokenAsync(db, hash, Context.RequestAborted);
         if (token is null)
         {
             return AuthenticateResult.Fail("The bearer token is not known to the platform. Ask a platform admin for a token (POST /api/v1/tokens).");

@@ -17,7 +17,7 @@ internal readonly record struct Outcome<T>(T? Value, IResult? Problem, bool Crea
 }
 
 /// <summary>Catalog entries and their instances.</summary>
-internal sealed class CatalogService(PlatformDbContext db, TimeProvider time, IOptions<PlatformOptions> options)
+internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, HeartbeatWriter heartbeats, TimeProvider time, IOptions<PlatformOptions> options)
 {
     private static readonly string[] s_statuses = ["Healthy", "Degraded", "Unhealthy"];
 
@@ -47,6 +47,7 @@ internal sealed class CatalogService(PlatformDbContext db, TimeProvider time, IO
             () => Apply(new ServiceEntity { Name = name, Owner = "", System = "", Lifecycle = "", Type = "", CreatedAt = now }, request, now),
             e => Apply(e, request, now),
             ct);
+        lookups.ForgetOwner(name); // after the write, so that no heartbeat in between caches the previous owner again
         return new Outcome<ServiceDescription>(await DescribeAsync(entity, ct), null, created);
     }
 
@@ -56,9 +57,15 @@ internal sealed class CatalogService(PlatformDbContext db, TimeProvider time, IO
         return entity is null ? null : await DescribeAsync(entity, ct);
     }
 
-    public async Task<IReadOnlyList<ServiceDescription>> ListServicesAsync(string? owner, string? system, CancellationToken ct)
+    /// <summary>A page of the catalog in name order: the first <paramref name="limit"/> services named after <paramref name="after"/>.</summary>
+    public async Task<IReadOnlyList<ServiceDescription>> ListServicesAsync(string? owner, string? system, int limit, string? after, CancellationToken ct)
     {
         var query = db.Services.AsNoTracking();
+        if (!string.IsNullOrEmpty(after))
+        {
+            query = query.Where(s => string.Compare(s.Name, after) > 0);
+        }
+
         if (owner is not null)
         {
             query = query.Where(s => s.Owner == owner);
@@ -69,7 +76,7 @@ internal sealed class CatalogService(PlatformDbContext db, TimeProvider time, IO
             query = query.Where(s => s.System == system);
         }
 
-        var services = await query.OrderBy(s => s.Name).ToListAsync(ct);
+        var services = await query.OrderBy(s => s.Name).Take(limit).ToListAsync(ct);
         var now = time.GetUtcNow();
         var names = services.Select(s => s.Name).ToList();
         var instances = (await db.Instances.AsNoTracking().Where(i => names.Contains(i.ServiceName) && i.ExpiresAt > now).ToListAsync(ct))
@@ -103,19 +110,26 @@ internal sealed class CatalogService(PlatformDbContext db, TimeProvider time, IO
             return Problems.Invalid(validation.Errors);
         }
 
-        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, ct);
-        if (service is null)
+        var owner = await lookups.FindOwnerAsync(db, name, ct);
+        if (owner is null)
         {
             return Problems.NotFound($"Service '{name}' is not in the catalog; register it first with PUT /api/v1/services/{name}.");
         }
 
-        if (!user.MayWriteFor(service.Owner))
+        if (!user.MayWriteFor(owner))
         {
-            return Problems.Forbidden($"Service '{name}' is owned by team '{service.Owner}'; the token of team '{user.Team()}' may not register its instances.");
+            return Problems.Forbidden($"Service '{name}' is owned by team '{owner}'; the token of team '{user.Team()}' may not register its instances.");
         }
 
         var now = time.GetUtcNow();
         var expires = now + options.Value.InstanceTtl;
+
+        // Nearly every call is the heartbeat of a known instance, written with others in one round trip.
+        if (await heartbeats.RefreshAsync(name, instanceId, registration, now, expires, ct) is { } refreshed)
+        {
+            return new Outcome<ServiceInstance>(ToContract(refreshed), null);
+        }
+
         var created = false;
         var entity = await StoreRetry.UpsertAsync(db,
             () => db.Instances.FirstOrDefaultAsync(i => i.ServiceName == name && i.InstanceId == instanceId, ct),
@@ -227,7 +241,7 @@ internal sealed class CatalogService(PlatformDbContext db, TimeProvider time, IO
         return entity;
     }
 
-    private static InstanceEntity Apply(InstanceEntity entity, InstanceRegistration registration, DateTimeOffset now, DateTimeOffset expires)
+    internal static InstanceEntity Apply(InstanceEntity entity, InstanceRegistration registration, DateTimeOffset now, DateTimeOffset expires)
     {
         entity.Version = registration.Version;
         entity.Environment = registration.Environment;

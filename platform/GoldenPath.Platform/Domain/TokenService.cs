@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GoldenPath.Platform.Domain;
 
 /// <summary>Creates and revokes API tokens; a secret is returned once and stored only as its hash.</summary>
-internal sealed class TokenService(PlatformDbContext db, TimeProvider time)
+internal sealed class TokenService(PlatformDbContext db, LookupCache lookups, TimeProvider time)
 {
     public async Task<Outcome<TokenCreated>> CreateAsync(TokenRequest request, CancellationToken ct)
     {
@@ -55,6 +55,8 @@ internal sealed class TokenService(PlatformDbContext db, TimeProvider time)
     public async Task<bool> RevokeAsync(string id, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        return await db.Tokens.Where(t => t.Id == id && t.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct) > 0;
+        var revoked = await db.Tokens.Where(t => t.Id == id && t.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct) > 0;
+        lookups.ForgetToken(id);
+        return revoked;
     }
 }

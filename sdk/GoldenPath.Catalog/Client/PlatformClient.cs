@@ -39,11 +39,24 @@ public class PlatformClient(HttpClient http)
         }
     }
 
-    /// <summary>Lists the catalog (<c>GET /api/v1/services</c>).</summary>
+    /// <summary>Lists the whole catalog (<c>GET /api/v1/services</c>), reading it a page of 500 services at a time.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Every service.</returns>
-    public Task<IReadOnlyList<ServiceDescription>> ListServicesAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<object, IReadOnlyList<ServiceDescription>>(HttpMethod.Get, "api/v1/services", null, null, s_json.IReadOnlyListServiceDescription, cancellationToken);
+    /// <returns>Every service, in name order.</returns>
+    public async Task<IReadOnlyList<ServiceDescription>> ListServicesAsync(CancellationToken cancellationToken = default)
+    {
+        const int PageSize = 500;
+        var services = new List<ServiceDescription>();
+        while (true)
+        {
+            var after = services.Count == 0 ? "" : $"&after={Escape(services[^1].Name)}";
+            var page = await SendAsync<object, IReadOnlyList<ServiceDescription>>(HttpMethod.Get, $"api/v1/services?limit={PageSize}{after}", null, null, s_json.IReadOnlyListServiceDescription, cancellationToken).ConfigureAwait(false);
+            services.AddRange(page);
+            if (page.Count < PageSize)
+            {
+                return services;
+            }
+        }
+    }
 
     /// <summary>Registers an instance or sends its heartbeat (<c>PUT /api/v1/services/{name}/instances/{instanceId}</c>).</summary>
     /// <param name="name">The service name.</param>
