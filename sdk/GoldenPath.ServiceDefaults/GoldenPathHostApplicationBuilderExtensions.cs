@@ -140,6 +140,12 @@ public static class GoldenPathHostApplicationBuilderExtensions
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => !GoldenPathTelemetry.IsUntracedPath(context.Request.Path, options))
                     .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = request =>
                         !(request.Options.TryGetValue(GoldenPathTelemetry.SuppressTracing, out var suppress) && suppress));
+                // (A ratio outside 0..1 is left to the options validation, which stops the start with the setting's name.)
+                var ratio = telemetry.TraceSampleRatio ?? (builder.Environment.IsDevelopment() ? 1.0 : GoldenPathTelemetry.DefaultTraceSampleRatio);
+                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_TRACES_SAMPLER"]) && ratio is >= 0 and <= 1)
+                {
+                    tracing.SetSampler(new ParentBasedSampler(ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio)));
+                }
             });
         }
 

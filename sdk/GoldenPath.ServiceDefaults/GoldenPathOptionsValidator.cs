@@ -14,6 +14,11 @@ internal sealed class GoldenPathOptionsValidator : IValidateOptions<GoldenPathOp
         Range(failures, "GoldenPath:Platform:HeartbeatInterval", options.Platform.HeartbeatInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Range(failures, "GoldenPath:Platform:InitialRetryDelay", options.Platform.InitialRetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
         Range(failures, "GoldenPath:Platform:RequestTimeout", options.Platform.RequestTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
+        if (options.Telemetry.TraceSampleRatio is { } ratio && !(ratio is >= 0 and <= 1))
+        {
+            failures.Add($"GoldenPath:Telemetry:TraceSampleRatio ({ratio}) is not between 0 and 1; use e.g. 0.1 to record one trace in ten, 1 to record all.");
+        }
+
         if (options.Platform.MaxRetryDelay is { } max && max < options.Platform.InitialRetryDelay)
         {
             failures.Add($"GoldenPath:Platform:MaxRetryDelay ({max}) is shorter than GoldenPath:Platform:InitialRetryDelay ({options.Platform.InitialRetryDelay}); make it at least as long.");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using Microsoft.AspNetCore.Builder;
 using OpenTelemetry.Trace;
@@ -47,7 +48,7 @@ public sealed class TelemetryTests
     [Fact]
     public async Task RequestsAreTracedButHealthAndServiceInfoEndpointsAreNot()
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(RecordEveryTrace);
 
         await app.Client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
         await app.Client.GetAsync("/health/live", TestContext.Current.CancellationToken);
@@ -78,7 +79,7 @@ public sealed class TelemetryTests
     [Fact]
     public async Task TheServicesOwnActivitySourceAndMeterAreCollected()
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(RecordEveryTrace);
         using var source = new ActivitySource("servicedefaults-tests");
         using var meter = new System.Diagnostics.Metrics.Meter("servicedefaults-tests");
         var orders = meter.CreateCounter<long>("orders.placed");
@@ -90,6 +91,57 @@ public sealed class TelemetryTests
 
         Assert.Contains(app.ExportedSpans(), s => s.DisplayName == "place-order");
         Assert.Contains(app.ExportedMetrics(), m => m.Name == "orders.placed");
+    }
+
+    [Fact]
+    public async Task OutsideDevelopmentOneTraceInTenIsRecordedAndATraceThatArrivesSampledIsKeptWhole()
+    {
+        await using var app = await TestApp.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        for (var i = 0; i < 300; i++)
+        {
+            await app.Client.GetAsync("/hello", ct);
+        }
+
+        // Trace ids are random: 300 requests at one in ten record 30 on average; 8..70 is more than four deviations wide.
+        var own = app.ExportedSpans().Count(s => s.Kind == ActivityKind.Server);
+        Assert.InRange(own, 8, 70);
+
+        var sampled = Enumerable.Range(0, 20).Select(_ => ActivityTraceId.CreateRandom().ToHexString()).ToList();
+        var notSampled = Enumerable.Range(0, 20).Select(_ => ActivityTraceId.CreateRandom().ToHexString()).ToList();
+        foreach (var (trace, flags) in sampled.Select(t => (t, "01")).Concat(notSampled.Select(t => (t, "00"))))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+            request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom().ToHexString()}-{flags}");
+            await app.Client.SendAsync(request, ct);
+        }
+
+        await app.WaitForServerSpanAsync("/hello");
+        var recorded = app.ExportedSpans().Select(s => s.TraceId.ToHexString()).ToHashSet();
+        Assert.All(sampled, t => Assert.Contains(t, recorded));
+        Assert.DoesNotContain(notSampled, recorded.Contains);
+    }
+
+    [Theory]
+    [InlineData("Development", null, null)]
+    [InlineData("Production", "1", null)]
+    [InlineData("Production", "0.01", "always_on")]
+    public async Task EveryTraceIsRecordedInDevelopmentWhenAskedOrWhenOtelTracesSamplerSaysSo(string environment, string? ratio, string? sampler)
+    {
+        await using var app = await TestApp.StartAsync(new() { ["GoldenPath:Telemetry:TraceSampleRatio"] = ratio, ["OTEL_TRACES_SAMPLER"] = sampler }, environment);
+        for (var i = 0; i < 40; i++)
+        {
+            await app.Client.GetAsync("/hello", TestContext.Current.CancellationToken);
+        }
+
+        await Eventually.UntilAsync(() => Task.FromResult(app.ExportedSpans().Count(s => s.Kind == ActivityKind.Server) == 40), TimeSpan.FromSeconds(5), "40 server spans");
+    }
+
+    [Fact]
+    public async Task ASampleRatioOutsideZeroToOneStopsTheStartWithTheSettingsName()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(new() { ["GoldenPath:Telemetry:TraceSampleRatio"] = "10" }));
+        Assert.Contains("GoldenPath:Telemetry:TraceSampleRatio (10) is not between 0 and 1", failure.Message);
     }
 
     [Fact]
@@ -105,4 +157,6 @@ public sealed class TelemetryTests
 
     private static Dictionary<string, object> Resource(TestApp app) =>
         app.App.Services.GetRequiredService<TracerProvider>().GetResource().Attributes.ToDictionary(a => a.Key, a => a.Value);
+
+    private static Dictionary<string, string?> RecordEveryTrace => new() { ["GoldenPath:Telemetry:TraceSampleRatio"] = "1" };
 }

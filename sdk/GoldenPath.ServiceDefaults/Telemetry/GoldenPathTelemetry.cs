@@ -5,6 +5,9 @@ namespace GoldenPath.ServiceDefaults;
 /// <summary>Names GoldenPath uses in telemetry.</summary>
 public static class GoldenPathTelemetry
 {
+    /// <summary>The share of traces recorded outside Development when <c>GoldenPath:Telemetry:TraceSampleRatio</c> is not set.</summary>
+    public const double DefaultTraceSampleRatio = 0.1;
+
     /// <summary>The meter of GoldenPath.ServiceDefaults itself (registration state and attempts).</summary>
     public const string MeterName = "GoldenPath.ServiceDefaults";
 
