@@ -37,15 +37,15 @@ internal static class Measure
     /// <summary>Starts this program with a command, its output discarded unless it fails.</summary>
     public static Process StartSelf(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!, [typeof(Measure).Assembly.Location, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) != "dotnet")
-        {
-            start = new ProcessStartInfo(Environment.ProcessPath!, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        }
+        var start = Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet"
+            ? new ProcessStartInfo(Environment.ProcessPath!, [typeof(Measure).Assembly.Location, .. arguments])
+            : new ProcessStartInfo(Environment.ProcessPath!, arguments);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+
+        // The app's own folder is its content root, as /app is in a container: started from the repository, the host's
+        // configuration file watcher would walk every folder of it first.
+        start.WorkingDirectory = AppContext.BaseDirectory;
 
         foreach (var (key, value) in environment)
         {
@@ -101,6 +101,15 @@ internal static class Measure
         }
 
         process.Dispose();
+    }
+
+    /// <summary>The CPU time (user and system) a process has used so far (Linux, /proc/{pid}/stat, 10 ms resolution).</summary>
+    public static TimeSpan CpuTime(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": fields from the third on
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
+        return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
     /// <summary>The resident set of a process, in MiB (Linux).</summary>

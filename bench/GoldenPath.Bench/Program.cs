@@ -19,7 +19,7 @@ switch (args.FirstOrDefault())
         await Benchmarks.SinkAsync(args[1..]);
         break;
     case "overhead":
-        Console.Write(await Benchmarks.OverheadAsync(Int("--rounds", 3), Int("--seconds", 10), Option("--platform", ""), Option("--token", ""), Option("--otlp", "")));
+        Console.Write(await Benchmarks.OverheadAsync(Int("--rounds", 3), Int("--seconds", 10), Int("--warmup", 12), Option("--platform", ""), Option("--token", ""), Option("--otlp", "")));
         break;
     case "startup":
         Console.Write(await Benchmarks.StartupAsync(Int("--rounds", 10), Option("--platform", ""), Option("--token", ""), Option("--otlp", "")));
