@@ -20,7 +20,7 @@ internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, 
         }
 
         var now = time.GetUtcNow();
-        var instances = await db.Instances.AsNoTracking().Where(i => i.ServiceName == name && i.ExpiresAt > now).ToListAsync(ct);
+        var instances = await CatalogService.LiveInstancesAsync(db, [name], now, ct);
         var since = now - DeploymentWindow;
         var lastDeployment = await db.Deployments.AsNoTracking().Where(d => d.Service == name)
             .OrderByDescending(d => d.FinishedAt).FirstOrDefaultAsync(ct);
