@@ -35,6 +35,8 @@ cleanup() {
 trap cleanup EXIT
 
 ensure_tools() {
+  # dotnet-counters reads the platform's own request-duration histogram (section 3).
+  dotnet tool install --tool-path "$work/tools" dotnet-counters --version 10.0.750501 >/dev/null || return 1
   local missing=()
   command -v wrk >/dev/null || missing+=(wrk)
   command -v hyperfine >/dev/null || missing+=(hyperfine)
@@ -71,6 +73,7 @@ start_platform() {
   ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
     dotnet "$root/platform/GoldenPath.Platform/bin/Release/net10.0/GoldenPath.Platform.dll" >"$work/platform-$port.log" 2>&1 &
   pids+=($!)
+  platform_pid=$!
   platform_url="http://127.0.0.1:$port"
   wait_http "$platform_url/health/ready" 60
 }
@@ -117,7 +120,8 @@ section_platform() {
   {
     echo "## 3. Platform under load (PostgreSQL $image)"
     echo
-    bench platform-load --platform "$platform/" --token "$token" --instances 10000 --seconds "$load_seconds" --rates 333,2000,4000 || return 1
+    bench platform-load --platform "$platform/" --token "$token" --instances 10000 --seconds "$load_seconds" --rates 333,2000,4000 \
+      --counters "$work/tools/dotnet-counters" --platform-pid "$platform_pid" || return 1
     echo
   } >>"$work/results.md"
 }
@@ -187,7 +191,7 @@ header() {
   } >"$work/results.md"
 }
 
-run_step "tools (wrk, hyperfine)" ensure_tools
+run_step "tools (wrk, hyperfine, dotnet-counters)" ensure_tools
 run_step "prerequisites (Docker engine, images)" "$root/build.sh" prereqs
 run_step "build the benchmarks and the platform (Release)" build
 header

@@ -148,7 +148,7 @@ internal static partial class Benchmarks
     }
 
     /// <summary>3. The platform under registration load and catalog reads.</summary>
-    public static async Task<string> PlatformLoadAsync(string platformUrl, string adminToken, int instances, int services, int seconds, int[] rates, int readRate)
+    public static async Task<string> PlatformLoadAsync(string platformUrl, string adminToken, int instances, int services, int seconds, int[] rates, int readRate, string counters, int platformPid)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
@@ -192,9 +192,25 @@ internal static partial class Benchmarks
         text.Line("| heartbeats offered/s | achieved/s | p50 ms | p95 ms | p99 ms | errors | all catalog reads p50 / p95 / p99 ms | a page of 20 p50 / p95 / p99 ms | one service p50 / p95 / p99 ms | read errors |")
             .Line("|---|---|---|---|---|---|---|---|---|---|");
         var goal = "";
+        var server = new StringBuilder();
+        server.Line("| heartbeats offered/s | heartbeats p50 / p95 / p99 ms | a page of 20 p50 / p95 / p99 ms | one service p50 / p95 / p99 ms |").Line("|---|---|---|---|");
         foreach (var rate in rates)
         {
+            var measured = counters.Length > 0 ? ServerDurations.StartAsync(counters, platformPid, seconds) : null;
             var run = await OpenLoopAsync(http, rate, readRate, seconds, instances, services, body);
+            if (measured is not null)
+            {
+                var durations = await measured;
+                server.Line($"| {rate} | {durations.Format("PUT", "/api/v1/services/{name}/instances/{instanceId}")} | {durations.Format("GET", "/api/v1/services/")} | {durations.Format("GET", "/api/v1/services/{name}")} |");
+                if (rate == 2000)
+                {
+                    var (heartbeat99, page95, one95) = (durations.Get("PUT", "/api/v1/services/{name}/instances/{instanceId}", 99), durations.Get("GET", "/api/v1/services/", 95), durations.Get("GET", "/api/v1/services/{name}", 95));
+                    server.Line().Line($"As the platform measures itself at 2,000 heartbeats/s: heartbeat p99 < 25 ms: **{Measure.F(heartbeat99)} ms ({Verdict(heartbeat99 < 25)})**; " +
+                        $"catalog reads p95 < 10 ms: **page {Measure.F(page95)} ms, one service {Measure.F(one95)} ms ({Verdict(Math.Max(page95, one95) < 10)})**.");
+                }
+            }
+
+
             var (p50, p95, p99) = (Measure.Percentile(run.Latencies, 50), Measure.Percentile(run.Latencies, 95), Measure.Percentile(run.Latencies, 99));
             static string Percentiles(List<double> sorted) => $"{Measure.F(Measure.Percentile(sorted, 50))} / {Measure.F(Measure.Percentile(sorted, 95))} / {Measure.F(Measure.Percentile(sorted, 99))}";
             text.Line($"| {rate} | {Measure.F(run.Achieved, "0")} | {Measure.F(p50)} | {Measure.F(p95)} | {Measure.F(p99)} | {run.Errors} | " +
@@ -211,7 +227,14 @@ internal static partial class Benchmarks
         text.Line().Line(goal).Line().Line($"{instances:N0} instances of {services:N0} services on PostgreSQL, each heartbeat a `PUT .../instances/{{id}}` with a team token; open loop " +
             $"(latency counted from the scheduled send time, so queueing shows), {seconds} s per rate; catalog reads alongside at {readRate}/s, alternating a page of 20 services " +
             $"with their live instances (`GET /api/v1/services?limit=20&after=...`) and one service (`GET /api/v1/services/{{name}}`). " +
-            $"{instances:N0} instances at the default 30 s heartbeat are {instances / 30}/s. Achieved: successful responses per second of the run.");
+            $"{instances:N0} instances at the default 30 s heartbeat are {instances / 30}/s. Achieved: successful responses per second of the run. " +
+            "The load generator runs on the same two cores as the platform and PostgreSQL: its own scheduling, and reading each 100 KB page, are in these latencies.");
+        if (counters.Length > 0)
+        {
+            text.Line().Line("The same runs as the platform measures itself: ASP.NET Core's `http.server.request.duration` histogram, read with `dotnet-counters` " +
+                "(Microsoft.AspNetCore.Hosting, 5 s intervals; the worst interval of each run is shown), from the request's arrival to its response:").Line().Append(server);
+        }
+
         return text.ToString();
     }
 

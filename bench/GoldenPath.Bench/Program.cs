@@ -26,7 +26,8 @@ switch (args.FirstOrDefault())
         break;
     case "platform-load":
         Console.Write(await Benchmarks.PlatformLoadAsync(Option("--platform", ""), Option("--token", ""), Int("--instances", 10_000), Int("--services", 1_000), Int("--seconds", 10),
-            [.. Option("--rates", "333,2000,4000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))], Int("--read-rate", 20)));
+            [.. Option("--rates", "333,2000,4000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))], Int("--read-rate", 20),
+            Option("--counters", ""), Int("--platform-pid", 0)));
         break;
     case "manifests":
         Console.Write(Benchmarks.Manifests([.. Option("--counts", "10,100,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))], Int("--repeats", 3)));
