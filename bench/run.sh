@@ -20,9 +20,9 @@ case "${1:-}" in
 esac
 
 if $quick; then
-  rounds=2; seconds=3; warmup=5; startup_rounds=3; load_seconds=5; repeats=2; template_runs=2
+  rounds=2; seconds=3; warmup=5; startup_rounds=3; load_rounds=1; load_seconds=5; repeats=2; template_runs=2
 else
-  rounds=4; seconds=12; warmup=12; startup_rounds=10; load_seconds=15; repeats=3; template_runs=3
+  rounds=4; seconds=12; warmup=12; startup_rounds=10; load_rounds=3; load_seconds=15; repeats=3; template_runs=3
 fi
 
 work="$(mktemp -d /tmp/goldenpath-bench-XXXXXX)"
@@ -120,7 +120,7 @@ section_platform() {
   {
     echo "## 3. Platform under load (PostgreSQL $image)"
     echo
-    bench platform-load --platform "$platform/" --token "$token" --instances 10000 --seconds "$load_seconds" --rates 333,2000,4000 \
+    bench platform-load --platform "$platform/" --token "$token" --instances 10000 --rounds "$load_rounds" --seconds "$load_seconds" --rates 333,2000,4000 \
       --counters "$work/tools/dotnet-counters" --platform-pid "$platform_pid" || return 1
     echo
   } >>"$work/results.md"

@@ -25,7 +25,7 @@ switch (args.FirstOrDefault())
         Console.Write(await Benchmarks.StartupAsync(Int("--rounds", 10), Option("--platform", ""), Option("--token", ""), Option("--otlp", "")));
         break;
     case "platform-load":
-        Console.Write(await Benchmarks.PlatformLoadAsync(Option("--platform", ""), Option("--token", ""), Int("--instances", 10_000), Int("--services", 1_000), Int("--seconds", 10),
+        Console.Write(await Benchmarks.PlatformLoadAsync(Option("--platform", ""), Option("--token", ""), Int("--instances", 10_000), Int("--services", 1_000), Int("--rounds", 3), Int("--seconds", 10),
             [.. Option("--rates", "333,2000,4000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))], Int("--read-rate", 20),
             Option("--counters", ""), Int("--platform-pid", 0)));
         break;
