@@ -80,7 +80,8 @@ start_platform() {
 
 section_overhead_startup() {
   local sink_port; sink_port=$(free_port)
-  ASPNETCORE_URLS="http://127.0.0.1:$sink_port" bench sink >"$work/sink.log" 2>&1 &
+  # Started directly (not through the bench function, whose subshell would leave the receiver running at exit).
+  ASPNETCORE_URLS="http://127.0.0.1:$sink_port" dotnet "$root/bench/GoldenPath.Bench/bin/Release/net10.0/GoldenPath.Bench.dll" sink >"$work/sink.log" 2>&1 &
   pids+=($!)
   wait_http "http://127.0.0.1:$sink_port/received" 30
   start_platform ""
