@@ -76,16 +76,9 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
             query = query.Where(s => s.System == system);
         }
 
-        // Inside the execution strategy the reads are retried as a whole, so EF Core streams their rows instead of
-        // buffering every result set first (which it does for a query that could be retried on its own).
-        var now = time.GetUtcNow();
-        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
-        {
-            var services = await query.OrderBy(s => s.Name).Take(limit).ToListAsync(ct);
-            var names = services.Select(s => s.Name).ToList();
-            var instances = (await LiveInstancesAsync(db, names, now, ct)).ToLookup(i => i.ServiceName);
-            return (IReadOnlyList<ServiceDescription>)services.Select(s => Describe(s, instances[s.Name])).ToList();
-        });
+        var services = await query.OrderBy(s => s.Name).Take(limit).ToListAsync(ct);
+        var instances = (await LiveInstancesAsync(db, [.. services.Select(s => s.Name)], time.GetUtcNow(), ct)).ToLookup(i => i.ServiceName);
+        return services.Select(s => Describe(s, instances[s.Name])).ToList();
     }
 
     public async Task<Outcome<ServiceInstance>> PutInstanceAsync(string name, string instanceId, InstanceRegistration registration, ClaimsPrincipal user, CancellationToken ct)
@@ -277,11 +270,8 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
     /// </summary>
     internal static async Task<List<InstanceEntity>> LiveInstancesAsync(PlatformDbContext db, IReadOnlyCollection<string> services, DateTimeOffset now, CancellationToken ct)
     {
-        var single = services.Count == 1 ? services.First() : null;
-        var query = single is not null
-            ? db.Instances.AsNoTracking().Where(i => i.ServiceName == single)
-            : db.Instances.AsNoTracking().Where(i => services.Contains(i.ServiceName));
-        return (await query.ToListAsync(ct)).Where(i => i.ExpiresAt > now).ToList();
+        var stored = await db.Instances.AsNoTracking().Where(i => services.Contains(i.ServiceName)).ToListAsync(ct);
+        return stored.Where(i => i.ExpiresAt > now).ToList();
     }
 
     internal static ServiceDescription Describe(ServiceEntity s, IEnumerable<InstanceEntity> instances) => new(

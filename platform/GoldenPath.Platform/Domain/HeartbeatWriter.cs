@@ -26,7 +26,7 @@ internal sealed partial class HeartbeatWriter(IServiceScopeFactory scopes, ILogg
 
     private static readonly ConditionalWeakTable<IModel, Statement> s_statements = new();
 
-    private readonly Channel<Heartbeat> _queue = Channel.CreateUnbounded<Heartbeat>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Channel<Heartbeat> _queue = Channel.CreateUnbounded<Heartbeat>();
 
     /// <summary>Writes the heartbeat of a stored instance and returns the row as written, or null when no such instance is stored (register it).</summary>
     public async Task<InstanceEntity?> RefreshAsync(string name, string instanceId, InstanceRegistration registration, DateTimeOffset now, DateTimeOffset expires, CancellationToken ct)
@@ -113,12 +113,7 @@ internal sealed partial class HeartbeatWriter(IServiceScopeFactory scopes, ILogg
     {
         var statement = s_statements.GetValue(db.Model, Statement.Create);
         var connection = db.Database.GetDbConnection();
-        var opened = connection.State != System.Data.ConnectionState.Open;
-        if (opened)
-        {
-            await connection.OpenAsync(ct).ConfigureAwait(false);
-        }
-
+        await db.Database.OpenConnectionAsync(ct).ConfigureAwait(false);
         try
         {
             var registeredAt = new object?[batch.Count];
@@ -159,10 +154,7 @@ internal sealed partial class HeartbeatWriter(IServiceScopeFactory scopes, ILogg
         }
         finally
         {
-            if (opened)
-            {
-                await connection.CloseAsync().ConfigureAwait(false);
-            }
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }
 
