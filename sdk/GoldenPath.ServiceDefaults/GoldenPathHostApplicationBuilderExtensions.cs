@@ -174,6 +174,7 @@ public static class GoldenPathHostApplicationBuilderExtensions
             }
 
             otel.UseOtlpExporter();
+            GoldenPath.ServiceDefaults.Telemetry.OtlpExporterHttpClient.Configure(builder.Services, builder.Configuration);
 
             // Only a remote exporter can hold a shutdown; without one the providers are left to the container.
             builder.Services.AddHostedService<GoldenPath.ServiceDefaults.Telemetry.TelemetryFlushService>();

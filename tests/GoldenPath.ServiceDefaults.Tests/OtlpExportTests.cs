@@ -39,6 +39,65 @@ public sealed partial class OtlpExportTests
     }
 
     [Fact]
+    public async Task TheExporterPostsPastTheApplicationsHttpClientDefaults()
+    {
+        // The app's defaults (resilience, service discovery, and here a recording handler) are for calls between services.
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var sent = new ConcurrentBag<Uri>();
+        await using var app = await TestApp.StartAsync(FastExport(receiver), configure: b => b.Services.ConfigureHttpClientDefaults(http => http.AddHttpMessageHandler(() => new RecordingHandler(sent))));
+
+        await app.Client.GetAsync("/hello", TestContext.Current.CancellationToken);
+
+        await Eventually.UntilAsync(
+            () => Task.FromResult(receiver.Paths.Contains("/v1/traces") && receiver.Paths.Contains("/v1/metrics") && receiver.Paths.Contains("/v1/logs")),
+            TimeSpan.FromSeconds(20), $"OTLP posts to /v1/traces, /v1/metrics and /v1/logs (got: {string.Join(", ", receiver.Paths)})");
+        Assert.DoesNotContain(sent, uri => uri.AbsoluteUri.StartsWith(receiver.Url, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithAPerSignalTimeoutTheExporterChoosesItsClientsAsWithoutTheGoldenPath()
+    {
+        // A per-signal timeout (like a client certificate) needs the exporter's own choice: IHttpClientFactory's named clients.
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var sent = new ConcurrentBag<Uri>();
+        var settings = FastExport(receiver);
+        settings["OTEL_EXPORTER_OTLP_TRACES_TIMEOUT"] = "4000";
+        await using var app = await TestApp.StartAsync(settings, configure: b => b.Services.ConfigureHttpClientDefaults(http => http.AddHttpMessageHandler(() => new RecordingHandler(sent))));
+
+        await app.Client.GetAsync("/hello", TestContext.Current.CancellationToken);
+
+        await Eventually.UntilAsync(
+            () => Task.FromResult(sent.Any(uri => uri.AbsolutePath == "/v1/traces")),
+            TimeSpan.FromSeconds(20), $"the trace export through the application's client defaults (got: {string.Join(", ", sent)})");
+        Assert.Contains("/v1/traces", receiver.Paths);
+    }
+
+    private static Dictionary<string, string?> FastExport(OtlpReceiver receiver) => new()
+    {
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url,
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+        ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+        ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
+    };
+
+    /// <summary>Records each request's address; the exporter sends synchronously where it can, so both paths are recorded.</summary>
+    private sealed class RecordingHandler(ConcurrentBag<Uri> sent) : DelegatingHandler
+    {
+        protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            sent.Add(request.RequestUri!);
+            return base.Send(request, cancellationToken);
+        }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            sent.Add(request.RequestUri!);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task WithoutAnEndpointNothingIsSentEvenToTheDefaultOtlpPort()
     {
         // An exporter left on by mistake would post to OTLP/HTTP's default address, http://localhost:4318.

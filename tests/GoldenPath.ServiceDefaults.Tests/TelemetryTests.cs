@@ -134,7 +134,7 @@ public sealed class TelemetryTests
             await app.Client.GetAsync("/hello", TestContext.Current.CancellationToken);
         }
 
-        await Eventually.UntilAsync(() => Task.FromResult(app.ExportedSpans().Count(s => s.Kind == ActivityKind.Server) == 40), TimeSpan.FromSeconds(5), "40 server spans");
+        await Eventually.UntilAsync(() => Task.FromResult(app.ExportedSpans().Count(s => s.Kind == ActivityKind.Server) == 40), TimeSpan.FromSeconds(20), "40 server spans");
     }
 
     [Fact]
