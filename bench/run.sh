@@ -47,8 +47,11 @@ ensure_tools() {
 }
 
 build() {
-  dotnet build "$root/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release -v q -clp:NoSummary -nologo
-  dotnet build "$root/platform/GoldenPath.Platform/GoldenPath.Platform.csproj" -c Release -v q -clp:NoSummary -nologo
+  dotnet build "$root/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release -v q -clp:NoSummary -nologo || return 1
+  dotnet build "$root/platform/GoldenPath.Platform/GoldenPath.Platform.csproj" -c Release -v q -clp:NoSummary -nologo || return 1
+  # The same program with ReadyToRun code, for the start-up comparison (what precompiling gives a service).
+  dotnet publish "$root/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release --use-current-runtime --self-contained false \
+    -p:PublishReadyToRun=true -o "$work/ready-to-run" -v q -clp:NoSummary -nologo >/dev/null || return 1
 }
 
 bench() { dotnet "$root/bench/GoldenPath.Bench/bin/Release/net10.0/GoldenPath.Bench.dll" "$@"; }
@@ -95,7 +98,8 @@ section_overhead_startup() {
     echo
     echo "## 2. Start-up"
     echo
-    bench startup --rounds "$startup_rounds" --platform "$platform" --token "$token" --otlp "http://127.0.0.1:$sink_port" || return 1
+    bench startup --rounds "$startup_rounds" --platform "$platform" --token "$token" --otlp "http://127.0.0.1:$sink_port" \
+      --ready-to-run "$work/ready-to-run/GoldenPath.Bench.dll" || return 1
     echo
   } >>"$work/results.md"
 }

@@ -103,24 +103,38 @@ internal static partial class Benchmarks
         return text.ToString();
     }
 
-    /// <summary>2. Start-up: process start to the first 200 from /health/ready, and the resident set then.</summary>
-    public static async Task<string> StartupAsync(int rounds, string platformUrl, string platformToken, string otlpUrl)
+    /// <summary>
+    /// 2. Start-up: process start to the first 200 from /health/ready, and the resident set then; with
+    /// <paramref name="readyToRun"/> (this program published with ReadyToRun code) also bare and golden path from that copy.
+    /// </summary>
+    public static async Task<string> StartupAsync(int rounds, string platformUrl, string platformToken, string otlpUrl, string? readyToRun)
     {
-        string[] modes = ["bare", "aspire", "goldenpath"];
-        var results = modes.ToDictionary(m => m, _ => new List<(double Ms, double MiB)>());
+        (string Key, string Mode, string? Assembly, string Label)[] variants =
+        [
+            ("bare", "bare", null, Label("bare")),
+            ("aspire", "aspire", null, Label("aspire")),
+            ("goldenpath", "goldenpath", null, Label("goldenpath")),
+            .. readyToRun is null ? [] : new[]
+            {
+                ("bare-r2r", "bare", readyToRun, "bare minimal API, published with ReadyToRun"),
+                ("goldenpath-r2r", "goldenpath", readyToRun, "golden path, published with ReadyToRun"),
+            },
+        ];
+        var results = variants.ToDictionary(v => v.Key, _ => new List<(double Ms, double MiB)>());
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         for (var round = 0; round < rounds; round++)
         {
-            foreach (var mode in modes.Skip(round % modes.Length).Concat(modes.Take(round % modes.Length)))
+            var shift = round % variants.Length;
+            foreach (var variant in variants.Skip(shift).Concat(variants.Take(shift)))
             {
                 var url = $"http://127.0.0.1:{Measure.FreePort()}";
                 var clock = Stopwatch.StartNew();
-                var process = Measure.StartSelf(["serve", mode], Environment(mode, url, platformUrl, platformToken, otlpUrl));
+                var process = Measure.StartSelf(["serve", variant.Mode], Environment(variant.Mode, url, platformUrl, platformToken, otlpUrl), variant.Assembly);
                 try
                 {
                     var ready = await Measure.WaitReadyAsync(client, $"{url}/health/ready", clock, process, TimeSpan.FromSeconds(60));
                     await Task.Delay(500); // what it holds once started, not a peak of the first request
-                    results[mode].Add((ready.TotalMilliseconds, Measure.WorkingSetMiB(process.Id)));
+                    results[variant.Key].Add((ready.TotalMilliseconds, Measure.WorkingSetMiB(process.Id)));
                 }
                 finally
                 {
@@ -129,21 +143,26 @@ internal static partial class Benchmarks
             }
         }
 
+        double Ratio(string key, string baseline, Func<(double Ms, double MiB), double> value) =>
+            Measure.Median(results[key].Select(value)) / Measure.Median(results[baseline].Select(value));
         var text = new StringBuilder();
-        text.Line("| service | start to ready, ms | working set, MiB |").Line("|---|---|---|");
-        foreach (var mode in modes)
+        text.Line("| service | start to ready, ms | working set, MiB | start-up vs bare | working set vs bare |").Line("|---|---|---|---|---|");
+        foreach (var variant in variants)
         {
-            text.Line($"| {Label(mode)} | {Measure.Spread(results[mode].Select(x => x.Ms), "0")} | {Measure.Spread(results[mode].Select(x => x.MiB), "0.0")} |");
+            var baseline = variant.Assembly is null ? "bare" : "bare-r2r";
+            text.Line($"| {variant.Label} | {Measure.Spread(results[variant.Key].Select(x => x.Ms), "0")} | {Measure.Spread(results[variant.Key].Select(x => x.MiB), "0.0")} | " +
+                $"{Measure.F(Ratio(variant.Key, baseline, x => x.Ms))}x | {Measure.F(Ratio(variant.Key, baseline, x => x.MiB))}x |");
         }
 
-        var time = Measure.Median(results["goldenpath"].Select(x => x.Ms)) / Measure.Median(results["bare"].Select(x => x.Ms));
-        var memory = Measure.Median(results["goldenpath"].Select(x => x.MiB)) / Measure.Median(results["bare"].Select(x => x.MiB));
-        var aspireTime = Measure.Median(results["aspire"].Select(x => x.Ms)) / Measure.Median(results["bare"].Select(x => x.Ms));
-        var aspireMemory = Measure.Median(results["aspire"].Select(x => x.MiB)) / Measure.Median(results["bare"].Select(x => x.MiB));
+        var time = Ratio("goldenpath", "bare", x => x.Ms);
+        var memory = Ratio("goldenpath", "bare", x => x.MiB);
         text.Line().Line($"Goal <= 1.15x bare: start-up **{Measure.F(time)}x ({Verdict(time <= 1.15)})**, working set **{Measure.F(memory)}x ({Verdict(memory <= 1.15)})**. " +
-            $"The ServiceDefaults equivalent: start-up {Measure.F(aspireTime)}x, working set {Measure.F(aspireMemory)}x.");
+            $"The ServiceDefaults equivalent: start-up {Measure.F(Ratio("aspire", "bare", x => x.Ms))}x, working set {Measure.F(Ratio("aspire", "bare", x => x.MiB))}x." +
+            (readyToRun is null ? "" : $" Both published with ReadyToRun: start-up {Measure.F(Ratio("goldenpath-r2r", "bare-r2r", x => x.Ms))}x, " +
+                $"golden path {Measure.F(Ratio("goldenpath-r2r", "goldenpath", x => x.Ms))}x of its start-up without."));
         text.Line().Line($"{rounds} rounds, rotating which starts first; `dotnet GoldenPath.Bench.dll serve <mode>` (Release, framework-dependent, its own folder as content root), polled every 5 ms; " +
-            "the golden path registers with the platform and exports to the OTLP receiver, as in section 1.");
+            "the golden path registers with the platform and exports to the OTLP receiver, as in section 1." +
+            (readyToRun is null ? "" : " ReadyToRun: the same program from `dotnet publish --use-current-runtime --self-contained false -p:PublishReadyToRun=true` (every assembly precompiled; the framework's already are)."));
         return text.ToString();
     }
 

@@ -34,18 +34,23 @@ internal static class Measure
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts this program with a command, its output discarded unless it fails.</summary>
-    public static Process StartSelf(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>
+    /// Starts this program (or the copy of it at <paramref name="assembly"/>, for example a ReadyToRun publish) with a
+    /// command, its output discarded unless it fails.
+    /// </summary>
+    public static Process StartSelf(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string? assembly = null)
     {
-        var start = Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet"
-            ? new ProcessStartInfo(Environment.ProcessPath!, [typeof(Measure).Assembly.Location, .. arguments])
-            : new ProcessStartInfo(Environment.ProcessPath!, arguments);
+        var start = assembly is not null
+            ? new ProcessStartInfo("dotnet", [assembly, .. arguments])
+            : Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet"
+                ? new ProcessStartInfo(Environment.ProcessPath!, [typeof(Measure).Assembly.Location, .. arguments])
+                : new ProcessStartInfo(Environment.ProcessPath!, arguments);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
 
         // The app's own folder is its content root, as /app is in a container: started from the repository, the host's
         // configuration file watcher would walk every folder of it first.
-        start.WorkingDirectory = AppContext.BaseDirectory;
+        start.WorkingDirectory = assembly is not null ? Path.GetDirectoryName(Path.GetFullPath(assembly))! : AppContext.BaseDirectory;
 
         foreach (var (key, value) in environment)
         {
