@@ -39,6 +39,24 @@ public sealed partial class OtlpExportTests
     }
 
     [Fact]
+    public async Task OverGrpcAsTheAspireDashboardTakesItTracesMetricsAndLogsReachARealReceiver()
+    {
+        // gRPC is OTLP's default protocol and what Aspire's dashboard is given: HTTP/2 without TLS, through the exporter's own clients.
+        await using var receiver = await OtlpReceiver.StartAsync(grpc: true);
+        var settings = FastExport(receiver);
+        settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
+        await using var app = await TestApp.StartAsync(settings);
+
+        await app.Client.GetAsync("/hello", TestContext.Current.CancellationToken);
+
+        await Eventually.UntilAsync(
+            () => Task.FromResult(new[] { "trace", "metrics", "logs" }.All(signal => receiver.Paths.Any(p => p.StartsWith($"/opentelemetry.proto.collector.{signal}.v1.", StringComparison.Ordinal)))),
+            TimeSpan.FromSeconds(20), $"gRPC exports of traces, metrics and logs (got: {string.Join(", ", receiver.Paths)})");
+        Assert.All(receiver.ContentTypes, ct => Assert.Equal("application/grpc", ct));
+        Assert.Contains(receiver.Bodies, b => b.Contains("servicedefaults-tests", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TheExporterPostsPastTheApplicationsHttpClientDefaults()
     {
         // The app's defaults (resilience, service discovery, and here a recording handler) are for calls between services.
@@ -128,20 +146,44 @@ public sealed partial class OtlpExportTests
 
         public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-        public static async Task<OtlpReceiver> StartAsync(string url = "http://127.0.0.1:0")
+        /// <summary>Starts an OTLP/HTTP receiver, or with <paramref name="grpc"/> an OTLP/gRPC one (HTTP/2 without TLS, as a collector's port 4317).</summary>
+        public static async Task<OtlpReceiver> StartAsync(string url = "http://127.0.0.1:0", bool grpc = false)
         {
             var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls(url);
+            if (grpc)
+            {
+                builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
+            }
+            else
+            {
+                builder.WebHost.UseUrls(url);
+            }
+
             var app = builder.Build();
             var receiver = new OtlpReceiver(app);
-            app.MapPost("/v1/{signal}", async (HttpContext context) =>
+            async Task RecordAsync(HttpContext context)
             {
                 receiver.Paths.Add(context.Request.Path);
                 receiver.ContentTypes.Add(context.Request.ContentType ?? "");
                 using var body = new MemoryStream();
                 await context.Request.Body.CopyToAsync(body);
                 receiver.Bodies.Add(System.Text.Encoding.Latin1.GetString(body.ToArray()));
+            }
+
+            app.MapPost("/v1/{signal}", async (HttpContext context) =>
+            {
+                await RecordAsync(context);
                 return Results.Ok();
+            });
+
+            // gRPC: /opentelemetry.proto.collector.{trace|metrics|logs}.v1.{Service}/Export; the answer is an empty
+            // Export*ServiceResponse in gRPC's framing (no compression, length 0) and the OK status in the trailers.
+            app.MapPost("/{service}/Export", async (HttpContext context) =>
+            {
+                await RecordAsync(context);
+                context.Response.ContentType = "application/grpc";
+                await context.Response.Body.WriteAsync(new byte[5], context.RequestAborted);
+                context.Response.AppendTrailer("grpc-status", "0");
             });
             await app.StartAsync(TestContext.Current.CancellationToken);
             return receiver;
