@@ -13,6 +13,9 @@ internal static class OtlpSettings
         "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
     ];
 
-    public static bool IsConfigured(IConfiguration configuration) =>
-        s_endpointKeys.Any(key => !string.IsNullOrWhiteSpace(configuration[key]));
+    public static bool IsConfigured(IConfiguration configuration) => AnySet(configuration, s_endpointKeys);
+
+    /// <summary>Whether any of <paramref name="keys"/> has a value.</summary>
+    public static bool AnySet(IConfiguration configuration, IEnumerable<string> keys) =>
+        keys.Any(key => !string.IsNullOrWhiteSpace(configuration[key]));
 }
