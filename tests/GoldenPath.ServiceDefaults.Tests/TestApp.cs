@@ -14,8 +14,14 @@ using OpenTelemetry.Trace;
 namespace GoldenPath.ServiceDefaults.Tests;
 
 /// <summary>A golden-path web app on the test server, with OpenTelemetry's in-memory exporters attached.</summary>
+/// <remarks>
+/// Activity listeners are process-wide: every app's tracer provider also sees the server spans of the apps that
+/// other test classes run at the same time (same source name, "Microsoft.AspNetCore"). Each app is therefore
+/// addressed by a host name of its own, and <see cref="ExportedSpans"/> leaves out the server spans of other hosts.
+/// </remarks>
 internal sealed class TestApp : IAsyncDisposable
 {
+    private static int s_apps;
     private HttpClient? _client;
 
     private TestApp(WebApplication app) => App = app;
@@ -26,6 +32,9 @@ internal sealed class TestApp : IAsyncDisposable
     public HttpClient Client => _client ??= App.GetTestClient();
 
     public FakeTimeProvider? Time { get; private set; }
+
+    /// <summary>Gets the host name the app's client addresses it by, its own among the apps of this process.</summary>
+    public string Host { get; private init; } = "";
 
     public static async Task<TestApp> StartAsync(
         Dictionary<string, string?>? configuration = null,
@@ -47,20 +56,22 @@ internal sealed class TestApp : IAsyncDisposable
             builder.Services.AddSingleton<TimeProvider>(time);
         }
 
-        var spans = new List<Activity>();
+        var spans = new SpanCollector();
         var metrics = new List<Metric>();
         builder.AddGoldenPath();
-        builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new SimpleActivityExportProcessor(spans)));
         var captured = new CapturingLogProcessor();
         builder.Logging.AddOpenTelemetry(o => o.AddProcessor(captured));
         builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(metrics));
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        var host = $"app-{Interlocked.Increment(ref s_apps)}.test";
+        app.GetTestServer().BaseAddress = new Uri($"http://{host}/");
         app.MapGoldenPath();
         app.MapGet("/hello", () => "hello");
         map?.Invoke(app);
-        var testApp = new TestApp(app) { Time = time };
+        var testApp = new TestApp(app) { Time = time, Host = host };
         testApp._spanSource = spans;
         testApp._captured = captured;
         testApp._metricSource = metrics;
@@ -72,18 +83,18 @@ internal sealed class TestApp : IAsyncDisposable
         return testApp;
     }
 
-    private List<Activity> _spanSource = [];
+    private SpanCollector _spanSource = new();
     private CapturingLogProcessor _captured = new();
     private List<Metric> _metricSource = [];
 
-    /// <summary>The spans exported so far (after flushing the tracer provider).</summary>
+    /// <summary>
+    /// The spans exported so far (after flushing the tracer provider), without the server spans of other apps
+    /// that run in this process at the same time.
+    /// </summary>
     public IReadOnlyList<Activity> ExportedSpans()
     {
         App.Services.GetRequiredService<TracerProvider>().ForceFlush();
-        lock (_spanSource)
-        {
-            return [.. _spanSource];
-        }
+        return [.. _spanSource.Snapshot().Where(s => s.Kind != ActivityKind.Server || (string?)s.GetTagItem("server.address") == Host)];
     }
 
     /// <summary>
@@ -112,6 +123,36 @@ internal sealed class TestApp : IAsyncDisposable
     {
         _client?.Dispose();
         await App.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Keeps the spans it is given; read with <see cref="Snapshot"/> while requests are still ending (OpenTelemetry's
+/// in-memory exporter adds to a plain list without a lock the reader could take).
+/// </summary>
+internal sealed class SpanCollector : BaseExporter<Activity>
+{
+    private readonly List<Activity> _spans = [];
+
+    public override ExportResult Export(in Batch<Activity> batch)
+    {
+        lock (_spans)
+        {
+            foreach (var span in batch)
+            {
+                _spans.Add(span);
+            }
+        }
+
+        return ExportResult.Success;
+    }
+
+    public IReadOnlyList<Activity> Snapshot()
+    {
+        lock (_spans)
+        {
+            return [.. _spans];
+        }
     }
 }
 
