@@ -13,7 +13,7 @@ using OpenTelemetry.Trace;
 
 namespace GoldenPath.ServiceDefaults.Tests;
 
-/// <summary>A golden-path web app on the test server, with OpenTelemetry's in-memory exporters attached.</summary>
+/// <summary>A golden-path web app on the test server, its spans, log records and metrics kept in memory for the tests to read.</summary>
 /// <remarks>
 /// Activity listeners are process-wide: every app's tracer provider also sees the server spans of the apps that
 /// other test classes run at the same time (same source name, "Microsoft.AspNetCore"). Each app is therefore
