@@ -17,6 +17,7 @@ internal sealed class FakePlatform : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, bool> _services = new(StringComparer.Ordinal);
     private WebApplication? _app;
+    private TaskCompletionSource _instanceAnswers = NewGate(open: true);
 
     private FakePlatform(int port) => Port = port;
 
@@ -58,6 +59,7 @@ internal sealed class FakePlatform : IAsyncDisposable
         app.MapPut("/api/v1/services/{name}/instances/{id}", async (string name, string id, HttpContext context) =>
         {
             await RecordAsync(context);
+            await _instanceAnswers.Task.WaitAsync(context.RequestAborted);
             return _services.ContainsKey(name)
                 ? Results.Json(new { instanceId = id }, statusCode: 200)
                 : Results.Problem(detail: $"Service '{name}' is not in the catalog.", statusCode: 404);
@@ -73,6 +75,7 @@ internal sealed class FakePlatform : IAsyncDisposable
 
     public async Task StopAsync()
     {
+        _instanceAnswers.TrySetResult();
         if (_app is not null)
         {
             await _app.DisposeAsync();
@@ -80,12 +83,26 @@ internal sealed class FakePlatform : IAsyncDisposable
         }
     }
 
+    /// <summary>Records instance registrations but answers none until <see cref="StopAsync"/>: a registration on its way.</summary>
+    public void HoldInstanceAnswers() => _instanceAnswers = NewGate(open: false);
+
     /// <summary>Forgets every service, as a platform whose catalog was reset.</summary>
     public void Forget() => _services.Clear();
 
     public int Count(string method, string pathEnd) => Calls.Count(c => c.Method == method && c.Path.EndsWith(pathEnd, StringComparison.Ordinal));
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private static TaskCompletionSource NewGate(bool open)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (open)
+        {
+            gate.SetResult();
+        }
+
+        return gate;
+    }
 
     private async Task RecordAsync(HttpContext context)
     {

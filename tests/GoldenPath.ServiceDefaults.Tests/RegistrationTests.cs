@@ -107,6 +107,21 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public async Task DeregistersWhenStoppedWhileTheRegistrationIsOnItsWay()
+    {
+        // The platform has taken the registration but not answered yet: it would list the instance until it expired.
+        await using var platform = await FakePlatform.StartedAsync();
+        platform.HoldInstanceAnswers();
+        var app = await StartServiceAsync(platform, new FakeTimeProvider());
+        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the registration sent");
+
+        await app.App.StopAsync(TestContext.Current.CancellationToken);
+        await app.DisposeAsync();
+
+        Assert.Equal(("DELETE", "/api/v1/services/servicedefaults-tests/instances/i-42"), (platform.Calls.Last().Method, platform.Calls.Last().Path));
+    }
+
+    [Fact]
     public async Task WithoutAPlatformUrlNothingIsRegisteredAndTheStateSaysWhy()
     {
         await using var app = await TestApp.StartAsync();

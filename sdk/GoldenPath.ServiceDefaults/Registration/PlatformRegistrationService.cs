@@ -31,6 +31,7 @@ internal sealed class PlatformRegistrationService(
     private PlatformRegistrationOptions Settings => options.Value.Platform;
 
     private bool _catalogEntryWritten;
+    /// <summary>Whether the platform has, or may have, this instance, so that stopping deregisters it.</summary>
     private bool _instanceRegistered;
     private int _failures;
 
@@ -68,7 +69,19 @@ internal sealed class PlatformRegistrationService(
                 _catalogEntryWritten = true;
             }
 
-            await client.PutInstanceAsync(service.Name, service.InstanceId, await BuildRegistrationAsync(stoppingToken).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+            var registration = await BuildRegistrationAsync(stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await client.PutInstanceAsync(service.Name, service.InstanceId, registration, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopped while the registration was on its way: the platform may have taken it, and an instance
+                // left behind would be listed until its heartbeat expired. Deregistering one it never took is harmless.
+                _instanceRegistered = true;
+                throw;
+            }
+
             _instanceRegistered = true;
             _failures = 0;
             status.RecordAttempt("success");
