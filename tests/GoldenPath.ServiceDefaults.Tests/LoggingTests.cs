@@ -55,6 +55,61 @@ public sealed partial class LoggingTests
     }
 
     [Fact]
+    public async Task ScopesAreOneArrayOutermostFirstAndTheLineStaysValidJson()
+    {
+        await using var app = await TestApp.StartAsync();
+        var formatter = app.App.Services.GetServices<ConsoleFormatter>().Single(f => f.Name == GoldenPathJsonConsoleFormatter.FormatterName);
+        var scopes = new LoggerExternalScopeProvider();
+
+        using (scopes.Push(new Dictionary<string, object?> { ["RequestPath"] = "/orders", ["Attempt"] = 2 }))
+        using (scopes.Push("plain text scope"))
+        using (scopes.Push(new FormattedState("order {OrderId}", [7])))
+        {
+            var line = Format(formatter, LogLevel.Information, "inside {Where}", scopes, "scopes");
+
+            using var json = JsonDocument.Parse(line);
+            var written = json.RootElement.GetProperty("scopes").EnumerateArray().ToList();
+            Assert.Equal(3, written.Count);
+            Assert.Equal("/orders", written[0].GetProperty("RequestPath").GetString());
+            Assert.Equal(2, written[0].GetProperty("Attempt").GetInt32());
+            Assert.Equal("plain text scope", written[1].GetString());
+            Assert.Equal(7, written[2].GetProperty("OrderId").GetInt32());
+            Assert.False(written[2].TryGetProperty("{OriginalFormat}", out _));
+            Assert.Equal("inside scopes", json.RootElement.GetProperty("message").GetString());
+        }
+
+        Assert.False(JsonDocument.Parse(Format(formatter, LogLevel.Information, "outside", scopes)).RootElement.TryGetProperty("scopes", out _));
+    }
+
+    [Fact]
+    public async Task ALineIsNeverDroppedForItsContent()
+    {
+        await using var app = await TestApp.StartAsync();
+        var formatter = app.App.Services.GetServices<ConsoleFormatter>().Single(f => f.Name == GoldenPathJsonConsoleFormatter.FormatterName);
+        var scopes = new LoggerExternalScopeProvider();
+
+        // A value whose ToString throws: named in place of the value.
+        var odd = JsonDocument.Parse(Format(formatter, LogLevel.Warning, "value {Odd} and \"quotes\"\u0000\u001b", scopes, new ThrowingToString())).RootElement;
+        Assert.StartsWith("(GoldenPath.ServiceDefaults.Tests.LoggingTests+ThrowingToString.ToString() threw InvalidOperationException", odd.GetProperty("attributes").GetProperty("Odd").GetString(), StringComparison.Ordinal);
+        Assert.Contains("\u0000\u001b", odd.GetProperty("template").GetString(), StringComparison.Ordinal);
+
+        // A scope that fails while it is read: the line is written without it, saying why.
+        using (scopes.Push(new ThrowingScope()))
+        {
+            var line = JsonDocument.Parse(Format(formatter, LogLevel.Error, "order {OrderId} failed", scopes, 9)).RootElement;
+            Assert.Equal("order 9 failed", line.GetProperty("message").GetString());
+            Assert.Equal("Error", line.GetProperty("level").GetString());
+            Assert.Equal("servicedefaults-tests", line.GetProperty("service.name").GetString());
+            Assert.Contains("the scope cannot be read", line.GetProperty("log.formatter_error").GetString(), StringComparison.Ordinal);
+        }
+
+        // A message formatter that throws.
+        using var writer = new StringWriter();
+        formatter.Write(new LogEntry<string>(LogLevel.Information, "Orders", default, "state", null, (_, _) => throw new FormatException("bad format")), scopes, writer);
+        Assert.Contains("bad format", JsonDocument.Parse(writer.ToString()).RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ClassifiedDataIsRedactedBeforeAnyLogProviderSeesIt()
     {
         await using var app = await TestApp.StartAsync();
@@ -73,12 +128,33 @@ public sealed partial class LoggingTests
     [LoggerMessage(LogLevel.Information, "Signed up {Email} with {Password} on {Plan}")]
     private static partial void LogSignup(ILogger logger, [PersonalData] string email, [SecretData] string password, string plan);
 
-    private static string Format(ConsoleFormatter formatter, LogLevel level, string template, params object[] args)
+    private static string Format(ConsoleFormatter formatter, LogLevel level, string template, params object[] args) => Format(formatter, level, template, null, args);
+
+    private static string Format(ConsoleFormatter formatter, LogLevel level, string template, IExternalScopeProvider? scopes, params object[] args)
     {
         var state = new FormattedState(template, args);
         using var writer = new StringWriter();
-        formatter.Write(new LogEntry<FormattedState>(level, "Orders.Checkout", new EventId(7, "OrderSlow"), state, null, (s, _) => s.ToString()), null, writer);
-        return writer.ToString();
+        formatter.Write(new LogEntry<FormattedState>(level, "Orders.Checkout", new EventId(7, "OrderSlow"), state, null, (s, _) => s.ToString()), scopes, writer);
+        var text = writer.ToString();
+        Assert.EndsWith(Environment.NewLine, text, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', text.TrimEnd());
+        return text;
+    }
+
+    private sealed class ThrowingToString
+    {
+        public override string ToString() => throw new InvalidOperationException("no text");
+    }
+
+    private sealed class ThrowingScope : IEnumerable<KeyValuePair<string, object?>>
+    {
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            yield return new("First", 1);
+            throw new InvalidOperationException("the scope cannot be read");
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>The structured state <c>logger.Log</c> passes for a message template.</summary>

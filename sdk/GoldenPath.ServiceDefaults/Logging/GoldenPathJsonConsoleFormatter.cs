@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,11 +14,19 @@ namespace GoldenPath.ServiceDefaults.Logging;
 /// One JSON object per line: <c>timestamp</c> (UTC, ISO 8601), <c>level</c>, <c>category</c>, <c>event_id</c>,
 /// <c>message</c>, <c>template</c>, the template's properties under <c>attributes</c>, <c>trace_id</c> and
 /// <c>span_id</c> of the current activity, the service's <c>service.name</c>, <c>service.version</c> and
-/// <c>service.instance.id</c>, scopes and the exception.
+/// <c>service.instance.id</c>, the logger's scopes (outermost first) under <c>scopes</c>, and the exception.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Hand-written because the framework's JSON console formatter puts trace ids only inside scopes and knows
 /// nothing of the service's identity, which log pipelines need at the top level to join logs with traces.
+/// </para>
+/// <para>
+/// The console logger drops a line whose formatter throws, without a word. So this formatter never throws: a value
+/// whose <c>ToString</c> fails is written as a note saying so, and if the line cannot be written at all (a scope
+/// that fails while it is enumerated), a shorter line with the message and <c>log.formatter_error</c> is written
+/// instead. Each thread reuses its buffers: a line allocates only the string the console logger queues.
+/// </para>
 /// </remarks>
 internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimeProvider time) : ConsoleFormatter(FormatterName)
 {
@@ -25,85 +34,180 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
 
     private const string OriginalFormat = "{OriginalFormat}";
 
+    private static readonly JsonEncodedText s_timestamp = JsonEncodedText.Encode("timestamp");
+    private static readonly JsonEncodedText s_level = JsonEncodedText.Encode("level");
+    private static readonly JsonEncodedText s_category = JsonEncodedText.Encode("category");
+    private static readonly JsonEncodedText s_eventId = JsonEncodedText.Encode("event_id");
+    private static readonly JsonEncodedText s_eventName = JsonEncodedText.Encode("event_name");
+    private static readonly JsonEncodedText s_message = JsonEncodedText.Encode("message");
+    private static readonly JsonEncodedText s_template = JsonEncodedText.Encode("template");
+    private static readonly JsonEncodedText s_attributes = JsonEncodedText.Encode("attributes");
+    private static readonly JsonEncodedText s_scopes = JsonEncodedText.Encode("scopes");
+    private static readonly JsonEncodedText s_traceId = JsonEncodedText.Encode("trace_id");
+    private static readonly JsonEncodedText s_spanId = JsonEncodedText.Encode("span_id");
+    private static readonly JsonEncodedText s_serviceName = JsonEncodedText.Encode("service.name");
+    private static readonly JsonEncodedText s_serviceVersion = JsonEncodedText.Encode("service.version");
+    private static readonly JsonEncodedText s_serviceInstanceId = JsonEncodedText.Encode("service.instance.id");
+    private static readonly JsonEncodedText s_exceptionType = JsonEncodedText.Encode("exception.type");
+    private static readonly JsonEncodedText s_exceptionMessage = JsonEncodedText.Encode("exception.message");
+    private static readonly JsonEncodedText s_exceptionStacktrace = JsonEncodedText.Encode("exception.stacktrace");
+    private static readonly JsonEncodedText s_formatterError = JsonEncodedText.Encode("log.formatter_error");
+
+    private static readonly JsonWriterOptions s_writerOptions = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [ThreadStatic]
+    private static LineBuffer? t_line;
+
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
-        var message = logEntry.Formatter?.Invoke(logEntry.State, logEntry.Exception);
+        string? message;
+        try
+        {
+            message = logEntry.Formatter?.Invoke(logEntry.State, logEntry.Exception);
+        }
+        catch (Exception exception)
+        {
+            message = $"(the log message could not be formatted: {exception.GetType().Name}: {exception.Message})";
+        }
+
         if (message is null && logEntry.Exception is null)
         {
             return;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        // A value's ToString may log on the same thread: that line gets buffers of its own.
+        var line = t_line is { InUse: false } cached ? cached : new LineBuffer();
+        t_line ??= line;
+        line.InUse = true;
+        try
         {
-            writer.WriteStartObject();
-            writer.WriteString("timestamp", time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
-            writer.WriteString("level", LevelName(logEntry.LogLevel));
-            writer.WriteString("category", logEntry.Category);
-            if (logEntry.EventId.Id != 0 || logEntry.EventId.Name is not null)
+            try
             {
-                writer.WriteNumber("event_id", logEntry.EventId.Id);
-                if (logEntry.EventId.Name is { } eventName)
-                {
-                    writer.WriteString("event_name", eventName);
-                }
+                line.Start();
+                WriteEntry(line, in logEntry, message, scopeProvider);
+            }
+            catch (Exception exception)
+            {
+                line.Start();
+                WriteFallback(line, in logEntry, message, exception);
             }
 
-            writer.WriteString("message", message);
-            if (Activity.Current is { } activity)
+            line.CopyTo(textWriter);
+        }
+        finally
+        {
+            line.InUse = false;
+            if (line.IsOversized && ReferenceEquals(t_line, line))
             {
-                writer.WriteString("trace_id", activity.TraceId.ToHexString());
-                writer.WriteString("span_id", activity.SpanId.ToHexString());
+                t_line = null; // one huge line (a long stack trace) does not keep its buffers for the thread's life
             }
+        }
+    }
 
-            writer.WriteString("service.name", service.Name);
-            writer.WriteString("service.version", service.Version);
-            writer.WriteString("service.instance.id", service.InstanceId);
-
-            if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> properties)
-            {
-                WriteProperties(writer, properties);
-            }
-
-            if (scopeProvider is not null)
-            {
-                WriteScopes(writer, scopeProvider);
-            }
-
-            if (logEntry.Exception is { } exception)
-            {
-                writer.WriteString("exception.type", exception.GetType().FullName);
-                writer.WriteString("exception.message", exception.Message);
-                writer.WriteString("exception.stacktrace", exception.ToString());
-            }
-
-            writer.WriteEndObject();
+    private void WriteEntry<TState>(LineBuffer line, in LogEntry<TState> logEntry, string? message, IExternalScopeProvider? scopeProvider)
+    {
+        var writer = line.Json;
+        writer.WriteStartObject();
+        WriteHeader(writer, in logEntry, message);
+        if (Activity.Current is { } activity)
+        {
+            Span<byte> id = stackalloc byte[16];
+            Span<char> hex = stackalloc char[32];
+            activity.TraceId.CopyTo(id);
+            Convert.TryToHexStringLower(id, hex, out _);
+            writer.WriteString(s_traceId, hex);
+            activity.SpanId.CopyTo(id[..8]);
+            Convert.TryToHexStringLower(id[..8], hex, out _);
+            writer.WriteString(s_spanId, hex[..16]);
         }
 
-        textWriter.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
-        textWriter.Write(Environment.NewLine);
+        writer.WriteString(s_serviceName, service.Name);
+        writer.WriteString(s_serviceVersion, service.Version);
+        writer.WriteString(s_serviceInstanceId, service.InstanceId);
+
+        if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> properties)
+        {
+            WriteProperties(writer, properties);
+        }
+
+        if (scopeProvider is not null)
+        {
+            line.ScopesStarted = false;
+            scopeProvider.ForEachScope(static (scope, line) => WriteScope(line, scope), line);
+            if (line.ScopesStarted)
+            {
+                writer.WriteEndArray();
+            }
+        }
+
+        if (logEntry.Exception is { } exception)
+        {
+            writer.WriteString(s_exceptionType, exception.GetType().FullName);
+            writer.WriteString(s_exceptionMessage, exception.Message);
+            writer.WriteString(s_exceptionStacktrace, exception.ToString());
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>What is always known of a line, with the reason the whole line could not be written.</summary>
+    private void WriteFallback<TState>(LineBuffer line, in LogEntry<TState> logEntry, string? message, Exception error)
+    {
+        var writer = line.Json;
+        writer.WriteStartObject();
+        WriteHeader(writer, in logEntry, message ?? logEntry.Exception?.Message);
+        writer.WriteString(s_serviceName, service.Name);
+        writer.WriteString(s_serviceVersion, service.Version);
+        writer.WriteString(s_serviceInstanceId, service.InstanceId);
+        if (logEntry.Exception is { } exception)
+        {
+            writer.WriteString(s_exceptionType, exception.GetType().FullName);
+            writer.WriteString(s_exceptionMessage, exception.Message);
+        }
+
+        writer.WriteString(s_formatterError, $"{error.GetType().Name}: {error.Message}");
+        writer.WriteEndObject();
+    }
+
+    private void WriteHeader<TState>(Utf8JsonWriter writer, in LogEntry<TState> logEntry, string? message)
+    {
+        Span<char> timestamp = stackalloc char[28];
+        time.GetUtcNow().UtcDateTime.TryFormat(timestamp, out var written, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        writer.WriteString(s_timestamp, timestamp[..written]);
+        writer.WriteString(s_level, LevelName(logEntry.LogLevel));
+        writer.WriteString(s_category, logEntry.Category);
+        if (logEntry.EventId.Id != 0 || logEntry.EventId.Name is not null)
+        {
+            writer.WriteNumber(s_eventId, logEntry.EventId.Id);
+            if (logEntry.EventId.Name is { } eventName)
+            {
+                writer.WriteString(s_eventName, eventName);
+            }
+        }
+
+        writer.WriteString(s_message, message);
     }
 
     private static void WriteProperties(Utf8JsonWriter writer, IReadOnlyList<KeyValuePair<string, object?>> properties)
     {
         string? template = null;
         var wroteAttributes = false;
-        foreach (var (key, value) in properties)
+        for (var i = 0; i < properties.Count; i++)
         {
+            var (key, value) = properties[i];
             if (key == OriginalFormat)
             {
-                template = value?.ToString();
+                template = value as string ?? SafeToString(value);
                 continue;
             }
 
             if (!wroteAttributes)
             {
-                writer.WritePropertyName("attributes");
-                writer.WriteStartObject();
+                writer.WriteStartObject(s_attributes);
                 wroteAttributes = true;
             }
 
-            writer.WritePropertyName(key);
+            writer.WritePropertyName(key ?? "");
             WriteValue(writer, value);
         }
 
@@ -114,52 +218,47 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
 
         if (template is not null)
         {
-            writer.WriteString("template", template);
+            writer.WriteString(s_template, template);
         }
     }
 
-    private static void WriteScopes(Utf8JsonWriter writer, IExternalScopeProvider scopeProvider)
+    /// <summary>
+    /// One scope as an element of the <c>scopes</c> array: its key/value pairs as an object (a message template's
+    /// <c>{OriginalFormat}</c> left out), anything else as its string.
+    /// </summary>
+    private static void WriteScope(LineBuffer line, object? scope)
     {
-        var state = (Writer: writer, Started: false);
-        scopeProvider.ForEachScope(static (scope, state) =>
+        if (scope is null)
         {
-            if (scope is null)
-            {
-                return;
-            }
+            return;
+        }
 
-            if (!state.Started)
-            {
-                state.Writer.WritePropertyName("scopes");
-                state.Writer.WriteStartArray();
-                state.Started = true;
-            }
+        var writer = line.Json;
+        if (!line.ScopesStarted)
+        {
+            writer.WriteStartArray(s_scopes);
+            line.ScopesStarted = true;
+        }
 
-            if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+        if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in pairs)
             {
-                state.Writer.WriteStartObject();
-                foreach (var (key, value) in pairs)
+                if (key == OriginalFormat)
                 {
-                    if (key == OriginalFormat)
-                    {
-                        continue;
-                    }
-
-                    state.Writer.WritePropertyName(key);
-                    WriteValue(state.Writer, value);
+                    continue;
                 }
 
-                state.Writer.WriteEndObject();
+                writer.WritePropertyName(key ?? "");
+                WriteValue(writer, value);
             }
-            else
-            {
-                state.Writer.WriteStringValue(Convert.ToString(scope, CultureInfo.InvariantCulture));
-            }
-        }, state);
 
-        if (state.Started)
+            writer.WriteEndObject();
+        }
+        else
         {
-            writer.WriteEndArray();
+            writer.WriteStringValue(SafeToString(scope));
         }
     }
 
@@ -170,11 +269,17 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
             case null:
                 writer.WriteNullValue();
                 break;
+            case string s:
+                writer.WriteStringValue(s);
+                break;
             case bool b:
                 writer.WriteBooleanValue(b);
                 break;
-            case int or long or short or byte or sbyte or uint or ushort or ulong:
+            case int or long or short or byte or sbyte or uint or ushort:
                 writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case ulong u:
+                writer.WriteNumberValue(u);
                 break;
             case double d when double.IsFinite(d):
                 writer.WriteNumberValue(d);
@@ -191,12 +296,27 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
             case DateTime dt:
                 writer.WriteStringValue(dt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
                 break;
-            case IFormattable formattable:
-                writer.WriteStringValue(formattable.ToString(null, CultureInfo.InvariantCulture));
-                break;
             default:
-                writer.WriteStringValue(value.ToString());
+                writer.WriteStringValue(SafeToString(value));
                 break;
+        }
+    }
+
+    /// <summary>The value as invariant text; a <c>ToString</c> that throws is named instead of losing the line.</summary>
+    private static string SafeToString(object? value)
+    {
+        try
+        {
+            return value switch
+            {
+                null => "",
+                IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.ToString() ?? "",
+            };
+        }
+        catch (Exception exception)
+        {
+            return $"({value!.GetType().FullName}.ToString() threw {exception.GetType().Name}: {exception.Message})";
         }
     }
 
@@ -210,4 +330,44 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
         LogLevel.Critical => "Critical",
         _ => "None",
     };
+
+    /// <summary>A thread's buffers for one line: the UTF-8 JSON, and the characters handed to the console logger.</summary>
+    private sealed class LineBuffer
+    {
+        private const int KeptCapacity = 64 * 1024;
+
+        private readonly ArrayBufferWriter<byte> _bytes = new(1024);
+        private char[] _chars = new char[1024];
+
+        public LineBuffer() => Json = new Utf8JsonWriter(_bytes, s_writerOptions);
+
+        public Utf8JsonWriter Json { get; }
+
+        public bool InUse { get; set; }
+
+        public bool ScopesStarted { get; set; }
+
+        public bool IsOversized => _bytes.Capacity > KeptCapacity;
+
+        public void Start()
+        {
+            _bytes.ResetWrittenCount();
+            Json.Reset(_bytes);
+        }
+
+        public void CopyTo(TextWriter textWriter)
+        {
+            Json.Flush();
+            var bytes = _bytes.WrittenSpan;
+            var needed = Encoding.UTF8.GetMaxCharCount(bytes.Length);
+            if (_chars.Length < needed)
+            {
+                _chars = new char[Math.Max(needed, _chars.Length * 2)];
+            }
+
+            var count = Encoding.UTF8.GetChars(bytes, _chars);
+            textWriter.Write(_chars.AsSpan(0, count));
+            textWriter.Write(Environment.NewLine);
+        }
+    }
 }
