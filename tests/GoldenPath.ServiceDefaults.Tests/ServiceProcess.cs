@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Reflection;
+using System.Text.Json;
+
+namespace GoldenPath.ServiceDefaults.Tests;
+
+/// <summary>
+/// tests/Apps/ProbeService run as a real process (<c>dotnet ProbeService.dll</c>, built with these tests), with
+/// its standard output and error kept line by line: what a container runtime and a log collector would get.
+/// </summary>
+internal sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+
+    private ServiceProcess(Process process) => _process = process;
+
+    /// <summary>A client of the web probe's listener (see <see cref="StartWebAsync"/>).</summary>
+    public HttpClient Http { get; private set; } = new();
+
+    public IReadOnlyList<string> StandardOutput => [.. _stdout];
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The probe's build output: the test assembly's configuration, next to this repository's other outputs.</summary>
+    public static string Assembly { get; } = Path.Combine(Repository.Root, "tests", "Apps", "ProbeService", "bin",
+        typeof(ServiceProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug", "net10.0", "ProbeService.dll");
+
+    /// <summary>
+    /// Starts <c>ProbeService web</c> in Production on a loopback port of the system's choosing, and learns the
+    /// port from Kestrel's own "Now listening on" line on standard output (so that line must be JSON, too).
+    /// </summary>
+    public static async Task<ServiceProcess> StartWebAsync(IReadOnlyDictionary<string, string?> environment)
+    {
+        var service = Start("web", environment);
+        var listening = await service.LogLineAsync("Now listening on");
+        var address = listening.GetProperty("attributes").GetProperty("address").GetString()!;
+        service.Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
+        return service;
+    }
+
+    /// <summary>Starts <c>ProbeService <paramref name="mode"/></c> in Production.</summary>
+    public static ServiceProcess Start(string mode, IReadOnlyDictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo("dotnet", [Assembly, mode])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(Assembly)!,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var service = new ServiceProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { service._stdout.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { service._stderr.Enqueue(e.Data); } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return service;
+    }
+
+    /// <summary>Waits until <c>/health/ready</c> answers 200 over HTTP.</summary>
+    public Task WaitUntilReadyAsync() => Eventually.UntilAsync(async () =>
+    {
+        Assert.False(_process.HasExited, $"The probe exited with {(_process.HasExited ? _process.ExitCode : 0)} before it was ready.\n{this}");
+        try
+        {
+            using var ready = await Http.GetAsync("/health/ready", TestContext.Current.CancellationToken);
+            return ready.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }, TimeSpan.FromSeconds(60), () => $"the probe to be ready.\n{this}");
+
+    /// <summary>
+    /// Waits for the first line of standard output that holds <paramref name="text"/> (and <paramref name="also"/>,
+    /// e.g. a request's trace id, when given), and parses it as JSON.
+    /// </summary>
+    public async Task<JsonElement> LogLineAsync(string text, string? also = null)
+    {
+        string? found = null;
+        await Eventually.UntilAsync(() =>
+        {
+            found = _stdout.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal) && (also is null || l.Contains(also, StringComparison.Ordinal)));
+            return Task.FromResult(found is not null);
+        }, TimeSpan.FromSeconds(20), () => $"a line with '{text}' on standard output.\n{this}");
+        return Json(found!);
+    }
+
+    /// <summary>Parses one line of output as JSON, failing with the line when it is not.</summary>
+    public static JsonElement Json(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException exception)
+        {
+            throw new Xunit.Sdk.XunitException($"Not a JSON line ({exception.Message}): {line}");
+        }
+    }
+
+    /// <summary>Sends SIGTERM, as Kubernetes does to stop a pod, and waits for the process to exit.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(CancellationToken.None);
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(wait.Token);
+        _process.WaitForExit(); // the last lines of output
+    }
+
+    public override string ToString() =>
+        $"stdout:\n{string.Join('\n', _stdout.TakeLast(40))}\nstderr:\n{string.Join('\n', _stderr.TakeLast(20))}";
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        _process.Dispose();
+    }
+}
