@@ -10,8 +10,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Xunit;
@@ -93,26 +93,56 @@ public abstract class GoldenPathConformanceTests<TEntryPoint>
         Assert.Equal(json.RootElement.GetProperty("environment").GetString(), resource["deployment.environment.name"]);
     }
 
-    /// <summary>Outside Development the console writes one JSON object per line with the trace and span of the current activity.</summary>
+    /// <summary>
+    /// In Production, a line logged inside a request reaches the service's console logger as one JSON object with the
+    /// request's trace and span, the scopes (the request's and the code's own) and the service's name: the line goes
+    /// through the service's real logging pipeline (its logger factory, scopes, redaction and the console formatter it
+    /// configured), and only the last step, the console stream, is replaced by a buffer the test reads.
+    /// </summary>
     /// <returns>A task.</returns>
     [Fact]
-    public async Task LogLinesAreJsonWithTraceIds()
+    public async Task LogLinesWrittenInsideARequestAreJsonWithTheRequestsTraceAndScopes()
     {
-        await using var service = await StartAsync();
-        var options = service.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
-        var formatter = service.Services.GetServices<ConsoleFormatter>().Single(f => f.Name == options.FormatterName);
-        using var source = new ActivitySource("goldenpath-conformance");
-        using var listener = new ActivityListener { ShouldListenTo = s => s.Name == source.Name, Sample = (ref _) => ActivitySamplingResult.AllDataAndRecorded };
-        ActivitySource.AddActivityListener(listener);
-        using var activity = source.StartActivity("conformance")!;
+        var console = new ConsoleCapture();
+        await using var service = await StartAsync(configureServices: services =>
+        {
+            services.AddSingleton<ILoggerProvider>(sp => new ConsoleCaptureProvider(
+                sp.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>(), sp.GetServices<ConsoleFormatter>(), console));
+            services.AddSingleton<IStartupFilter, LoggingEndpoint>();
+        });
+        var client = service.CreateClient();
+        Assert.True(service.Services.GetServices<ILoggerProvider>().OfType<ConsoleLoggerProvider>().Any(),
+            "The service has no console logger: something removed the golden path's (e.g. builder.Logging.ClearProviders() after AddGoldenPath()), so its logs never reach standard output.");
 
-        using var writer = new StringWriter();
-        formatter.Write(new LogEntry<string>(LogLevel.Information, "Conformance", new EventId(1), "checked", null, (s, _) => s), null, writer);
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, LoggingEndpoint.Path);
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var response = await client.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var info = JsonDocument.Parse(await client.GetStringAsync("/.well-known/service-info", Ct));
 
-        using var line = JsonDocument.Parse(writer.ToString());
-        Assert.Equal("checked", line.RootElement.GetProperty("message").GetString());
-        Assert.Equal(activity.TraceId.ToHexString(), line.RootElement.GetProperty("trace_id").GetString());
-        Assert.Equal(activity.SpanId.ToHexString(), line.RootElement.GetProperty("span_id").GetString());
+        var text = console.Lines.FirstOrDefault(l => l.Contains(LoggingEndpoint.Message, StringComparison.Ordinal));
+        Assert.True(text is not null, $"The line logged inside the request did not reach the console logger. Console lines:\n{string.Join('\n', console.Lines)}");
+        JsonDocument line;
+        try
+        {
+            line = JsonDocument.Parse(text);
+        }
+        catch (JsonException exception)
+        {
+            throw new Xunit.Sdk.XunitException($"The console line is not JSON ({exception.Message}): {text}");
+        }
+
+        using (line)
+        {
+            var root = line.RootElement;
+            Assert.Equal(traceId, root.GetProperty("trace_id").GetString());
+            Assert.Matches("^[0-9a-f]{16}$", root.GetProperty("span_id").GetString());
+            Assert.Equal(info.RootElement.GetProperty("name").GetString(), root.GetProperty("service.name").GetString());
+            var scopes = root.GetProperty("scopes").EnumerateArray().ToList();
+            Assert.Contains(scopes, s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("RequestPath", out var path) && path.GetString() == LoggingEndpoint.Path);
+            Assert.Contains(scopes, s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("ConformanceCheck", out var check) && check.GetString() == "logs");
+        }
     }
 
     /// <summary>With a platform URL set, the service registers itself (a real listener on loopback records the call).</summary>
@@ -151,7 +181,7 @@ public abstract class GoldenPathConformanceTests<TEntryPoint>
         Assert.Contains(calls, IsInstanceRegistration);
     }
 
-    private async Task<WebApplicationFactory<TEntryPoint>> StartAsync(IReadOnlyDictionary<string, string?>? extra = null)
+    private async Task<WebApplicationFactory<TEntryPoint>> StartAsync(IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? configureServices = null)
     {
         var settings = await GetSettingsAsync();
         return new WebApplicationFactory<TEntryPoint>().WithWebHostBuilder(builder =>
@@ -160,6 +190,11 @@ public abstract class GoldenPathConformanceTests<TEntryPoint>
             foreach (var (key, value) in settings.Concat(extra ?? new Dictionary<string, string?>()))
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (configureServices is not null)
+            {
+                builder.ConfigureServices(configureServices);
             }
         });
     }
