@@ -139,7 +139,7 @@ public sealed class RunningServiceTests(RunningServiceTests.WebProbe probe) : IC
     public async Task ARequestsSpanMetricsAndLogsReachARealOtlpReceiver()
     {
         var (traceId, _) = await probe.GetAsync("/work");
-        var traceIdBytes = System.Text.Encoding.Latin1.GetString(Convert.FromHexString(traceId));
+        var traceIdBytes = Bytes(traceId);
 
         await Eventually.UntilAsync(
             () => Task.FromResult(probe.Receiver.Received("/v1/traces", traceIdBytes)
@@ -147,7 +147,27 @@ public sealed class RunningServiceTests(RunningServiceTests.WebProbe probe) : IC
                 && probe.Receiver.Received("/v1/metrics", "http.server.request.duration")),
             TimeSpan.FromSeconds(20), () => $"the request's span, its log records and metrics at the receiver (got: {probe.Receiver})");
         Assert.All(probe.Receiver.Bodies, b => Assert.Contains("probe-service", b, StringComparison.Ordinal));
-        Assert.DoesNotContain(probe.Receiver.Bodies, b => b.Contains("/health/ready", StringComparison.Ordinal) && b.Contains("GET /health", StringComparison.Ordinal));
+        Assert.False(probe.Receiver.Received("/v1/traces", "/health/"), "health probes must not be traced");
+    }
+
+    [Fact]
+    public async Task ARequestThatArrivesInAnUnsampledTraceIsNotExportedOneThatArrivesSampledIs()
+    {
+        var unsampled = ActivityTraceId.CreateRandom().ToHexString();
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/work"))
+        {
+            request.Headers.Add("traceparent", $"00-{unsampled}-{ActivitySpanId.CreateRandom().ToHexString()}-00");
+            using var response = await probe.Service.Http.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var (sampled, _) = await probe.GetAsync("/work");
+
+        // Spans leave in the order they end: once the later, sampled one is at the receiver, the earlier one would be too.
+        await Eventually.UntilAsync(() => Task.FromResult(probe.Receiver.Received("/v1/traces", Bytes(sampled))), TimeSpan.FromSeconds(20),
+            () => $"the sampled request's span at the receiver (got: {probe.Receiver})");
+        Assert.False(probe.Receiver.Received("/v1/traces", Bytes(unsampled)), "the request that arrived unsampled was exported");
+        Assert.Equal(unsampled, (await probe.Service.LogLineAsync("plain line", unsampled)).GetProperty("trace_id").GetString());
     }
 
     [Fact]
@@ -161,6 +181,9 @@ public sealed class RunningServiceTests(RunningServiceTests.WebProbe probe) : IC
         Assert.Equal("http://probe.test/health/ready", registration.Json.GetProperty("health").GetProperty("ready").GetString());
         Assert.Equal("production", registration.Json.GetProperty("environment").GetString());
     }
+
+    /// <summary>A trace id as protobuf carries it (16 raw bytes), as text the receiver can search.</summary>
+    private static string Bytes(string traceId) => System.Text.Encoding.Latin1.GetString(Convert.FromHexString(traceId));
 
     private static JsonElement[] Scopes(JsonElement line) =>
         line.TryGetProperty("scopes", out var scopes) ? [.. scopes.EnumerateArray()] : throw new Xunit.Sdk.XunitException($"No scopes on the line: {line}");

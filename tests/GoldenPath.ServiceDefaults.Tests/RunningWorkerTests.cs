@@ -26,6 +26,22 @@ public sealed class RunningWorkerTests
     }
 
     [Fact]
+    public async Task InDevelopmentTheConsoleIsReadableTextWithTheSameLines()
+    {
+        await using var service = ServiceProcess.Start("web", new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Development",
+        });
+
+        await Eventually.UntilAsync(() => Task.FromResult(service.StandardOutput.Any(l => l.Contains("Now listening on: http://127.0.0.1:", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(30), () => $"Kestrel's listening line.\n{service}");
+
+        var listening = service.StandardOutput.First(l => l.Contains("Now listening on", StringComparison.Ordinal));
+        Assert.Matches(@"^\d\d:\d\d:\d\d\.\d{3} info: Microsoft\.Hosting\.Lifetime\[14\] Now listening on: http://127\.0\.0\.1:\d+$", listening);
+    }
+
+    [Fact]
     public async Task OnSigtermTheServiceDeregistersAndExitsCleanlyWithItsLastLinesWritten()
     {
         await using var platform = await FakePlatform.StartedAsync();
