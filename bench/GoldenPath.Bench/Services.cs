@@ -6,7 +6,7 @@ using OpenTelemetry.Trace;
 namespace GoldenPath.Bench;
 
 /// <summary>The three services compared: the same endpoint, with nothing, with Aspire's ServiceDefaults, with the golden path.</summary>
-internal static class Services
+internal static partial class Services
 {
     public static readonly string[] Modes = ["bare", "aspire", "goldenpath"];
 
@@ -44,10 +44,20 @@ internal static class Services
             app.MapGet("/health/ready", () => Results.Ok());
         }
 
+        // One log line per request, as a service's endpoint writes one: in Production the golden path writes it to
+        // standard output as JSON with the request's trace and scopes, the others with the default console formatter.
         var item = new Item(42, "answer", DateTimeOffset.UnixEpoch);
-        app.MapGet("/api/items/{id:int}", (int id) => id == item.Id ? Results.Ok(item) : Results.NotFound());
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GoldenPath.Bench.Items");
+        app.MapGet("/api/items/{id:int}", (int id) =>
+        {
+            Served(logger, id);
+            return id == item.Id ? Results.Ok(item) : Results.NotFound();
+        });
         await app.RunAsync();
     }
+
+    [LoggerMessage(LogLevel.Information, "Served item {ItemId}")]
+    private static partial void Served(ILogger logger, int itemId);
 
     /// <summary>
     /// What Aspire 13's <c>aspire-servicedefaults</c> template adds (Extensions.cs): OpenTelemetry logs, metrics
