@@ -28,9 +28,10 @@ public sealed class GeneratedRepository(string directory, string name, ProcessRe
 
     /// <summary>
     /// Runs the built service (<c>dotnet run --no-build</c>, environment Production) on a free port with
-    /// <paramref name="settings"/> as environment variables, until <paramref name="probe"/> returns.
+    /// <paramref name="settings"/> as environment variables, until <paramref name="probe"/> returns; the probe
+    /// gets a client of the service and its output.
     /// </summary>
-    internal async Task<T> RunServiceAsync<T>(IReadOnlyDictionary<string, string?> settings, Func<HttpClient, Task<T>> probe)
+    internal async Task<T> RunServiceAsync<T>(IReadOnlyDictionary<string, string?> settings, Func<RunningService, Task<T>> probe)
     {
         var port = Processes.FreePort();
         var environment = new Dictionary<string, string?>(settings)
@@ -54,7 +55,7 @@ public sealed class GeneratedRepository(string directory, string name, ProcessRe
                     using var ready = await client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
                     if (ready.StatusCode == HttpStatusCode.OK)
                     {
-                        return await probe(client);
+                        return await probe(new RunningService(client, process, output));
                     }
                 }
                 catch (HttpRequestException)

@@ -74,8 +74,9 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
             settings["ConnectionStrings__cache"] = await redis.GetConnectionStringAsync();
         }
 
-        await repository.RunServiceAsync(settings, async client =>
+        await repository.RunServiceAsync(settings, async service =>
         {
+            var client = service.Client;
             using var info = JsonDocument.Parse(await client.GetStringAsync("/.well-known/service-info", Ct));
             Assert.Equal(name, info.RootElement.GetProperty("name").GetString());
             Assert.Equal(identity.Owner, info.RootElement.GetProperty("owner").GetString());
@@ -83,15 +84,31 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
             Assert.Equal(identity.Lifecycle, info.RootElement.GetProperty("lifecycle").GetString());
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Ct)).StatusCode);
 
+            // Production logs on standard output, as a log collector reads them: JSON lines with the trace and the scopes.
             if (template == "platform-api")
             {
-                using var created = await client.PostAsJsonAsync("/api/items", new { name = "from the test" }, Ct);
+                var traceId = ActivityTraceId.CreateRandom().ToHexString();
+                using var post = new HttpRequestMessage(HttpMethod.Post, "/api/items") { Content = JsonContent.Create(new { name = "from the test" }) };
+                post.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+                using var created = await client.SendAsync(post, Ct);
                 Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+                var item = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+
+                var line = await service.LogLineAsync($"Added item {item}");
+                Assert.Equal(traceId, line.GetProperty("trace_id").GetString());
+                Assert.Equal(name, line.GetProperty("service.name").GetString());
+                Assert.Contains(line.GetProperty("scopes").EnumerateArray(), s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("RequestPath", out var path) && path.GetString() == "/api/items");
             }
             else
             {
                 using var status = await client.GetAsync("/work/status", Ct);
                 Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+
+                // The scheduled work runs once at start, inside the work item's scope.
+                var line = await service.LogLineAsync("Processed work item scheduled-");
+                Assert.Equal(name, line.GetProperty("service.name").GetString());
+                var workItemId = line.GetProperty("attributes").GetProperty("WorkItemId").GetString();
+                Assert.Contains(line.GetProperty("scopes").EnumerateArray(), s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("WorkItemId", out var id) && id.GetString() == workItemId);
             }
 
             return true;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace GpTemplateNamespace.Items;
 
 /// <summary>The service's endpoints: <c>/api/items</c>.</summary>
-public static class ItemsApi
+public static partial class ItemsApi
 {
     public const int MaxNameLength = 200;
 
@@ -19,7 +19,7 @@ public static class ItemsApi
                 ? TypedResults.Ok(item)
                 : TypedResults.Problem($"No item has the id '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found"));
 
-        items.MapPost("/", async Task<Results<Created<Item>, ValidationProblem>> (NewItem body, IItemStore store, CancellationToken ct) =>
+        items.MapPost("/", async Task<Results<Created<Item>, ValidationProblem>> (NewItem body, IItemStore store, ILoggerFactory loggers, CancellationToken ct) =>
         {
             var name = body.Name?.Trim();
             if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
@@ -31,9 +31,13 @@ public static class ItemsApi
             }
 
             var item = await store.AddAsync(name, ct);
+            ItemAdded(loggers.CreateLogger(typeof(ItemsApi)), item.Id);
             return TypedResults.Created($"/api/items/{item.Id}", item);
         });
 
         return endpoints;
     }
+
+    [LoggerMessage(LogLevel.Information, "Added item {ItemId}")]
+    private static partial void ItemAdded(ILogger logger, Guid itemId);
 }

@@ -11,8 +11,13 @@ public sealed partial class WorkProcessor(IWorkLedger ledger, ServiceInfo servic
 {
     private readonly Counter<long> _items = meters.Create(service.Name).CreateCounter<long>("worker.items", "{item}", "Work items handled, by result.");
 
+    // Every line logged while an item is handled, here or deeper down, carries its id in the line's scopes.
+    private static readonly Func<ILogger, string, IDisposable?> s_itemScope = LoggerMessage.DefineScope<string>("Work item {WorkItemId}");
+
     public async Task ProcessAsync(WorkItem item, CancellationToken ct)
     {
+        using var scope = s_itemScope(logger, item.Id);
+
         // Do the work here, then record it: a retry after a crash between the two repeats the work,
         // so keep the work itself idempotent too.
         if (await ledger.TryRecordAsync(item, time.GetUtcNow(), ct))
