@@ -61,14 +61,15 @@ internal static class RequestText
                     }
                     else if (reader.TokenType == JsonTokenType.String)
                     {
+                        var lines = multiLine?.Contains(valuePattern) == true;
                         if (!TryGetString(ref reader, out var text))
                         {
                             Add(errors, valuePath, "is not valid Unicode text (invalid UTF-8, or a lone surrogate such as \\ud800)");
                         }
-                        else if (ControlCharacter(text, multiLine?.Contains(valuePattern) == true) is { } at)
+                        else if (ControlCharacter(text, lines) is { } at)
                         {
                             Add(errors, valuePath, $"has the control character U+{(int)text[at]:X4} at position {at}; text may not contain control characters"
-                                + (multiLine?.Contains(valuePattern) == true ? " other than tab, line feed and carriage return" : " (only description and API definitions may span lines)"));
+                                + (lines ? " other than tab, line feed and carriage return" : " (only a service's description and API definitions may span lines)"));
                         }
                     }
 
