@@ -27,6 +27,18 @@ public sealed class PlatformOptions
     /// <summary>Gets or sets how many writes one token may make in a burst.</summary>
     public int WriteBurst { get; set; } = 1000;
 
+    /// <summary>Gets or sets how many reads one token (or one client address, for anonymous reads) may make per second, sustained.</summary>
+    public int ReadsPerSecond { get; set; } = 50;
+
+    /// <summary>Gets or sets how many reads one token (or one client address) may make in a burst.</summary>
+    public int ReadBurst { get; set; } = 200;
+
+    /// <summary>
+    /// Gets or sets how many live instances one service may have; registering one more is refused with 409 while the
+    /// live ones still send heartbeats. Bounds what one service adds to every catalog read and to the heartbeat load.
+    /// </summary>
+    public int MaxLiveInstancesPerService { get; set; } = 500;
+
     /// <summary>
     /// Gets or sets how long a replica keeps a token and a service's owner in memory, so that heartbeats do not read
     /// them from the store each time. A token revoked or an owner changed through another replica takes effect there

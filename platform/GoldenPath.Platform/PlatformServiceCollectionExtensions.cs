@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using GoldenPath.Platform.Auth;
 using GoldenPath.Platform.Domain;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace GoldenPath.Platform;
 
@@ -15,6 +16,8 @@ internal static class PlatformServiceCollectionExtensions
         builder.Services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.SectionName).ValidateOnStart()
             .Validate(o => o.InstanceTtl > TimeSpan.Zero, "GoldenPath:Platform:InstanceTtl must be positive, e.g. 00:01:30.")
             .Validate(o => o.WritesPerSecond > 0 && o.WriteBurst > 0, "GoldenPath:Platform:WritesPerSecond and WriteBurst must be positive.")
+            .Validate(o => o.ReadsPerSecond > 0 && o.ReadBurst > 0, "GoldenPath:Platform:ReadsPerSecond and ReadBurst must be positive.")
+            .Validate(o => o.MaxLiveInstancesPerService > 0, "GoldenPath:Platform:MaxLiveInstancesPerService must be positive, e.g. 500.")
             .Validate(o => o.MaxRequestBodyBytes >= 1024, "GoldenPath:Platform:MaxRequestBodyBytes must be at least 1024.");
 
         builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
@@ -27,16 +30,30 @@ internal static class PlatformServiceCollectionExtensions
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = (context, _) =>
             {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var detail = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == Policies.Reads
+                    ? $"More than {options.ReadsPerSecond} reads per second (bursts of {options.ReadBurst}) for this token, or for this address without a token (GoldenPath:Platform:ReadsPerSecond, ReadBurst)"
+                    : $"More than {options.WritesPerSecond} writes per second (bursts of {options.WriteBurst}) for this token (GoldenPath:Platform:WritesPerSecond, WriteBurst)";
                 return new ValueTask(Problems.Write(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
-                    $"More than {options.WritesPerSecond} writes per second (bursts of {options.WriteBurst}) for this token; retry after a second."));
+                    $"{detail}; retry after {retryAfter} s (Retry-After)."));
             };
             limiter.AddPolicy(Policies.Writes, context => RateLimitPartition.GetTokenBucketLimiter(
-                context.User.TokenId() ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                Policies.RateLimitPartition(context),
                 _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.WriteBurst,
                     TokensPerPeriod = options.WritesPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+            limiter.AddPolicy(Policies.Reads, context => RateLimitPartition.GetTokenBucketLimiter(
+                Policies.RateLimitPartition(context),
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.ReadBurst,
+                    TokensPerPeriod = options.ReadsPerSecond,
                     ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                     QueueLimit = 0,
                     AutoReplenishment = true,
@@ -62,14 +79,21 @@ internal static class PlatformServiceCollectionExtensions
 
     public static WebApplication UsePlatformApi(this WebApplication app)
     {
+        // Names, ids and filters in URLs follow the same rule for text as request bodies (RequestText).
+        app.Use((context, next) => RequestText.UrlProblem(context.Request) is { } problem
+            ? Problems.Write(context, StatusCodes.Status400BadRequest, "Bad request", problem)
+            : next(context));
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi().AllowAnonymous();
-        app.MapServicesApi();
-        app.MapDeploymentsApi();
-        app.MapInsightsApi();
-        app.MapAdminApi();
+
+        // Every endpoint of the API is rate-limited as a read unless it names its own policy (writes do).
+        var api = app.MapGroup("").RequireRateLimiting(Policies.Reads);
+        api.MapServicesApi();
+        api.MapDeploymentsApi();
+        api.MapInsightsApi();
+        api.MapAdminApi();
         return app;
     }
 }

@@ -5,7 +5,8 @@ namespace GoldenPath.Platform;
 
 /// <summary>
 /// Reads a JSON request body with a precise 400 problem for malformed JSON or wrong types (the framework's own
-/// binder answers those with an empty 400) and a 415 for a body that is not JSON.
+/// binder answers those with an empty 400), a 415 for a body that is not JSON, and a validation problem naming the
+/// field for what <see cref="RequestText"/> refuses (control characters, nesting, oversized arrays, nulls in arrays).
 /// </summary>
 internal static class JsonBody
 {
@@ -14,13 +15,28 @@ internal static class JsonBody
     {
         if (!request.HasJsonContentType())
         {
-            return (null, TypedResults.Problem($"The body must be JSON: send 'Content-Type: application/json' (got '{request.ContentType ?? "none"}').",
-                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type"));
+            return (null, UnsupportedMediaType($"The body must be JSON: send 'Content-Type: application/json' (got '{request.ContentType ?? "none"}')."));
+        }
+
+        var charset = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.Parse(request.ContentType).Charset;
+        if (charset.HasValue && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, UnsupportedMediaType($"The body must be UTF-8 JSON: send 'Content-Type: application/json; charset=utf-8' (got charset '{charset}')."));
         }
 
         try
         {
-            var value = await request.ReadFromJsonAsync(type, request.HttpContext.RequestAborted);
+            // The whole body is read (Kestrel stops at MaxRequestBodyBytes) so that it is checked before it is bound.
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
+            var json = body.GetBuffer().AsSpan(0, (int)body.Length);
+            var refused = RequestText.Check(json, typeof(T));
+            if (refused.Count > 0)
+            {
+                return (null, Problems.Invalid(refused));
+            }
+
+            var value = JsonSerializer.Deserialize(json, type);
             return value is null ? (null, Problems.BadRequest("The body is empty or JSON null; send a JSON object.")) : (value, null);
         }
         catch (JsonException exception)
@@ -54,6 +70,9 @@ internal static class JsonBody
             ? TypedResults.Created(location(request!, outcome.Value!), outcome.Value)
             : TypedResults.Ok(outcome.Value));
     }
+
+    private static ProblemHttpResult UnsupportedMediaType(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
 
     private static string FirstSentence(string message)
     {

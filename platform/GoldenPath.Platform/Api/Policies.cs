@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace GoldenPath.Platform;
 
-/// <summary>The authorization policies of the API, one per scope.</summary>
+/// <summary>The authorization policies of the API, one per scope, and its rate-limiting policies (writes, reads).</summary>
 internal static class Policies
 {
     public const string Read = "read";
@@ -12,6 +12,11 @@ internal static class Policies
     public const string IncidentsWrite = Scopes.IncidentsWrite;
     public const string Admin = Scopes.Admin;
     public const string Writes = "writes";
+    public const string Reads = "reads";
+
+    /// <summary>Whose budget a request spends: its token's, or without a token its client address's.</summary>
+    public static string RateLimitPartition(HttpContext context) =>
+        context.User.TokenId() ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
 
     public static void Add(AuthorizationOptions options, bool anonymousRead)
     {

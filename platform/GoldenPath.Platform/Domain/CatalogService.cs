@@ -127,6 +127,14 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
             return new Outcome<ServiceInstance>(ToContract(refreshed), null);
         }
 
+        // A new instance, or one that expired: it may make the service exceed its cap of live instances.
+        var cap = options.Value.MaxLiveInstancesPerService;
+        if (await Live(db, db.Instances.Where(i => i.ServiceName == name && i.InstanceId != instanceId), now).CountAsync(ct) >= cap)
+        {
+            return Problems.Conflict($"Service '{name}' has {cap} live instances, the most GoldenPath:Platform:MaxLiveInstancesPerService allows; instance '{instanceId}' is not registered. " +
+                $"Stopped instances are forgotten {options.Value.InstanceTtl.TotalSeconds:0} s after their last heartbeat (sooner when they deregister); ask the platform team to raise the limit if the service really runs more.");
+        }
+
         var created = false;
         var entity = await StoreRetry.UpsertAsync(db,
             () => db.Instances.FirstOrDefaultAsync(i => i.ServiceName == name && i.InstanceId == instanceId, ct),
@@ -191,6 +199,15 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         validation.Count("providesApis", request.ProvidesApis, 50);
         validation.Count("consumesApis", request.ConsumesApis, 50);
         validation.Count("apiDefinitions", request.ApiDefinitions, 20);
+        validation.Count("dependsOn", request.DependsOn, 50);
+        foreach (var (link, i) in (request.Links ?? []).Select((l, i) => (l, i)))
+        {
+            validation.AbsoluteUrl($"links[{i}].url", link.Url, required: true);
+            validation.Length($"links[{i}].title", link.Title, 256);
+            validation.Length($"links[{i}].icon", link.Icon, 64);
+            validation.Length($"links[{i}].type", link.Type, 64);
+        }
+
         ValidateDependencies(validation, request.DependsOn);
         foreach (var (api, i) in (request.ApiDefinitions ?? []).Select((a, i) => (a, i)))
         {
@@ -262,17 +279,21 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         return Describe(entity, await LiveInstancesAsync(db, [entity.Name], time.GetUtcNow(), ct));
     }
 
+    /// <summary>The live instances of some services; expired ones are filtered out by the store and never loaded.</summary>
+    internal static Task<List<InstanceEntity>> LiveInstancesAsync(PlatformDbContext db, IReadOnlyCollection<string> services, DateTimeOffset now, CancellationToken ct) =>
+        Live(db, db.Instances.AsNoTracking().Where(i => services.Contains(i.ServiceName)), now).ToListAsync(ct);
+
     /// <summary>
-    /// The live instances of some services. Expiry is checked here rather than in SQL: with <c>ExpiresAt &gt; now</c> in
-    /// the query, PostgreSQL's statistics (whose newest expiry is always in the past) make the planner expect no row and
-    /// scan the expiry index through every live instance of every service (5 ms at 10,000 instances) instead of the
-    /// key's few rows; expired rows are few, since <see cref="InstancePurgeService"/> removes them after an hour.
+    /// The instances not expired at <paramref name="now"/>, found by the key (the service name) and filtered for expiry
+    /// row by row. On PostgreSQL the comparison is written so that no index can serve it (<c>"ExpiresAt" + interval '0'</c>):
+    /// with a plain <c>"ExpiresAt" &gt; now</c>, the statistics (whose newest expiry is always in the past) make the planner
+    /// expect no row and scan the expiry index through every live instance of every service (10,000 index entries for 10
+    /// rows, measured with EXPLAIN ANALYZE) instead of the key's few rows. SQLite's planner takes the key either way.
     /// </summary>
-    internal static async Task<List<InstanceEntity>> LiveInstancesAsync(PlatformDbContext db, IReadOnlyCollection<string> services, DateTimeOffset now, CancellationToken ct)
-    {
-        var stored = await db.Instances.AsNoTracking().Where(i => services.Contains(i.ServiceName)).ToListAsync(ct);
-        return stored.Where(i => i.ExpiresAt > now).ToList();
-    }
+    internal static IQueryable<InstanceEntity> Live(PlatformDbContext db, IQueryable<InstanceEntity> instances, DateTimeOffset now) =>
+        db.Database.IsNpgsql()
+            ? instances.Where(i => i.ExpiresAt + TimeSpan.Zero > now)
+            : instances.Where(i => i.ExpiresAt > now);
 
     internal static ServiceDescription Describe(ServiceEntity s, IEnumerable<InstanceEntity> instances) => new(
         s.Name, s.Owner, s.System, s.Lifecycle, s.Type, s.Description, s.Tags, s.Links, s.ProvidesApis, s.ConsumesApis, s.DependsOn, s.ApiDefinitions,
