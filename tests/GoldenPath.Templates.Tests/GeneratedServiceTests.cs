@@ -104,8 +104,15 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
                 using var status = await client.GetAsync("/work/status", Ct);
                 Assert.Equal(HttpStatusCode.OK, status.StatusCode);
 
-                // The scheduled work runs once at start, inside the work item's scope.
-                var line = await service.LogLineAsync("Processed work item scheduled-");
+                // Without Redis the scheduled work runs once at start; with Redis the worker takes items from its stream.
+                var workItem = "scheduled-";
+                if (usesRedis)
+                {
+                    await using var redisClient = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await redis.GetConnectionStringAsync());
+                    workItem = (await redisClient.GetDatabase().StreamAddAsync("work", "payload", "from the test")).ToString();
+                }
+
+                var line = await service.LogLineAsync($"Processed work item {workItem}");
                 Assert.Equal(name, line.GetProperty("service.name").GetString());
                 var workItemId = line.GetProperty("attributes").GetProperty("WorkItemId").GetString();
                 Assert.Contains(line.GetProperty("scopes").EnumerateArray(), s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("WorkItemId", out var id) && id.GetString() == workItemId);
