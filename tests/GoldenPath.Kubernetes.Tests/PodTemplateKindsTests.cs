@@ -38,6 +38,20 @@ public sealed class PodTemplateKindsTests
     }
 
     [Theory]
+    [InlineData("v1", "Pod", "spec:\n  containers: [{name: x, image: x:1}]\n")]
+    [InlineData("batch/v1", "Job", "spec:\n  template:\n    metadata: {labels: {app: x}}\n    spec:\n      restartPolicy: Never\n      containers: [{name: x, image: x:1}]\n")]
+    [InlineData("apps/v1", "ReplicaSet", "spec:\n  selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: x}}\n    spec:\n      containers: [{name: x, image: x:1}]\n")]
+    public void PodsOfEveryKindNeedANetworkPolicy(string apiVersion, string kind, string body)
+    {
+        var (documents, problems) = ManifestReader.Read($"apiVersion: {apiVersion}\nkind: {kind}\nmetadata:\n  name: x\n  labels: {{app: x}}\n{body}", "pods.yaml");
+        var (policy, _) = ManifestReader.Read("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: x\nspec:\n  podSelector: {matchLabels: {app: x}}\n", "policy.yaml");
+
+        Assert.Empty(problems);
+        Assert.True(Assert.Single(PolicyEngine.Evaluate(documents), f => f.CheckId == "GPK019").Fails);
+        Assert.DoesNotContain(PolicyEngine.Evaluate([.. documents, .. policy]), f => f.CheckId == "GPK019");
+    }
+
+    [Theory]
     [InlineData("argoproj.io/v1alpha1", "Rollout", "spec:\n  template:\n    spec:\n      containers: [{name: escape, image: busybox:1.36, securityContext: {privileged: true}}]\n", "spec.template.spec")]
     [InlineData("example.com/v1", "Component", "spec:\n  template:\n    spec:\n      containers: [{name: escape, image: busybox:1.36, securityContext: {privileged: true}}]\n", "spec.template.spec")]
     [InlineData("example.com/v1", "Kustomization", "spec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: escape, image: busybox:1.36}]\n", "spec.jobTemplate")]

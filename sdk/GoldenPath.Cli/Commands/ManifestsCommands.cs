@@ -74,9 +74,10 @@ internal static class ManifestsCommands
             }
             else
             {
-                foreach (var (name, directory) in roots)
+                // The builds are independent processes: run them together, read the results in order.
+                var builds = await Task.WhenAll(roots.Select(r => KustomizeTree.BuildAsync(kubectl, r.Directory, ct))).ConfigureAwait(false);
+                foreach (var ((name, _), (built, error)) in roots.Zip(builds))
                 {
-                    var (built, error) = await KustomizeTree.BuildAsync(kubectl, directory, ct).ConfigureAwait(false);
                     if (built is null)
                     {
                         problems.Add(new ManifestProblem(name, 0, 0, error!));
