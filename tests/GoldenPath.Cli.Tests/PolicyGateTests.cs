@@ -48,6 +48,30 @@ public sealed class PolicyGateTests : IDisposable
     }
 
     [Fact]
+    public async Task ManifestsBesideTheKustomizationsAreCheckedToo()
+    {
+        var loose = Path.Combine(_directory, "extra", "agent.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(loose)!);
+        await File.WriteAllTextAsync(loose, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  hostPID: true\n  containers: [{name: agent, image: agent:1}]\n", TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await Cli.RunAsync("manifests", "validate", _directory);
+
+        Assert.Equal(ExitCodes.Failed, exitCode);
+        Assert.Matches(@"\nerror\s+GPK006\s+Pod/agent\s+extra/agent\.yaml:1\s", output);
+    }
+
+    [Fact]
+    public async Task AKustomizationFileGivenAloneIsBuiltNotSkipped()
+    {
+        await PatchProdAsync(PrivilegedPatch);
+
+        var (exitCode, output, _) = await Cli.RunAsync("manifests", "validate", Path.Combine(_directory, "overlays", "prod", "kustomization.yaml"));
+
+        Assert.Equal(ExitCodes.Failed, exitCode);
+        Assert.Matches(@"\nerror\s+GPK005\s+Deployment/orders-api\s+prod:[0-9]+\s", output);
+    }
+
+    [Fact]
     public async Task AnOverlayThatWaivesPrivilegedByAnnotationStillFails()
     {
         await PatchProdAsync(PrivilegedPatch + """

@@ -13,7 +13,7 @@ internal static class ManifestsCommands
         var path = new Argument<string>("path")
         {
             Description = "A file (e.g. the output of kubectl kustomize), a folder of manifests (every *.yaml/*.yml under it), or a kustomize tree: " +
-                "then each kustomization nothing else includes (each overlay) is built with kubectl kustomize and checked as built.",
+                "then each kustomization nothing else includes (each overlay) is built with kubectl kustomize and checked as built, and manifests no kustomization covers are read as they are.",
         };
         var format = new Option<string>("--format") { Description = "table (for people), json, or sarif (for code-scanning tools).", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "sarif");
@@ -35,6 +35,11 @@ internal static class ManifestsCommands
             {
                 await stderr.WriteLineAsync($"goldenpath: no manifest file or directory at '{target}'; pass the publish output (e.g. deploy) or a file.").ConfigureAwait(false);
                 return ExitCodes.Usage;
+            }
+
+            if (File.Exists(target) && KustomizeTree.IsKustomization(target))
+            {
+                target = Path.GetDirectoryName(Path.GetFullPath(target))!; // a kustomization means its folder, built
             }
 
             var exceptions = new List<PolicyException>();
@@ -85,6 +90,13 @@ internal static class ManifestsCommands
                     }
 
                     var (read, readProblems) = ManifestReader.Read(built, name);
+                    documents.AddRange(read);
+                    problems.AddRange(readProblems);
+                }
+
+                foreach (var loose in KustomizeTree.LooseManifests(target))
+                {
+                    var (read, readProblems) = ManifestReader.Read(await File.ReadAllTextAsync(Path.Combine(target, loose), ct).ConfigureAwait(false), loose);
                     documents.AddRange(read);
                     problems.AddRange(readProblems);
                 }

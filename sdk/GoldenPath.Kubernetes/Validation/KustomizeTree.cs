@@ -14,21 +14,43 @@ internal static class KustomizeTree
     private static readonly string[] FileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
     private static readonly string[] Includes = ["resources", "components", "bases"];
 
+    /// <summary>Whether a file is a kustomization (named as kustomize looks for one).</summary>
+    public static bool IsKustomization(string file) => FileNames.Contains(Path.GetFileName(file), StringComparer.Ordinal);
+
     /// <summary>The kustomizations under a folder that none of the others includes, relative to it ('/'-separated, '.' for the folder itself), in order.</summary>
     public static IReadOnlyList<string> Roots(string directory)
     {
         var root = Path.GetFullPath(directory);
-        var kustomizations = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(f => FileNames.Contains(Path.GetFileName(f), StringComparer.Ordinal))
-            .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.') && part.Length > 1))
-            .Select(f => Path.GetDirectoryName(f)!)
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
+        var kustomizations = Kustomizations(root);
         var included = new HashSet<string>(kustomizations.SelectMany(IncludedDirectories), StringComparer.Ordinal);
-        return [.. kustomizations.Where(d => !included.Contains(d))
-            .Select(d => Path.GetRelativePath(root, d).Replace(Path.DirectorySeparatorChar, '/'))
+        return [.. kustomizations.Where(d => !included.Contains(d)).Select(d => Relative(root, d)).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The manifests under a folder that no kustomization covers (in no folder with a kustomization, nor below one), relative
+    /// to it, in order: nothing builds them, so they are read as they are.
+    /// </summary>
+    public static IReadOnlyList<string> LooseManifests(string directory)
+    {
+        var root = Path.GetFullPath(directory);
+        var kustomizations = Kustomizations(root);
+        return [.. Files(root)
+            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            .Where(f => !IsKustomization(f))
+            .Where(f => !kustomizations.Any(k => f.StartsWith(k + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+            .Select(f => Relative(root, f))
             .Order(StringComparer.Ordinal)];
     }
+
+    private static List<string> Kustomizations(string root) =>
+        [.. Files(root).Where(IsKustomization).Select(f => Path.GetDirectoryName(f)!).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Every file under a folder, hidden folders (.git, .github) left out.</summary>
+    private static IEnumerable<string> Files(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).SkipLast(1).Any(part => part.StartsWith('.') && part.Length > 1));
+
+    private static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
 
     /// <summary>Runs <c>kubectl kustomize</c> on one kustomization.</summary>
     /// <returns>The built YAML, or why it could not be built.</returns>
