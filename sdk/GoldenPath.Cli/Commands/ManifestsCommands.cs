@@ -12,7 +12,7 @@ internal static class ManifestsCommands
     {
         var path = new Argument<string>("path")
         {
-            Description = "A file (e.g. the output of kubectl kustomize), a folder of manifests (every *.yaml/*.yml under it), or a kustomize tree: " +
+            Description = "A file (e.g. the output of kubectl kustomize), a folder of manifests (every *.yaml, *.yml and *.json under it), or a kustomize tree: " +
                 "then each kustomization nothing else includes (each overlay) is built with kubectl kustomize and checked as built, and manifests no kustomization covers are read as they are.",
         };
         var format = new Option<string>("--format") { Description = "table (for people), json, or sarif (for code-scanning tools).", DefaultValueFactory = _ => "table" };

@@ -35,7 +35,7 @@ internal static class KustomizeTree
         var root = Path.GetFullPath(directory);
         var kustomizations = Kustomizations(root);
         return [.. Files(root)
-            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            .Where(ManifestReader.IsManifestFile)
             .Where(f => !IsKustomization(f))
             .Where(f => !kustomizations.Any(k => f.StartsWith(k + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
             .Select(f => Relative(root, f))

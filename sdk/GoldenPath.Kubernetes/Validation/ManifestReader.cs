@@ -44,7 +44,13 @@ public static partial class ManifestReader
     /// <summary>Where other kinds keep a pod template, for the message that refuses a kind this reader does not know.</summary>
     private static readonly string[][] PodTemplatePaths = [["spec", "template", "spec"], ["spec", "jobTemplate"], ["template", "spec"]];
 
-    /// <summary>Reads every <c>*.yaml</c>/<c>*.yml</c> file under a directory, or one file.</summary>
+    /// <summary>Whether a file is one <c>kubectl apply -f</c> would apply: <c>*.yaml</c>, <c>*.yml</c> or <c>*.json</c>.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>True for a manifest file.</returns>
+    internal static bool IsManifestFile(string path) =>
+        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads every <c>*.yaml</c>, <c>*.yml</c> and <c>*.json</c> file under a directory (JSON is read as the YAML it also is), or one file.</summary>
     /// <param name="path">A directory or a file.</param>
     /// <returns>The objects and the problems.</returns>
     public static (IReadOnlyList<ManifestDocument> Documents, IReadOnlyList<ManifestProblem> Problems) ReadPath(string path)
@@ -52,7 +58,7 @@ public static partial class ManifestReader
         ArgumentNullException.ThrowIfNull(path);
         IEnumerable<string> files = Directory.Exists(path)
             ? Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
-                .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                .Where(IsManifestFile)
                 .Where(f => !Path.GetFileName(f).StartsWith("kustomization.", StringComparison.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal)
             : File.Exists(path) ? new[] { path } : throw new FileNotFoundException($"No manifest file or directory at '{path}'.", path);
