@@ -20,7 +20,7 @@ public static class GoldenPathCli
         environment ??= Environment.GetEnvironmentVariable;
         time ??= TimeProvider.System;
         var root = new RootCommand("goldenpath: the golden path's checks and reports, for CI and developers.");
-        root.Subcommands.Add(new Command("manifests", "Kubernetes manifests.") { ManifestsCommands.Validate() });
+        root.Subcommands.Add(new Command("manifests", "Kubernetes manifests.") { ManifestsCommands.Validate(environment, time) });
         root.Subcommands.Add(new Command("namespace", "A team's namespace for an environment.") { NamespaceCommands.Render() });
         root.Subcommands.Add(new Command("deployment", "Deployments, for DORA metrics.") { DeploymentCommands.Report(environment, time) });
         root.Subcommands.Add(new Command("catalog", "The service catalog.") { CatalogCommands.Validate() });

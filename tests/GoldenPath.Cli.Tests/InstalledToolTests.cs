@@ -46,7 +46,7 @@ public sealed class InstalledToolTests
             }
 
             Assert.True(validate.ExitCode == 0, validate.Output);
-            Assert.Contains("objects: passed", validate.Output, StringComparison.Ordinal);
+            Assert.Contains("built with kubectl kustomize): passed", validate.Output, StringComparison.Ordinal);
             Assert.Equal(ExitCodes.Usage, usage.ExitCode);
         }
         finally

@@ -3,7 +3,7 @@ using GoldenPath.Kubernetes;
 
 namespace GoldenPath.Cli.Tests;
 
-/// <summary><c>goldenpath manifests validate</c>: table, JSON, SARIF and the exit codes.</summary>
+/// <summary><c>goldenpath manifests validate</c> on the publish output (a kustomize tree, each overlay built by the real kubectl): table, JSON, SARIF and the exit codes.</summary>
 public sealed class ManifestsValidateTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("goldenpath-cli-").FullName;
@@ -23,38 +23,42 @@ public sealed class ManifestsValidateTests : IDisposable
         var (exitCode, output, _) = await Cli.RunAsync("manifests", "validate", _directory);
 
         Assert.Equal(ExitCodes.Success, exitCode);
-        Assert.Matches(@"\nwaived\s+GPK015\s+StatefulSet/postgres\s", output);
-        Assert.EndsWith("objects: passed, 0 error(s), 0 warning(s), 2 waived.\n", output, StringComparison.Ordinal);
+        Assert.Matches(@"\nwaived\s+GPK015\s+StatefulSet/postgres\s+overlays/dev:", output);
+        Assert.Matches(@"\nwaived\s+GPK015\s+Deployment/orders-api\s+overlays/dev:", output);
+        Assert.EndsWith(" objects (overlays/dev, overlays/prod, overlays/staging built with kubectl kustomize): passed, 0 error(s), 0 warning(s), 3 waived, 0 excepted.\n", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task AnErrorFailsWithExitCode1InEveryFormat()
     {
         var deployment = Path.Combine(_directory, "base", "orders-api", "orders-api.yaml");
-        await File.WriteAllTextAsync(deployment, (await File.ReadAllTextAsync(deployment, TestContext.Current.CancellationToken)).Replace("image: orders-api:0.1.0", "image: orders-api:latest", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        var text = await File.ReadAllTextAsync(deployment, TestContext.Current.CancellationToken);
+        Assert.Contains("readOnlyRootFilesystem: true", text, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(deployment, text.Replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false", StringComparison.Ordinal), TestContext.Current.CancellationToken);
 
         var table = await Cli.RunAsync("manifests", "validate", _directory);
         var json = await Cli.RunAsync("manifests", "validate", _directory, "--format", "json");
         var sarif = await Cli.RunAsync("manifests", "validate", _directory, "--format", "sarif");
 
         Assert.Equal([ExitCodes.Failed, ExitCodes.Failed, ExitCodes.Failed], new[] { table.ExitCode, json.ExitCode, sarif.ExitCode });
-        Assert.Matches(@"\nerror\s+GPK013\s+Deployment/orders-api\s+base/orders-api/orders-api\.yaml:[0-9]+\s+container 'orders-api': image 'orders-api:latest' has no tag or 'latest'", table.Output);
+        Assert.Matches(@"\nerror\s+GPK009\s+Deployment/orders-api\s+overlays/prod:[0-9]+\s+container 'orders-api': set securityContext.readOnlyRootFilesystem: true", table.Output);
         Assert.StartsWith("LEVEL ", table.Output, StringComparison.Ordinal);
 
         using var result = JsonDocument.Parse(json.Output);
         Assert.False(result.RootElement.GetProperty("passed").GetBoolean());
-        Assert.Equal(1, result.RootElement.GetProperty("errors").GetInt32());
-        Assert.Contains(result.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("check").GetString() == "GPK013" && f.GetProperty("file").GetString() == "base/orders-api/orders-api.yaml");
+        Assert.Equal(3, result.RootElement.GetProperty("errors").GetInt32());
+        Assert.Equal(["overlays/dev", "overlays/prod", "overlays/staging"], result.RootElement.GetProperty("findings").EnumerateArray()
+            .Where(f => f.GetProperty("check").GetString() == "GPK009").Select(f => f.GetProperty("file").GetString()).Order(StringComparer.Ordinal));
 
         using var log = JsonDocument.Parse(sarif.Output);
         Assert.Equal("2.1.0", log.RootElement.GetProperty("version").GetString());
         var run = log.RootElement.GetProperty("runs")[0];
         Assert.Equal(PolicyEngine.Checks.Count, run.GetProperty("tool").GetProperty("driver").GetProperty("rules").GetArrayLength());
         var results = run.GetProperty("results").EnumerateArray().ToList();
-        var error = Assert.Single(results, r => r.GetProperty("level").GetString() == "error" && !r.TryGetProperty("suppressions", out _));
-        Assert.Equal("GPK013", error.GetProperty("ruleId").GetString());
-        Assert.Equal("base/orders-api/orders-api.yaml", error.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
-        Assert.Equal(2, results.Count(r => r.TryGetProperty("suppressions", out _)));
+        var errors = results.Where(r => r.GetProperty("level").GetString() == "error" && !r.TryGetProperty("suppressions", out _)).ToList();
+        Assert.Equal(["GPK009", "GPK009", "GPK009"], errors.Select(e => e.GetProperty("ruleId").GetString()));
+        Assert.Contains(errors, e => e.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString() == "overlays/prod");
+        Assert.Equal(3, results.Count(r => r.TryGetProperty("suppressions", out _)));
     }
 
     [Fact]
@@ -65,7 +69,7 @@ public sealed class ManifestsValidateTests : IDisposable
         var (exitCode, output, _) = await Cli.RunAsync("manifests", "validate", Path.Combine(_directory, "base"), "--format", "sarif", "--output", file);
 
         Assert.Equal(ExitCodes.Success, exitCode);
-        Assert.StartsWith("8 objects: passed", output, StringComparison.Ordinal);
+        Assert.StartsWith("8 objects (base built with kubectl kustomize): passed", output, StringComparison.Ordinal);
         Assert.Equal("2.1.0", JsonDocument.Parse(await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)).RootElement.GetProperty("version").GetString());
     }
 

@@ -182,7 +182,7 @@ public sealed class ManifestTests
         return [.. ManifestEmitter.Emit(model.Workloads[0], model).Append(ManifestEmitter.DefaultDeny()).Select(o => new ManifestDocument(o, "emitted.yaml", 1))];
     }
 
-    private static void Break(string id, List<ManifestDocument> documents)
+    internal static void Break(string id, List<ManifestDocument> documents)
     {
         var deployment = documents.Select(d => d.Object).OfType<V1Deployment>().Single();
         var pod = deployment.Spec.Template.Spec;
@@ -214,6 +214,7 @@ public sealed class ManifestTests
             case "GPK022": service.Spec.Type = "NodePort"; break;
             case "GPK023": deployment.Metadata.Labels.Remove("backstage.io/kubernetes-id"); break;
             case "GPK024": pod.AutomountServiceAccountToken = null; break;
+            case "GPK025": pod.SecurityContext.Sysctls = [new V1Sysctl { Name = "kernel.core_pattern", Value = "|/tmp/escape" }]; break;
             default: throw new InvalidOperationException($"No failing fixture for {id}: add one here.");
         }
     }

@@ -32,14 +32,25 @@ public sealed record ManifestProblem(string File, int Line, int Column, string M
 /// <summary>
 /// Reads Kubernetes manifests strictly: duplicate keys, unknown fields and wrong types are errors (YamlDotNet's
 /// representation model for duplicates, KubernetesClient's models with unknown members disallowed for the rest), and so is
-/// a missing required field. Kustomize's own files (<c>kustomization.yaml</c>, <c>kind: Kustomization/Component</c>)
-/// are not Kubernetes objects and are left out.
+/// a missing required field. Aliases, nesting deeper than 64 and non-scalar keys are refused before anything is built
+/// (<see cref="StrictYaml"/>). A kind no KubernetesClient model describes is refused: its pods could not be checked.
+/// Kustomize's own files (<c>kustomization.yaml</c>, <c>kustomize.config.k8s.io</c> Kustomization/Component) are not
+/// Kubernetes objects and are left out.
 /// </summary>
 public static partial class ManifestReader
 {
     private static readonly string[] KustomizeKinds = ["Kustomization", "Component"];
 
-    /// <summary>Reads every <c>*.yaml</c>/<c>*.yml</c> file under a directory, or one file.</summary>
+    /// <summary>Where other kinds keep a pod template, for the message that refuses a kind this reader does not know.</summary>
+    private static readonly string[][] PodTemplatePaths = [["spec", "template", "spec"], ["spec", "jobTemplate"], ["template", "spec"]];
+
+    /// <summary>Whether a file is one <c>kubectl apply -f</c> would apply: <c>*.yaml</c>, <c>*.yml</c> or <c>*.json</c>.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>True for a manifest file.</returns>
+    internal static bool IsManifestFile(string path) =>
+        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads every <c>*.yaml</c>, <c>*.yml</c> and <c>*.json</c> file under a directory (JSON is read as the YAML it also is), or one file.</summary>
     /// <param name="path">A directory or a file.</param>
     /// <returns>The objects and the problems.</returns>
     public static (IReadOnlyList<ManifestDocument> Documents, IReadOnlyList<ManifestProblem> Problems) ReadPath(string path)
@@ -47,7 +58,7 @@ public static partial class ManifestReader
         ArgumentNullException.ThrowIfNull(path);
         IEnumerable<string> files = Directory.Exists(path)
             ? Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
-                .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                .Where(IsManifestFile)
                 .Where(f => !Path.GetFileName(f).StartsWith("kustomization.", StringComparison.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal)
             : File.Exists(path) ? new[] { path } : throw new FileNotFoundException($"No manifest file or directory at '{path}'.", path);
@@ -73,14 +84,14 @@ public static partial class ManifestReader
         ArgumentNullException.ThrowIfNull(yaml);
         var documents = new List<ManifestDocument>();
         var problems = new List<ManifestProblem>();
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream = StrictYaml.Load(yaml);
         }
         catch (YamlException exception)
         {
-            problems.Add(new ManifestProblem(file, (int)exception.Start.Line, (int)exception.Start.Column, Explain(exception)));
+            problems.Add(new ManifestProblem(file, (int)exception.Start.Line, (int)exception.Start.Column, StrictYaml.Explain(exception)));
             return (documents, problems);
         }
 
@@ -99,9 +110,11 @@ public static partial class ManifestReader
 
             var line = (int)root.Start.Line;
             var kind = Scalar(root, "kind");
-            if (kind is not null && KustomizeKinds.Contains(kind, StringComparer.Ordinal))
+            var apiVersion = Scalar(root, "apiVersion");
+            if (kind is not null && KustomizeKinds.Contains(kind, StringComparer.Ordinal)
+                && (apiVersion is null || apiVersion.StartsWith("kustomize.config.k8s.io/", StringComparison.Ordinal)))
             {
-                continue;
+                continue; // kustomize's own file; any other group's Kustomization or Component is an object like the rest
             }
 
             var missing = new[] { "apiVersion", "kind" }.Where(k => string.IsNullOrEmpty(Scalar(root, k))).ToList();
@@ -124,7 +137,11 @@ public static partial class ManifestReader
             }
             catch (KeyNotFoundException)
             {
-                problems.Add(new ManifestProblem(file, line, 1, $"{Scalar(root, "apiVersion")} {kind} is not a kind this validator knows; check apiVersion and kind"));
+                var template = PodTemplatePaths.FirstOrDefault(p => Node(root, p) is YamlMappingNode);
+                problems.Add(new ManifestProblem(file, line, 1, template is null
+                    ? $"{apiVersion} {kind} is not a kind this validator knows; check apiVersion and kind"
+                    : $"{apiVersion} {kind} is not a kind this validator knows, and it carries a pod template ({string.Join('.', template)}) whose pods the policy cannot check; " +
+                      "run the pods through a Deployment, StatefulSet, DaemonSet, Job or CronJob, or ask the platform team to teach the policy this kind"));
             }
             catch (JsonException exception)
             {
@@ -183,6 +200,17 @@ public static partial class ManifestReader
         }
     }
 
+    private static YamlNode? Node(YamlMappingNode root, string[] path)
+    {
+        YamlNode? node = root;
+        foreach (var key in path)
+        {
+            node = node is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
+        }
+
+        return node;
+    }
+
     private static string? Scalar(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode scalar ? scalar.Value : null;
 
@@ -215,12 +243,4 @@ public static partial class ManifestReader
 
     [GeneratedRegex(@"\[[^\]]*\]|[^.\[]+")]
     private static partial Regex PathSegment();
-
-    private static string Explain(YamlException exception)
-    {
-        var message = exception.InnerException?.Message ?? exception.Message;
-        return message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase)
-            ? $"duplicate key: {message}; a key may appear once per mapping (the second would silently win elsewhere)"
-            : message;
-    }
 }

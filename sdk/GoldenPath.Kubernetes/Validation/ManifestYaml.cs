@@ -112,7 +112,7 @@ internal static partial class ManifestYaml
                 writer.WriteStartObject();
                 foreach (var (key, value) in mapping.Children)
                 {
-                    writer.WritePropertyName(((YamlScalarNode)key).Value ?? "");
+                    writer.WritePropertyName(key is YamlScalarNode name ? name.Value ?? "" : throw new YamlInputException(key.Start, key.End, "a mapping key must be a plain value (a string)"));
                     Write(writer, value);
                 }
 
@@ -152,7 +152,7 @@ internal static partial class ManifestYaml
 
                 break;
             default:
-                throw new YamlException(node.Start, node.End, "aliases and anchors are not supported in manifests");
+                throw new YamlInputException(node.Start, node.End, "aliases and anchors are not accepted in manifests");
         }
     }
 
