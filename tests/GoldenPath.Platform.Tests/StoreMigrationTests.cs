@@ -53,6 +53,7 @@ public abstract class StoreMigrationTests(IPlatformStore store)
         var client = platform.Client(await platform.TokenAsync("team-pay", "catalog:write"));
         using var collision = await client.PostAsJsonAsync("/api/v1/environments", new EnvironmentRequest("team-pay", "eu-prod", "4", "8Gi"), PlatformJsonContext.Default.EnvironmentRequest, Ct);
         using var own = await client.PostAsJsonAsync("/api/v1/environments", new EnvironmentRequest("team-pay", "dev", "2", "4Gi"), PlatformJsonContext.Default.EnvironmentRequest, Ct);
+        using var legacy = await client.GetAsync("/api/v1/environments/team-pay/eu-prod", Ct);
 
         Assert.Equal(
             [new { Team = "team-pay", Environment = "dev", Namespace = (string?)"team-pay-dev" }, new { Team = "team-pay", Environment = "eu-prod", Namespace = (string?)null }, new { Team = "team-pay-eu", Environment = "prod", Namespace = (string?)"team-pay-eu-prod" }],
@@ -61,6 +62,8 @@ public abstract class StoreMigrationTests(IPlatformStore store)
         Assert.Equal(HttpStatusCode.Conflict, collision.StatusCode);
         Assert.Contains("belongs to team 'team-pay-eu'", await collision.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, legacy.StatusCode);
+        Assert.DoesNotContain("RoleBinding", await legacy.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 }
 

@@ -164,7 +164,7 @@ internal sealed class EnvironmentEntity
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>A System of the catalog, owned by the team that first placed a service in it (or the team an admin gave it to).</summary>
+/// <summary>A System of the catalog, owned by the team that first placed a service in it.</summary>
 internal sealed class SystemClaimEntity
 {
     public required string Name { get; set; }

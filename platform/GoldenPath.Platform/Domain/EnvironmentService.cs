@@ -61,8 +61,22 @@ internal sealed class EnvironmentService(PlatformDbContext db, TimeProvider time
         }
     }
 
-    public async Task<EnvironmentRecord?> GetAsync(string team, string environment, CancellationToken ct) =>
-        await db.Environments.AsNoTracking().FirstOrDefaultAsync(e => e.Team == team && e.Environment == environment, ct) is { } entity ? ToContract(entity) : null;
+    /// <summary>An environment with its manifests; never the manifests of a namespace another team was granted.</summary>
+    public async Task<Outcome<EnvironmentRecord>> GetAsync(string team, string environment, CancellationToken ct)
+    {
+        var entity = await db.Environments.AsNoTracking().FirstOrDefaultAsync(e => e.Team == team && e.Environment == environment, ct);
+        if (entity is null)
+        {
+            return Problems.NotFound($"Team '{team}' has no environment '{environment}'.");
+        }
+
+        var name = $"{team}-{environment}";
+        return entity.Namespace == name
+            ? new Outcome<EnvironmentRecord>(ToContract(entity), null)
+            : await db.Environments.AsNoTracking().FirstOrDefaultAsync(e => e.Namespace == name, ct) is { } holder
+                ? Collision(name, holder)
+                : Problems.Conflict($"The namespace '{name}' of this environment was never reserved for team '{team}' (it was recorded before namespaces were); request the environment again (POST /api/v1/environments) to reserve it.");
+    }
 
     /// <summary>The environment of another team (or of this team under another name) that holds the namespace.</summary>
     private async Task<EnvironmentEntity?> HolderAsync(string name, EnvironmentRequest request, CancellationToken ct) =>
