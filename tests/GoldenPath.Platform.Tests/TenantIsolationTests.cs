@@ -261,6 +261,21 @@ public abstract class TenantIsolationTests(IPlatformStore store)
     }
 
     [Fact]
+    public async Task ATeamCannotClaimTheSystemNamedAfterAnotherTeamBeforeIt()
+    {
+        await using var platform = await StartAsync();
+        var victim = Unique("team-late");
+        var victimToken = platform.Client(await platform.TokenAsync(victim, "catalog:write"));
+        var squatter = platform.Client(await platform.TokenAsync("team-b", "catalog:write"));
+        (await squatter.PutAsJsonAsync($"/api/v1/services/{Unique("squat")}", Service("team-b") with { System = victim }, Json.ServiceUpsertRequest, Ct)).EnsureSuccessStatusCode();
+        (await victimToken.PutAsJsonAsync($"/api/v1/services/{Unique("first")}", Service(victim) with { System = null }, Json.ServiceUpsertRequest, Ct)).EnsureSuccessStatusCode();
+
+        var entity = (await FeedAsync(platform)).Single(e => e.Kind == "System" && e.Name == victim);
+
+        Assert.Equal($"group:{victim}", entity.Entity.GetProperty("spec").GetProperty("owner").GetString());
+    }
+
+    [Fact]
     public async Task ApiAndResourceEntitiesOfDifferentTeamsServicesNeverShareAName()
     {
         await using var platform = await StartAsync();
@@ -270,6 +285,7 @@ public abstract class TenantIsolationTests(IPlatformStore store)
         var teamB = platform.Client(await platform.TokenAsync("team-b", "catalog:write"));
         (await teamA.PutAsJsonAsync($"/api/v1/services/{prefix}-orders", Service("team-a") with
         {
+            ProvidesApis = [$"{prefix}-public"],
             DependsOn = [new ServiceDependency("api-db", "postgres")],
             ApiDefinitions = [new ApiDefinition($"{prefix}-public", "openapi", definition)],
         }, Json.ServiceUpsertRequest, Ct)).EnsureSuccessStatusCode();
@@ -284,6 +300,8 @@ public abstract class TenantIsolationTests(IPlatformStore store)
         Assert.Equal(4, feed.Count);
         Assert.Equal(4, feed.Select(e => (e.Kind, e.Name)).Distinct().Count());
         Assert.Equal(2, feed.Count(e => e.Entity.GetProperty("spec").GetProperty("owner").GetString() == "group:team-b"));
+        var component = (await FeedAsync(platform)).Single(e => e.Kind == "Component" && e.Name == $"{prefix}-orders").Entity;
+        Assert.Equal([$"api:{prefix}-orders.{prefix}-public"], component.GetProperty("spec").GetProperty("providesApis").EnumerateArray().Select(a => a.GetString()));
     }
 
     [Fact]

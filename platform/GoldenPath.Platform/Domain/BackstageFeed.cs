@@ -40,7 +40,10 @@ internal static class BackstageFeed
             component.Metadata.Links.Add(link);
         }
 
-        foreach (var api in service.ProvidesApis.Union(service.ApiDefinitions.Select(a => QualifiedName(service.Name, a.Name))))
+        // An API the service defines is provided under its qualified name, also where providesApis lists it by its own.
+        var defined = service.ApiDefinitions.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var api in service.ProvidesApis.Select(a => defined.Contains(a) ? QualifiedName(service.Name, a) : a)
+            .Union(service.ApiDefinitions.Select(a => QualifiedName(service.Name, a.Name))))
         {
             component.Spec.ProvidesApis.Add(api.Contains(':', StringComparison.Ordinal) ? api : $"api:{api}");
         }

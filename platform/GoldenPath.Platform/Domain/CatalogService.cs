@@ -67,12 +67,16 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         return new Outcome<ServiceDescription>(await DescribeAsync(entity, ct), null, created);
     }
 
-    /// <summary>Records the team that first places a service in a System as its owner (saved with the service).</summary>
+    /// <summary>
+    /// Records the team that first places a service in a System as its owner (saved with the service). A System named
+    /// after a known team (the default System of a service is its owner's name) is that team's, whoever comes first.
+    /// </summary>
     private async Task ClaimSystemAsync(string system, string owner, DateTimeOffset now, CancellationToken ct)
     {
         if (!await db.Systems.AnyAsync(s => s.Name == system, ct))
         {
-            db.Systems.Add(new SystemClaimEntity { Name = system, Owner = owner, CreatedAt = now });
+            var namesake = system != owner && (await db.Tokens.AnyAsync(t => t.Team == system, ct) || await db.Services.AnyAsync(s => s.Owner == system, ct));
+            db.Systems.Add(new SystemClaimEntity { Name = system, Owner = namesake ? system : owner, CreatedAt = now });
         }
     }
 
