@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using GoldenPath.Catalog;
 using k8s;
 using k8s.Models;
@@ -11,7 +12,12 @@ namespace GoldenPath.Kubernetes;
 /// <param name="Memory">The total memory its pods may request (<c>8Gi</c>).</param>
 /// <param name="Pods">The most pods it may run.</param>
 /// <param name="CostCenter">The cost center label, when the organisation charges back.</param>
-/// <param name="Group">The identity-provider group bound to the edit role; <c>team-{team}</c> when not set.</param>
+/// <param name="Group">
+/// The identity-provider group bound to the edit role; <c>team-{team}</c> when not set. A group name as Backstage names
+/// a Group (1-63 characters from A-Z, a-z, 0-9, '-', '_' and '.', starting and ending with a letter or digit), optionally
+/// after the identity provider's prefix (<c>oidc:</c>, a lowercase DNS label other than <c>system</c>, which Kubernetes
+/// reserves for its own groups such as <c>system:masters</c> and <c>system:authenticated</c>).
+/// </param>
 public sealed record NamespaceRequest(string Team, string Environment, string Cpu, string Memory, int Pods = 50, string? CostCenter = null, string? Group = null)
 {
     /// <summary>Gets the namespace's name, <c>{team}-{environment}</c>.</summary>
@@ -27,7 +33,7 @@ public sealed record NamespaceRequest(string Team, string Environment, string Cp
 /// LimitRange with per-container defaults, an edit Role bound to the team's group, and a default-deny
 /// NetworkPolicy with DNS egress allowed.
 /// </summary>
-public static class NamespaceBootstrap
+public static partial class NamespaceBootstrap
 {
     /// <summary>Checks a request; returns every problem, keyed by field.</summary>
     /// <param name="request">The request.</param>
@@ -55,6 +61,11 @@ public static class NamespaceBootstrap
         if (request.Pods is < 1 or > 10_000)
         {
             problems["pods"] = [$"pods is {request.Pods}; use a number from 1 to 10000"];
+        }
+
+        if (request.Group is { } group && CheckGroup(group) is { } groupProblem)
+        {
+            problems["group"] = [groupProblem];
         }
 
         if (request.CostCenter is { } costCenter && !IsLabelValue(costCenter))
@@ -226,6 +237,26 @@ public static class NamespaceBootstrap
             problems[field] = [$"{field} '{value}' is not a Kubernetes quantity; use {example}"];
         }
     }
+
+    /// <summary>
+    /// A group bound by a RoleBinding is trusted with the namespace: it must name one group of the identity provider,
+    /// never one of the groups Kubernetes itself fills (<c>system:authenticated</c> is every user).
+    /// </summary>
+    private static string? CheckGroup(string group)
+    {
+        var match = GroupPattern().Match(group);
+        if (!match.Success || match.Groups["name"].Length > ServiceName.MaxLength)
+        {
+            return $"'{group}' is not a group name: use [prefix:]name, where name has 1-63 characters from A-Z, a-z, 0-9, '-', '_' and '.' (starting and ending with a letter or digit, as Backstage names a Group) and prefix is the identity provider's group prefix, a lowercase DNS label (e.g. 'oidc:team-payments')";
+        }
+
+        return match.Groups["prefix"].Value == "system"
+            ? $"'{group}' is a group Kubernetes reserves for itself ('system:' groups such as system:authenticated hold every user or the cluster's own components); bind the team's own group, e.g. 'team-payments'"
+            : null;
+    }
+
+    [GeneratedRegex("^(?:(?<prefix>[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?):)?(?<name>[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex GroupPattern();
 
     private static bool IsLabelValue(string value) =>
         value.Length <= 63 && (value.Length == 0 || (char.IsAsciiLetterOrDigit(value[0]) && char.IsAsciiLetterOrDigit(value[^1])

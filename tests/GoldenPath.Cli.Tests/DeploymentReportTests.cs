@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using GoldenPath.Catalog.Client;
 using GoldenPath.Catalog.Contracts;
+using GoldenPath.Kubernetes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -67,6 +68,42 @@ public sealed class DeploymentReportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARetriedReportIsANoOpAndAnEarlierCommitDeployedAgainInALaterRunIsANewDeployment()
+    {
+        var first = (await Git("rev-parse", "HEAD")).Trim();
+        var deployed = await ReportInRunAsync("100", "--version", "1.0.0", "--outcome", "success");
+        var retried = await ReportInRunAsync("100", "--version", "1.0.0", "--outcome", "success");
+        await CommitAsync("fourth");
+        var next = await ReportInRunAsync("101", "--version", "1.1.0", "--outcome", "success");
+        var rollback = await ReportInRunAsync("102", "--version", "1.0.0", "--outcome", "success", "--commit", first);
+
+        Assert.All(new[] { deployed, retried, next, rollback }, r => Assert.True(r.ExitCode == 0, r.Error));
+        var deployments = await _client.ListDeploymentsAsync("orders-api", "prod", cancellationToken: Ct);
+        Assert.Equal(
+            [$"orders-api-prod-{first[..12]}-100.1", $"orders-api-prod-{first[..12]}-102.1"],
+            deployments.Where(d => d.Commit == first).Select(d => d.DeploymentId).Order(StringComparer.Ordinal));
+        Assert.Equal(3, deployments.Count);
+    }
+
+    [Fact]
+    public async Task TheAppliedManifestsGoWithTheReportAndThePlatformChecksThem()
+    {
+        var model = new DeploymentModel { Workloads = [new Workload { Name = "orders-api", Owner = "team-payments", System = "shop" }] };
+        var file = Path.Combine(_repository, "applied.yaml");
+        await File.WriteAllTextAsync(file, NamespaceBootstrap.ToYaml(ManifestEmitter.Emit(model.Workloads[0], model).Append(ManifestEmitter.DefaultDeny())), Ct);
+
+        var reported = await ReportAsync("--version", "1.0.0", "--outcome", "success", "--manifests", file);
+        var missing = await ReportAsync("--version", "1.0.1", "--outcome", "success", "--manifests", Path.Combine(_repository, "none.yaml"));
+
+        Assert.True(reported.ExitCode == 0, reported.Error);
+        var recorded = Assert.Single(await _client.ListDeploymentsAsync("orders-api", "prod", cancellationToken: Ct));
+        Assert.True(recorded.PolicyVerified);
+        Assert.True(recorded.Policy!.Passed);
+        Assert.Equal(ExitCodes.Usage, missing.ExitCode);
+        Assert.Contains("none.yaml does not exist", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingSettingsAreUsageErrorsThatSayWhatToSet()
     {
         var noUrl = await Cli.RunAsync(new Dictionary<string, string?>(), "deployment", "report", "--environment", "prod", "--version", "1", "--outcome", "success");
@@ -101,6 +138,11 @@ public sealed class DeploymentReportTests : IAsyncLifetime
     private Task<(int ExitCode, string Output, string Error)> ReportAsync(params string[] options) =>
         Cli.RunAsync(
             new Dictionary<string, string?> { ["GOLDENPATH_PLATFORM_URL"] = _url.ToString(), ["GOLDENPATH_PLATFORM_TOKEN"] = AdminToken },
+            ["deployment", "report", "--environment", "prod", "--repository", _repository, "--catalog-info", Path.Combine(_repository, "catalog-info.yaml"), .. options]);
+
+    private Task<(int ExitCode, string Output, string Error)> ReportInRunAsync(string run, params string[] options) =>
+        Cli.RunAsync(
+            new Dictionary<string, string?> { ["GOLDENPATH_PLATFORM_URL"] = _url.ToString(), ["GOLDENPATH_PLATFORM_TOKEN"] = AdminToken, ["GITHUB_RUN_ID"] = run, ["GITHUB_RUN_ATTEMPT"] = "1" },
             ["deployment", "report", "--environment", "prod", "--repository", _repository, "--catalog-info", Path.Combine(_repository, "catalog-info.yaml"), .. options]);
 
     private async Task CommitAsync(string message)

@@ -8,6 +8,20 @@ public sealed class NamespaceBootstrapTests
 {
     private static readonly NamespaceRequest Request = new("payments", "staging", "4", "8Gi", Pods: 40, CostCenter: "cc-1234");
 
+    [Theory]
+    [InlineData("system:authenticated", "reserves")]
+    [InlineData("system:masters", "reserves")]
+    [InlineData("everyone in payments", "is not a group name")]
+    [InlineData("payments\n- kind: User", "is not a group name")]
+    public void TheGroupBoundToTheEditRoleIsOneGroupNeverAKubernetesSystemGroup(string group, string problem)
+    {
+        var problems = NamespaceBootstrap.Validate(Request with { Group = group });
+
+        Assert.Contains(problem, Assert.Single(problems["group"]), StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => NamespaceBootstrap.Create(Request with { Group = group }));
+        Assert.Empty(NamespaceBootstrap.Validate(Request with { Group = "oidc:Payments.EU_Admins" }));
+    }
+
     [Fact]
     public void CreatesTheNamespaceQuotaLimitsRbacAndDefaultDenyInApplyOrder()
     {

@@ -361,7 +361,7 @@ public abstract class PlatformApiTests(IPlatformStore store)
         Assert.Contains("Is GoldenPath:Platform:Url set", bare.Checks.Single(c => c.Id == "live-instance").Reason, StringComparison.Ordinal);
 
         await admin.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration() with { TelemetryConfigured = true }, Json.InstanceRegistration, Ct);
-        await admin.PostAsJsonAsync("/api/v1/deployments", Deployment(name, $"{name}-1", Now.AddDays(-1), "success") with { Policy = new PolicyResult(true, 0, 2) }, Json.DeploymentEvent, Ct);
+        await admin.PostAsJsonAsync("/api/v1/deployments", Deployment(name, $"{name}-1", Now.AddDays(-1), "success") with { Manifests = GoldenPathManifests.For(name) }, Json.DeploymentEvent, Ct);
 
         var full = (await admin.GetFromJsonAsync($"/api/v1/scorecards/{name}", Json.Scorecard, Ct))!;
         Assert.Equal((100, 10, 10), (full.Score, full.Passed, full.Total));
@@ -400,19 +400,19 @@ public abstract class PlatformApiTests(IPlatformStore store)
             ApiDefinitions = [new ApiDefinition($"{name}-api", "openapi", "openapi: 3.0.0\ninfo:\n  title: Fed\n  version: '1'\npaths: {}\n")],
         }, Json.ServiceUpsertRequest, Ct);
 
-        var feed = JsonDocument.Parse(await platform.Admin.GetStringAsync("/api/v1/entities", Ct)).RootElement.EnumerateArray()
+        var feed = JsonDocument.Parse(await platform.Admin.GetStringAsync("/api/v1/entities?limit=500", Ct)).RootElement.EnumerateArray()
             .Select(e => (Kind: e.GetProperty("kind").GetString(), Name: e.GetProperty("metadata").GetProperty("name").GetString(), Entity: e)).ToList();
         var yaml = await platform.Admin.GetStringAsync($"/api/v1/services/{name}/catalog-info.yaml", Ct);
 
         Assert.Contains(feed, e => e is { Kind: "Component" } && e.Name == name);
-        Assert.Contains(feed, e => e is { Kind: "Resource" } && e.Name == $"{name}-orders-db");
-        Assert.Contains(feed, e => e is { Kind: "API" } && e.Name == $"{name}-api");
+        Assert.Contains(feed, e => e is { Kind: "Resource" } && e.Name == $"{name}.orders-db");
+        Assert.Contains(feed, e => e is { Kind: "API" } && e.Name == $"{name}.{name}-api");
         Assert.Contains(feed, e => e is { Kind: "System", Name: "payments" });
         Assert.Contains(feed, e => e is { Kind: "Group", Name: "team-feed" });
         var component = Assert.IsType<ComponentEntity>(Assert.Single(CatalogInfoReader.Read(yaml)));
         Assert.Equal(name, component.Metadata.Annotations["backstage.io/kubernetes-id"]);
-        Assert.Equal([$"resource:{name}-orders-db"], component.Spec.DependsOn);
-        Assert.Equal([$"api:{name}-api"], component.Spec.ProvidesApis);
+        Assert.Equal([$"resource:{name}.orders-db"], component.Spec.DependsOn);
+        Assert.Equal([$"api:{name}.{name}-api"], component.Spec.ProvidesApis);
     }
 
     [Fact]

@@ -35,8 +35,12 @@ internal static class AdminApi
             .ProducesValidationProblem()
             .WithSummary("Records a team's environment and returns the manifests that create its namespace.");
 
-        environments.MapGet("/{team}/{environment}", async Task<Results<Ok<EnvironmentRecord>, ProblemHttpResult>> (string team, string environment, EnvironmentService service, CancellationToken ct) =>
-                await service.GetAsync(team, environment, ct) is { } record ? TypedResults.Ok(record) : Problems.NotFound($"Team '{team}' has no environment '{environment}'."))
+        environments.MapGet("/{team}/{environment}", async (string team, string environment, EnvironmentService service, CancellationToken ct) =>
+            {
+                var found = await service.GetAsync(team, environment, ct);
+                return found.Problem ?? TypedResults.Ok(found.Value);
+            })
+            .Produces<EnvironmentRecord>()
             .RequireAuthorization(Policies.Read)
             .WithSummary("Reads an environment with its manifests.");
 

@@ -12,7 +12,7 @@ internal static class DeploymentsApi
         deployments.MapPost("/", (HttpContext context, DeploymentService service) =>
                 JsonBody.WriteAsync(context, PlatformJsonContext.Default.DeploymentEvent,
                     deployment => service.RecordAsync(deployment, context.User, context.RequestAborted),
-                    (deployment, _) => $"/api/v1/deployments/{deployment.DeploymentId}"))
+                    (deployment, _) => $"/api/v1/services/{deployment.Service}/deployments/{Uri.EscapeDataString(deployment.DeploymentId)}"))
             .RequireAuthorization(Policies.DeploymentsWrite)
             .RequireRateLimiting(Policies.Writes)
             .Accepts<DeploymentEvent>("application/json")
@@ -20,18 +20,24 @@ internal static class DeploymentsApi
             .Produces<DeploymentRecord>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem()
-            .WithSummary("Records a deployment; repeating the same event is 200, a different event with the same id 409.");
+            .WithSummary("Records a deployment; ids are unique per service: repeating the same deployment (its times aside) is 200, a different one with the same id 409.");
 
         deployments.MapGet("/", async (string? service, string? environment, int? limit, DeploymentService deploymentService, CancellationToken ct) =>
                 TypedResults.Ok(await deploymentService.ListAsync(service, environment, Math.Clamp(limit ?? 100, 1, 1000), ct)))
             .RequireAuthorization(Policies.Read)
             .WithSummary("Lists deployments, newest first.");
 
+        endpoints.MapGet("/api/v1/services/{name}/deployments/{id}", async Task<Results<Ok<DeploymentRecord>, ProblemHttpResult>> (string name, string id, DeploymentService service, CancellationToken ct) =>
+                await service.GetAsync(name, id, ct) is { } deployment ? TypedResults.Ok(deployment) : Problems.NotFound($"Service '{name}' has no deployment '{id}'."))
+            .RequireAuthorization(Policies.Read)
+            .WithTags("Deployments")
+            .WithSummary("Reads one deployment of a service.");
+
         var incidents = endpoints.MapGroup("/api/v1/incidents").WithTags("Incidents");
         incidents.MapPost("/", (HttpContext context, DeploymentService service) =>
                 JsonBody.WriteAsync(context, PlatformJsonContext.Default.IncidentRequest,
                     request => service.OpenIncidentAsync(request, context.User, context.RequestAborted),
-                    (_, incident) => $"/api/v1/incidents/{incident.IncidentId}"))
+                    (_, incident) => IncidentLocation(incident)))
             .RequireAuthorization(Policies.IncidentsWrite)
             .RequireRateLimiting(Policies.Writes)
             .Accepts<IncidentRequest>("application/json")
@@ -39,21 +45,28 @@ internal static class DeploymentsApi
             .ProducesValidationProblem()
             .WithSummary("Opens an incident, optionally linked to the deployment that caused it.");
 
-        incidents.MapPatch("/{id}", (string id, HttpContext context, DeploymentService service) =>
+        incidents.MapPatch("/{id}", (string id, string? service, HttpContext context, DeploymentService deploymentService) =>
                 JsonBody.WriteAsync(context, PlatformJsonContext.Default.IncidentPatch,
-                    patch => service.PatchIncidentAsync(id, patch, context.User, context.RequestAborted),
-                    (_, incident) => $"/api/v1/incidents/{incident.IncidentId}"))
+                    patch => deploymentService.PatchIncidentAsync(id, service, patch, context.User, context.RequestAborted),
+                    (_, incident) => IncidentLocation(incident)))
             .RequireAuthorization(Policies.IncidentsWrite)
             .RequireRateLimiting(Policies.Writes)
             .Accepts<IncidentPatch>("application/json")
             .Produces<IncidentRecord>()
-            .WithSummary("Changes an incident: resolves it, links it to a deployment, renames it.");
+            .WithSummary("Changes an incident: resolves it, links it to a deployment, renames it. Ids are unique per service: ?service= names it; without it, the id is looked up among the token's team's services.");
 
-        incidents.MapGet("/{id}", async Task<Results<Ok<IncidentRecord>, ProblemHttpResult>> (string id, DeploymentService service, CancellationToken ct) =>
-                await service.GetIncidentAsync(id, ct) is { } incident ? TypedResults.Ok(incident) : Problems.NotFound($"There is no incident '{id}'."))
+        incidents.MapGet("/{id}", async (string id, string? service, DeploymentService deploymentService, CancellationToken ct) =>
+            {
+                var found = await deploymentService.GetIncidentAsync(id, service, ct);
+                return found.Problem ?? TypedResults.Ok(found.Value);
+            })
             .RequireAuthorization(Policies.Read)
-            .WithSummary("Reads one incident.");
+            .Produces<IncidentRecord>()
+            .WithSummary("Reads one incident (?service= names its service; without it, an id two services use is a conflict).");
 
         return endpoints;
     }
+
+    private static string IncidentLocation(IncidentRecord incident) =>
+        $"/api/v1/incidents/{Uri.EscapeDataString(incident.IncidentId)}?service={incident.Service}";
 }

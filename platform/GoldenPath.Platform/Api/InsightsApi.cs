@@ -49,14 +49,25 @@ internal static class InsightsApi
             .WithTags("Scorecards")
             .WithSummary("The service's golden-path conformance, check by check.");
 
-        endpoints.MapGet("/api/v1/entities", async (PlatformStore store, CancellationToken ct) =>
+        endpoints.MapGet("/api/v1/entities", async Task<IResult> (int? limit, string? after, HttpContext context, PlatformStore store, CancellationToken ct) =>
             {
-                var entities = BackstageFeed.Entities(await store.AllServicesAsync(ct));
+                if (after is not null && !PlatformStore.IsEntityCursor(after))
+                {
+                    return Problems.Invalid(new() { ["after"] = [$"'{after}' is not a cursor of this feed: use the after of its Link header (component:, system: or group: and a name)"] });
+                }
+
+                var size = Paging.Size(limit);
+                var (entities, next) = await store.EntitiesPageAsync(size, after, ct);
+                if (next is not null)
+                {
+                    Paging.LinkNext(context, size, next);
+                }
+
                 return TypedResults.Text(new JsonArray([.. entities.Select(e => (JsonNode)CatalogJsonWriter.ToJson(e))]).ToJsonString(), "application/json; charset=utf-8");
             })
             .RequireAuthorization(Policies.Read)
             .WithTags("Backstage")
-            .WithSummary("The catalog as Backstage entities (Component, System, Group, Resource, API) for a Backstage entity provider.");
+            .WithSummary($"The catalog as Backstage entities (Component, System, Group, Resource, API) for a Backstage entity provider, a page at a time: limit (default {Paging.DefaultPageSize}, at most {Paging.MaxPageSize}) Components, Systems and Groups, each Component with its Resources and APIs; a Link header with rel=\"next\" while more follow.");
 
         return endpoints;
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using GoldenPath.Catalog;
 using GoldenPath.Catalog.Contracts;
 using GoldenPath.Platform.Domain;
@@ -8,31 +7,23 @@ namespace GoldenPath.Platform;
 /// <summary>The catalog: services, their instances and their Backstage entity files.</summary>
 internal static class ServicesApi
 {
-    public const int DefaultPageSize = 100;
-    public const int MaxPageSize = 500;
-
     public static IEndpointRouteBuilder MapServicesApi(this IEndpointRouteBuilder endpoints)
     {
         var services = endpoints.MapGroup("/api/v1/services").WithTags("Catalog");
 
         services.MapGet("/", async (string? owner, string? system, int? limit, string? after, HttpContext context, CatalogService catalog, CancellationToken ct) =>
             {
-                var size = Math.Clamp(limit ?? DefaultPageSize, 1, MaxPageSize);
+                var size = Paging.Size(limit);
                 var page = await catalog.ListServicesAsync(owner, system, size, after, ct);
                 if (page.Count == size)
                 {
-                    // RFC 8288: the next page starts after the last name of this one; a client follows it until it is absent.
-                    var next = QueryString.Create([
-                        new("limit", size.ToString(CultureInfo.InvariantCulture)), new("after", page[^1].Name),
-                        .. owner is null ? [] : new KeyValuePair<string, string?>[] { new("owner", owner) },
-                        .. system is null ? [] : new KeyValuePair<string, string?>[] { new("system", system) }]);
-                    context.Response.Headers.Link = $"<{context.Request.PathBase}{context.Request.Path}{next}>; rel=\"next\"";
+                    Paging.LinkNext(context, size, page[^1].Name, ("owner", owner), ("system", system));
                 }
 
                 return TypedResults.Ok(page);
             })
             .RequireAuthorization(Policies.Read)
-            .WithSummary($"Lists the catalog by name, a page at a time (limit, default {DefaultPageSize}, at most {MaxPageSize}; after: the last name of the previous page; a Link header with rel=\"next\" while more follow), with each service's live instances.");
+            .WithSummary($"Lists the catalog by name, a page at a time (limit, default {Paging.DefaultPageSize}, at most {Paging.MaxPageSize}; after: the last name of the previous page; a Link header with rel=\"next\" while more follow), with each service's live instances.");
 
         services.MapGet("/{name}", async Task<Results<Ok<ServiceDescription>, ProblemHttpResult>> (string name, CatalogService catalog, CancellationToken ct) =>
                 await catalog.GetServiceAsync(name, ct) is { } service ? TypedResults.Ok(service) : Problems.NotFound($"Service '{name}' is not in the catalog."))

@@ -101,11 +101,17 @@ internal sealed class DeploymentEntity
 
     public int? PolicyWarnings { get; set; }
 
+    /// <summary>Whether the platform evaluated the policy itself, on the manifests sent with the report; otherwise the result is the client's claim.</summary>
+    public bool PolicyVerified { get; set; }
+
     public string? Url { get; set; }
 
     public DateTimeOffset RecordedAt { get; set; }
 
-    /// <summary>A hash of the event as received, so that a repeated POST can be told from a conflicting one.</summary>
+    /// <summary>
+    /// A hash of what the client said about the deployment, its clock times left out, so that a repeated report
+    /// (a retried pipeline step reporting its own start and finish) can be told from a conflicting one.
+    /// </summary>
     public required string BodyHash { get; set; }
 }
 
@@ -136,6 +142,13 @@ internal sealed class EnvironmentEntity
 
     public required string Environment { get; set; }
 
+    /// <summary>
+    /// The Kubernetes namespace, <c>{team}-{environment}</c>, unique across all teams: the store's unique key reserves
+    /// it for the first team granted it. Empty only for an environment recorded before namespaces were reserved whose
+    /// namespace another team had been granted first; such a row cannot be changed until an admin resolves it.
+    /// </summary>
+    public string? Namespace { get; set; }
+
     public required string Cpu { get; set; }
 
     public required string Memory { get; set; }
@@ -149,6 +162,16 @@ internal sealed class EnvironmentEntity
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A System of the catalog, owned by the team that first placed a service in it.</summary>
+internal sealed class SystemClaimEntity
+{
+    public required string Name { get; set; }
+
+    public required string Owner { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
 /// <summary>An API token, stored as the SHA-256 hash of its secret.</summary>

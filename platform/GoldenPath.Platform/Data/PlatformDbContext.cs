@@ -24,6 +24,8 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<TokenEntity> Tokens => Set<TokenEntity>();
 
+    public DbSet<SystemClaimEntity> Systems => Set<SystemClaimEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var json = PlatformStoreJsonContext.Default;
@@ -33,7 +35,8 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             service.HasKey(s => s.Name);
             service.HasIndex(s => s.Owner);
             service.Property(s => s.Name).HasMaxLength(63);
-            service.Property(s => s.Owner).HasMaxLength(63);
+            // Every update of a row checks that its owner is still the one read: a transfer in between fails the write.
+            service.Property(s => s.Owner).HasMaxLength(63).IsConcurrencyToken();
             service.Property(s => s.System).HasMaxLength(63);
             service.Property(s => s.Lifecycle).HasMaxLength(32);
             service.Property(s => s.Type).HasMaxLength(32);
@@ -59,7 +62,8 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
         modelBuilder.Entity<DeploymentEntity>(deployment =>
         {
             deployment.ToTable("deployments");
-            deployment.HasKey(d => d.DeploymentId);
+            // Ids are the service's own: another team's deployment with the same id is another deployment.
+            deployment.HasKey(d => new { d.Service, d.DeploymentId });
             deployment.HasIndex(d => new { d.Service, d.Environment, d.FinishedAt });
             deployment.Property(d => d.DeploymentId).HasMaxLength(128);
             Json(deployment.Property(d => d.Commits), json.ListDeployedCommit);
@@ -68,9 +72,9 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
         modelBuilder.Entity<IncidentEntity>(incident =>
         {
             incident.ToTable("incidents");
-            incident.HasKey(i => i.IncidentId);
+            incident.HasKey(i => new { i.Service, i.IncidentId });
             incident.HasIndex(i => new { i.Service, i.Environment, i.StartedAt });
-            incident.HasIndex(i => i.DeploymentId);
+            incident.HasIndex(i => new { i.Service, i.DeploymentId });
             incident.Property(i => i.IncidentId).HasMaxLength(128);
         });
 
@@ -78,6 +82,16 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
         {
             environment.ToTable("environments");
             environment.HasKey(e => new { e.Team, e.Environment });
+            environment.Property(e => e.Namespace).HasMaxLength(63);
+            environment.HasIndex(e => e.Namespace).IsUnique();
+        });
+
+        modelBuilder.Entity<SystemClaimEntity>(system =>
+        {
+            system.ToTable("systems");
+            system.HasKey(s => s.Name);
+            system.Property(s => s.Name).HasMaxLength(63);
+            system.Property(s => s.Owner).HasMaxLength(63);
         });
 
         modelBuilder.Entity<TokenEntity>(token =>

@@ -34,21 +34,50 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
             return Problems.Forbidden($"The token of team '{user.Team()}' may not register a service owned by team '{request.Owner}'; use a token of team '{request.Owner}'.");
         }
 
-        var existing = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, ct);
-        if (existing is not null && !user.MayWriteFor(existing.Owner))
+        // The first team to write a name claims it. The ownership check and the write are one: a new entry is an insert
+        // that loses to a concurrent one (the key), and an update applies only while the owner read is still the owner
+        // (a concurrency token), so a racing request is answered from the row as it is, never written over it.
+        var now = time.GetUtcNow();
+        ServiceEntity entity;
+        bool created;
+        for (var attempt = 1; ; attempt++)
         {
-            return Problems.Forbidden($"Service '{name}' is owned by team '{existing.Owner}'; the token of team '{user.Team()}' may not change it.");
+            var existing = await db.Services.FirstOrDefaultAsync(s => s.Name == name, ct);
+            if (existing is not null && !user.MayWriteFor(existing.Owner))
+            {
+                return Problems.Forbidden($"Service '{name}' is owned by team '{existing.Owner}'; the token of team '{user.Team()}' may not change it. A name belongs to the team that registered it first; only an admin token can transfer it.");
+            }
+
+            created = existing is null;
+            entity = existing ?? db.Services.Add(new ServiceEntity { Name = name, Owner = "", System = "", Lifecycle = "", Type = "", CreatedAt = now }).Entity;
+            Apply(entity, request, now);
+            await ClaimSystemAsync(entity.System, entity.Owner, now, ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                break;
+            }
+            catch (DbUpdateException) when (attempt < 5)
+            {
+                db.ChangeTracker.Clear();
+            }
         }
 
-        var now = time.GetUtcNow();
-        var created = existing is null;
-        var entity = await StoreRetry.UpsertAsync(db,
-            () => db.Services.FirstOrDefaultAsync(s => s.Name == name, ct),
-            () => Apply(new ServiceEntity { Name = name, Owner = "", System = "", Lifecycle = "", Type = "", CreatedAt = now }, request, now),
-            e => Apply(e, request, now),
-            ct);
         lookups.ForgetOwner(name); // after the write, so that no heartbeat in between caches the previous owner again
         return new Outcome<ServiceDescription>(await DescribeAsync(entity, ct), null, created);
+    }
+
+    /// <summary>
+    /// Records the team that first places a service in a System as its owner (saved with the service). A System named
+    /// after a known team (the default System of a service is its owner's name) is that team's, whoever comes first.
+    /// </summary>
+    private async Task ClaimSystemAsync(string system, string owner, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!await db.Systems.AnyAsync(s => s.Name == system, ct))
+        {
+            var namesake = system != owner && (await db.Tokens.AnyAsync(t => t.Team == system, ct) || await db.Services.AnyAsync(s => s.Owner == system, ct));
+            db.Systems.Add(new SystemClaimEntity { Name = system, Owner = namesake ? system : owner, CreatedAt = now });
+        }
     }
 
     public async Task<ServiceDescription?> GetServiceAsync(string name, CancellationToken ct)

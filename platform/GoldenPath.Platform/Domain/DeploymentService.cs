@@ -65,13 +65,27 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
             return Problems.Forbidden($"Service '{deployment.Service}' is owned by team '{service.Owner}'; the token of team '{user.Team()}' may not report its deployments.");
         }
 
+        if (deployment.Remediates is { } remediated && !await db.Deployments.AnyAsync(d => d.Service == deployment.Service && d.DeploymentId == remediated, ct))
+        {
+            return Problems.BadRequest($"remediates: service '{deployment.Service}' has no deployment '{remediated}'; a rollback or hotfix remediates an earlier deployment of its own service, reported before it.");
+        }
+
+        // A pipeline's word that its manifests passed is recorded as a claim; only manifests the platform checked itself verify it.
+        var policy = (Result: deployment.Policy, Verified: false);
+        if (deployment.Manifests is not null)
+        {
+            policy = (EvaluatePolicy(deployment.Service, deployment.Manifests, out var manifestProblems), true);
+            if (policy.Result is null)
+            {
+                return Problems.Invalid(new Dictionary<string, string[]> { ["manifests"] = [.. manifestProblems] });
+            }
+        }
+
         var hash = Hash(deployment);
-        var existing = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.DeploymentId == deployment.DeploymentId, ct);
+        var existing = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.Service == deployment.Service && d.DeploymentId == deployment.DeploymentId, ct);
         if (existing is not null)
         {
-            return existing.BodyHash == hash
-                ? new Outcome<DeploymentRecord>(ToContract(existing), null)
-                : Problems.Conflict($"Deployment '{deployment.DeploymentId}' was already reported with different content; deployment ids are unique and events immutable. Use a new id for a new deployment.");
+            return Repeated(existing, deployment, hash);
         }
 
         var entity = new DeploymentEntity
@@ -87,9 +101,10 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
             Type = deployment.Type ?? "regular",
             Remediates = deployment.Remediates,
             Commits = [.. (deployment.Commits ?? []).Select(c => c with { Timestamp = c.Timestamp.ToUniversalTime() })],
-            PolicyPassed = deployment.Policy?.Passed,
-            PolicyErrors = deployment.Policy?.Errors,
-            PolicyWarnings = deployment.Policy?.Warnings,
+            PolicyPassed = policy.Result?.Passed,
+            PolicyErrors = policy.Result?.Errors,
+            PolicyWarnings = policy.Result?.Warnings,
+            PolicyVerified = policy.Verified,
             Url = deployment.Url,
             RecordedAt = now,
             BodyHash = hash,
@@ -103,13 +118,65 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
         {
             // Another request recorded the same id at the same moment: answer as if it had come first.
             db.ChangeTracker.Clear();
-            var winner = await db.Deployments.AsNoTracking().FirstAsync(d => d.DeploymentId == deployment.DeploymentId, ct);
-            return winner.BodyHash == hash
-                ? new Outcome<DeploymentRecord>(ToContract(winner), null)
-                : Problems.Conflict($"Deployment '{deployment.DeploymentId}' was already reported with different content.");
+            return Repeated(await db.Deployments.AsNoTracking().FirstAsync(d => d.Service == deployment.Service && d.DeploymentId == deployment.DeploymentId, ct), deployment, hash);
         }
 
         return new Outcome<DeploymentRecord>(ToContract(entity), null, Created: true);
+    }
+
+    public async Task<DeploymentRecord?> GetAsync(string service, string id, CancellationToken ct) =>
+        await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.Service == service && d.DeploymentId == id, ct) is { } entity ? ToContract(entity) : null;
+
+    /// <summary>A report of an id the service has recorded: the same deployment again is a no-op, anything else a conflict that says what differs.</summary>
+    private static Outcome<DeploymentRecord> Repeated(DeploymentEntity existing, DeploymentEvent deployment, string hash)
+    {
+        if (existing.BodyHash == hash)
+        {
+            return new Outcome<DeploymentRecord>(ToContract(existing), null);
+        }
+
+        var differs = new List<string>();
+        void Compare(string field, string? stored, string? sent)
+        {
+            if (!string.Equals(stored, sent, StringComparison.Ordinal))
+            {
+                differs.Add($"{field} '{stored}' (now '{sent}')");
+            }
+        }
+
+        Compare("environment", existing.Environment, deployment.Environment);
+        Compare("version", existing.Version, deployment.Version);
+        Compare("commit", existing.Commit, deployment.Commit);
+        Compare("outcome", existing.Outcome, deployment.Outcome);
+        Compare("type", existing.Type, deployment.Type ?? "regular");
+        Compare("remediates", existing.Remediates, deployment.Remediates);
+        var what = differs.Count > 0 ? string.Join(", ", differs) : "its commits, policy, manifests or url";
+        return Problems.Conflict($"Deployment '{deployment.DeploymentId}' of service '{deployment.Service}' was already reported with different content: {what}. A report is recorded once; a new deployment (a retry that deployed again, a rollback) needs a new id.");
+    }
+
+    /// <summary>
+    /// The platform's own verdict on the manifests a deployment applied: the policy engine's unwaived error and warning
+    /// findings; <see langword="null"/> with the problems when the text is not a set of Kubernetes objects that holds the
+    /// service's workload (manifests of something else prove nothing about the service).
+    /// </summary>
+    internal static PolicyResult? EvaluatePolicy(string service, string manifests, out IReadOnlyList<string> problems)
+    {
+        var (documents, readProblems) = GoldenPath.Kubernetes.ManifestReader.Read(manifests, "manifests");
+        problems = [.. readProblems.Select(p => p.ToString())];
+        if (problems.Count == 0 && !documents.Any(d => d.Object is k8s.Models.V1Deployment or k8s.Models.V1StatefulSet or k8s.Models.V1DaemonSet or k8s.Models.V1Job or k8s.Models.V1CronJob
+                && d.Object.Metadata.Labels is { } labels && labels.TryGetValue(BackstageFeed.KubernetesIdAnnotation, out var id) && id == service))
+        {
+            problems = [$"no workload of service '{service}': send the manifests the deployment applied (e.g. the output of 'kubectl kustomize deploy/overlays/prod'), with its Deployment, StatefulSet, DaemonSet, Job or CronJob labelled {BackstageFeed.KubernetesIdAnnotation}: {service}"];
+        }
+
+        if (problems.Count > 0)
+        {
+            return null;
+        }
+
+        var findings = GoldenPath.Kubernetes.PolicyEngine.Evaluate(documents);
+        var errors = findings.Count(f => f.Fails);
+        return new PolicyResult(errors == 0, errors, findings.Count(f => f.Severity == GoldenPath.Kubernetes.PolicySeverity.Warning && !f.Waived));
     }
 
     public async Task<IReadOnlyList<DeploymentRecord>> ListAsync(string? service, string? environment, int limit, CancellationToken ct)
@@ -166,9 +233,10 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
         }
 
         var id = request.IncidentId ?? $"inc-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
-        if (await db.Incidents.AnyAsync(i => i.IncidentId == id, ct))
+        var existing = await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Service == request.Service && i.IncidentId == id, ct);
+        if (existing is not null)
         {
-            return Problems.Conflict($"Incident '{id}' exists already; change it with PATCH /api/v1/incidents/{id}.");
+            return Reopened(existing, request);
         }
 
         var entity = new IncidentEntity
@@ -183,18 +251,30 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
             DeploymentId = request.DeploymentId,
         };
         db.Incidents.Add(entity);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // A parallel open of the same id (a pager retrying) was recorded first: answer as if it had come first.
+            db.ChangeTracker.Clear();
+            return Reopened(await db.Incidents.AsNoTracking().FirstAsync(i => i.Service == request.Service && i.IncidentId == id, ct), request);
+        }
+
         return new Outcome<IncidentRecord>(ToContract(entity), null, Created: true);
     }
 
-    public async Task<Outcome<IncidentRecord>> PatchIncidentAsync(string id, IncidentPatch patch, ClaimsPrincipal user, CancellationToken ct)
+    /// <summary>Changes an incident, found by id among the service's (or, without a service, among those the token's team may write).</summary>
+    public async Task<Outcome<IncidentRecord>> PatchIncidentAsync(string id, string? service, IncidentPatch patch, ClaimsPrincipal user, CancellationToken ct)
     {
-        var entity = await db.Incidents.FirstOrDefaultAsync(i => i.IncidentId == id, ct);
-        if (entity is null)
+        var found = await FindIncidentAsync(id, service, user.IsAdmin() ? null : user.Team() ?? "", ct);
+        if (found.Problem is not null)
         {
-            return Problems.NotFound($"There is no incident '{id}'.");
+            return found;
         }
 
+        var entity = await db.Incidents.FirstAsync(i => i.Service == found.Value!.Service && i.IncidentId == id, ct);
         var validation = new Validation();
         if (patch.Title is not null)
         {
@@ -235,8 +315,40 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
         return new Outcome<IncidentRecord>(ToContract(entity), null);
     }
 
-    public async Task<IncidentRecord?> GetIncidentAsync(string id, CancellationToken ct) =>
-        await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.IncidentId == id, ct) is { } entity ? ToContract(entity) : null;
+    public Task<Outcome<IncidentRecord>> GetIncidentAsync(string id, string? service, CancellationToken ct) => FindIncidentAsync(id, service, null, ct);
+
+    /// <summary>
+    /// Incident ids are unique per service. Without the service, the id is looked up among the incidents of the services
+    /// of <paramref name="team"/> (all services when it is <see langword="null"/>); more than one is a conflict.
+    /// </summary>
+    private async Task<Outcome<IncidentRecord>> FindIncidentAsync(string id, string? service, string? team, CancellationToken ct)
+    {
+        var query = db.Incidents.AsNoTracking().Where(i => i.IncidentId == id);
+        if (service is not null)
+        {
+            query = query.Where(i => i.Service == service);
+        }
+        else if (team is not null)
+        {
+            query = query.Where(i => db.Services.Any(s => s.Name == i.Service && s.Owner == team));
+        }
+
+        var found = await query.OrderBy(i => i.Service).Take(10).ToListAsync(ct);
+        return found.Count switch
+        {
+            0 => Problems.NotFound(service is null ? $"There is no incident '{id}'." : $"Service '{service}' has no incident '{id}'."),
+            1 => new Outcome<IncidentRecord>(ToContract(found[0]), null),
+            _ => Problems.Conflict($"Incident id '{id}' is used by the services {string.Join(", ", found.Select(i => $"'{i.Service}'"))}: incident ids are unique per service; name it with ?service=."),
+        };
+    }
+
+    /// <summary>An open of an id the service has: the same incident again is a no-op, anything else a conflict.</summary>
+    private static Outcome<IncidentRecord> Reopened(IncidentEntity existing, IncidentRequest request) =>
+        existing.Environment == request.Environment && existing.Title == request.Title && existing.Severity == (request.Severity ?? "sev3")
+            && existing.StartedAt == request.StartedAt.ToUniversalTime() && existing.DeploymentId == request.DeploymentId
+            && (request.ResolvedAt is null || existing.ResolvedAt == request.ResolvedAt.Value.ToUniversalTime())
+            ? new Outcome<IncidentRecord>(ToContract(existing), null)
+            : Problems.Conflict($"Service '{existing.Service}' has an incident '{existing.IncidentId}' already, with other content; change it with PATCH /api/v1/incidents/{existing.IncidentId}?service={existing.Service}.");
 
     private async Task<ProblemHttpResult?> CheckServiceAsync(string name, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -251,24 +363,19 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
             : Problems.Forbidden($"Service '{name}' is owned by team '{service.Owner}'; the token of team '{user.Team()}' may not record its incidents.");
     }
 
-    private async Task<ProblemHttpResult?> LinkProblemAsync(string deploymentId, string service, CancellationToken ct)
-    {
-        var deployment = await db.Deployments.AsNoTracking().FirstOrDefaultAsync(d => d.DeploymentId == deploymentId, ct);
-        return deployment switch
-        {
-            null => Problems.BadRequest($"Deployment '{deploymentId}' is not known; report it first (POST /api/v1/deployments) or leave deploymentId out."),
-            _ when deployment.Service != service => Problems.BadRequest($"Deployment '{deploymentId}' is of service '{deployment.Service}', not '{service}'."),
-            _ => null,
-        };
-    }
+    private async Task<ProblemHttpResult?> LinkProblemAsync(string deploymentId, string service, CancellationToken ct) =>
+        await db.Deployments.AnyAsync(d => d.Service == service && d.DeploymentId == deploymentId, ct)
+            ? null
+            : Problems.BadRequest($"Service '{service}' has no deployment '{deploymentId}'; report it first (POST /api/v1/deployments) or leave deploymentId out.");
 
     private static string Hash(DeploymentEvent deployment)
     {
-        // Times normalized to UTC, so that the same instant written with another offset is the same event.
+        // What the client says about the deployment, not when it said it: a retried report carries its own start and
+        // finish (the pipeline's clock when the step ran again), which the first report's times stand for.
         var normalized = deployment with
         {
-            StartedAt = deployment.StartedAt.ToUniversalTime(),
-            FinishedAt = deployment.FinishedAt.ToUniversalTime(),
+            StartedAt = DateTimeOffset.UnixEpoch,
+            FinishedAt = DateTimeOffset.UnixEpoch,
             Type = deployment.Type ?? "regular",
             Commits = deployment.Commits?.Select(c => c with { Timestamp = c.Timestamp.ToUniversalTime() }).ToList(),
         };
@@ -277,7 +384,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
 
     internal static DeploymentRecord ToContract(DeploymentEntity d) => new(
         d.DeploymentId, d.Service, d.Environment, d.Version, d.Commit, d.StartedAt, d.FinishedAt, d.Outcome, d.Type, d.Remediates, d.Commits,
-        d.PolicyPassed is { } passed ? new PolicyResult(passed, d.PolicyErrors ?? 0, d.PolicyWarnings ?? 0) : null, d.Url, d.RecordedAt);
+        d.PolicyPassed is { } passed ? new PolicyResult(passed, d.PolicyErrors ?? 0, d.PolicyWarnings ?? 0) : null, d.Url, d.RecordedAt, d.PolicyVerified);
 
     internal static IncidentRecord ToContract(IncidentEntity i) => new(i.IncidentId, i.Service, i.Environment, i.Title, i.Severity, i.StartedAt, i.ResolvedAt, i.DeploymentId);
 }

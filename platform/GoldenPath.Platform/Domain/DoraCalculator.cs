@@ -44,8 +44,12 @@ internal static class DoraCalculator
     /// <summary>A deployment failed when its outcome was failure, an incident names it as the cause, or a rollback or hotfix remediates it.</summary>
     private static bool IsFailed(DeploymentEntity deployment, IReadOnlyList<DeploymentEntity> all, IReadOnlyList<IncidentEntity> incidents) =>
         deployment.Outcome == "failure"
-        || incidents.Any(i => i.DeploymentId == deployment.DeploymentId)
-        || all.Any(d => d.Remediates == deployment.DeploymentId);
+        || incidents.Any(i => Names(i, deployment))
+        || all.Any(d => d.Service == deployment.Service && d.Remediates == deployment.DeploymentId);
+
+    /// <summary>Deployment ids are unique per service: an incident names a deployment of its own service.</summary>
+    private static bool Names(IncidentEntity incident, DeploymentEntity deployment) =>
+        incident.Service == deployment.Service && incident.DeploymentId == deployment.DeploymentId;
 
     private static DoraMetric DeploymentFrequency(List<DeploymentEntity> successful, int days)
     {
@@ -94,7 +98,7 @@ internal static class DoraCalculator
         var unrecovered = 0;
         foreach (var deployment in failed)
         {
-            var linked = incidents.Where(i => i.DeploymentId == deployment.DeploymentId).ToList();
+            var linked = incidents.Where(i => Names(i, deployment)).ToList();
             double? recovery = null;
             if (linked.Count > 0)
             {

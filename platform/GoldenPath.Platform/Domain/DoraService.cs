@@ -23,8 +23,12 @@ internal sealed class DoraService(PlatformDbContext db, TimeProvider time)
         }
 
         var window = await deployments.ToListAsync(ct);
-        var ids = window.Select(d => d.DeploymentId).ToList();
-        var incidents = await db.Incidents.AsNoTracking().Where(i => i.DeploymentId != null && ids.Contains(i.DeploymentId)).ToListAsync(ct);
+        // Deployment ids are unique per service: an incident names a deployment of its own service.
+        var ids = window.Select(d => d.DeploymentId).Distinct().ToList();
+        var services = window.Select(d => d.Service).Distinct().ToList();
+        var keys = window.Select(d => (d.Service, d.DeploymentId)).ToHashSet();
+        var incidents = (await db.Incidents.AsNoTracking().Where(i => i.DeploymentId != null && services.Contains(i.Service) && ids.Contains(i.DeploymentId)).ToListAsync(ct))
+            .Where(i => keys.Contains((i.Service, i.DeploymentId!))).ToList();
         return DoraCalculator.Compute(service, team, environment, from, to, window, incidents);
     }
 }

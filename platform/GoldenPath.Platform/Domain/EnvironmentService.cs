@@ -10,15 +10,15 @@ namespace GoldenPath.Platform.Domain;
 /// <summary>Self-service environments: records a team's namespace and returns the manifests that create it.</summary>
 internal sealed class EnvironmentService(PlatformDbContext db, TimeProvider time)
 {
+    /// <summary>
+    /// Grants a team an environment. Its namespace, <c>{team}-{environment}</c>, is reserved by the store's unique key
+    /// when the environment is first recorded, so that no other team's request can ever render the same namespace
+    /// (team <c>team-payments</c>'s <c>eu-prod</c> is <c>team-payments-eu</c>'s <c>prod</c>): that request is a conflict.
+    /// </summary>
     public async Task<Outcome<EnvironmentRecord>> RequestAsync(EnvironmentRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
         var namespaceRequest = ToNamespaceRequest(request.Team, request.Environment, request.Cpu, request.Memory, request.Pods ?? 50, request.CostCenter, request.Group);
         var problems = NamespaceBootstrap.Validate(namespaceRequest);
-        if (request.Group is { Length: > 256 })
-        {
-            problems["group"] = ["group has more than 256 characters"];
-        }
-
         if (problems.Count > 0)
         {
             return Problems.Invalid(problems);
@@ -29,22 +29,61 @@ internal sealed class EnvironmentService(PlatformDbContext db, TimeProvider time
             return Problems.Forbidden($"The token of team '{user.Team()}' may not create environments for team '{request.Team}'.");
         }
 
+        var name = namespaceRequest.Namespace;
         var now = time.GetUtcNow();
-        var created = false;
-        var entity = await StoreRetry.UpsertAsync(db,
-            () => db.Environments.FirstOrDefaultAsync(e => e.Team == request.Team && e.Environment == request.Environment, ct),
-            () =>
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await HolderAsync(name, request, ct) is { } holder)
             {
-                created = true;
-                return Apply(new EnvironmentEntity { Team = request.Team, Environment = request.Environment, Cpu = "", Memory = "", Group = "", CreatedAt = now }, namespaceRequest, now);
-            },
-            e => Apply(e, namespaceRequest, now),
-            ct);
-        return new Outcome<EnvironmentRecord>(ToContract(entity), null, created);
+                return Collision(name, holder);
+            }
+
+            var entity = await db.Environments.FirstOrDefaultAsync(e => e.Team == request.Team && e.Environment == request.Environment, ct);
+            var created = entity is null;
+            if (entity is null)
+            {
+                entity = new EnvironmentEntity { Team = request.Team, Environment = request.Environment, Cpu = "", Memory = "", Group = "", CreatedAt = now };
+                db.Environments.Add(entity);
+            }
+
+            entity.Namespace = name;
+            Apply(entity, namespaceRequest, now);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return new Outcome<EnvironmentRecord>(ToContract(entity), null, created);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another request took the namespace, or created this environment, in between: look again.
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
-    public async Task<EnvironmentRecord?> GetAsync(string team, string environment, CancellationToken ct) =>
-        await db.Environments.AsNoTracking().FirstOrDefaultAsync(e => e.Team == team && e.Environment == environment, ct) is { } entity ? ToContract(entity) : null;
+    /// <summary>An environment with its manifests; never the manifests of a namespace another team was granted.</summary>
+    public async Task<Outcome<EnvironmentRecord>> GetAsync(string team, string environment, CancellationToken ct)
+    {
+        var entity = await db.Environments.AsNoTracking().FirstOrDefaultAsync(e => e.Team == team && e.Environment == environment, ct);
+        if (entity is null)
+        {
+            return Problems.NotFound($"Team '{team}' has no environment '{environment}'.");
+        }
+
+        var name = $"{team}-{environment}";
+        return entity.Namespace == name
+            ? new Outcome<EnvironmentRecord>(ToContract(entity), null)
+            : await db.Environments.AsNoTracking().FirstOrDefaultAsync(e => e.Namespace == name, ct) is { } holder
+                ? Collision(name, holder)
+                : Problems.Conflict($"The namespace '{name}' of this environment was never reserved for team '{team}' (it was recorded before namespaces were); request the environment again (POST /api/v1/environments) to reserve it.");
+    }
+
+    /// <summary>The environment of another team (or of this team under another name) that holds the namespace.</summary>
+    private async Task<EnvironmentEntity?> HolderAsync(string name, EnvironmentRequest request, CancellationToken ct) =>
+        await db.Environments.AsNoTracking().FirstOrDefaultAsync(e => e.Namespace == name && (e.Team != request.Team || e.Environment != request.Environment), ct);
+
+    private static ProblemHttpResult Collision(string name, EnvironmentEntity holder) =>
+        Problems.Conflict($"The namespace '{name}' belongs to team '{holder.Team}' (its environment '{holder.Environment}'): namespaces are named '{{team}}-{{environment}}' and each is granted to one team only. Choose another environment name.");
 
     private static NamespaceRequest ToNamespaceRequest(string team, string environment, string cpu, string memory, int pods, string? costCenter, string? group) =>
         new(team, environment, cpu, memory, pods, costCenter, group);

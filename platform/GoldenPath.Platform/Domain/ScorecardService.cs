@@ -45,17 +45,25 @@ internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, 
                 "A live instance exports OTLP.", instances.Count == 0 ? "No live instance to tell." : "No live instance has an OTLP endpoint configured (OTEL_EXPORTER_OTLP_ENDPOINT)."),
             Check("deployed-recently", $"Deployed successfully in the last {DeploymentWindow.TotalDays} days", deployedRecently,
                 "A successful deployment in the window.", $"No successful deployment reported in the last {DeploymentWindow.TotalDays} days (goldenpath deployment report in the pipeline)."),
-            Check("manifests-passed-policy", "The last deployment's manifests passed the policy", lastDeployment?.PolicyPassed == true,
-                $"Deployment '{lastDeployment?.DeploymentId}' passed the policy.",
-                lastDeployment is null ? "No deployment reported." : lastDeployment.PolicyPassed is null
-                    ? $"Deployment '{lastDeployment.DeploymentId}' reported no policy result (goldenpath manifests validate in the pipeline)."
-                    : $"Deployment '{lastDeployment.DeploymentId}' had {lastDeployment.PolicyErrors} policy errors."),
+            PolicyCheck(lastDeployment),
             SdkCheck(instances),
         };
 
         var passed = checks.Count(c => c.Passed);
         return new Scorecard(name, (int)Math.Round(100.0 * passed / checks.Count), passed, checks.Count, checks, now);
     }
+
+    /// <summary>Passes on the platform's own verdict only: a pipeline's claim that its manifests passed is unverified.</summary>
+    private static ScorecardCheck PolicyCheck(DeploymentEntity? last) =>
+        Check("manifests-passed-policy", "The last deployment's manifests passed the policy, as the platform checked them", last is { PolicyVerified: true, PolicyPassed: true },
+            $"The platform checked the manifests of deployment '{last?.DeploymentId}': no policy error ({last?.PolicyWarnings} warnings).",
+            last switch
+            {
+                null => "No deployment reported.",
+                { PolicyVerified: true } => $"The platform checked the manifests of deployment '{last.DeploymentId}': {last.PolicyErrors} policy errors.",
+                { PolicyPassed: null } => $"Deployment '{last.DeploymentId}' reported no manifests: send them with the report (goldenpath deployment report --manifests) so the platform checks them.",
+                _ => $"Deployment '{last.DeploymentId}' claims its manifests {(last.PolicyPassed == true ? "passed" : "failed")} the policy, unverified: the platform checks only manifests sent with the report (goldenpath deployment report --manifests).",
+            });
 
     private static ScorecardCheck CatalogEntryCheck(ServiceEntity service)
     {

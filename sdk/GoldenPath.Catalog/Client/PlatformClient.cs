@@ -108,7 +108,16 @@ public class PlatformClient(HttpClient http)
     public Task<IncidentRecord> OpenIncidentAsync(IncidentRequest incident, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "api/v1/incidents", incident, s_json.IncidentRequest, s_json.IncidentRecord, cancellationToken);
 
-    /// <summary>Changes an incident (<c>PATCH /api/v1/incidents/{id}</c>), e.g. resolves it.</summary>
+    /// <summary>Changes an incident of a service (<c>PATCH /api/v1/incidents/{id}?service=</c>), e.g. resolves it; incident ids are unique per service.</summary>
+    /// <param name="service">The incident's service.</param>
+    /// <param name="id">The incident id.</param>
+    /// <param name="patch">The fields to change.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The incident as recorded.</returns>
+    public Task<IncidentRecord> PatchIncidentAsync(string service, string id, IncidentPatch patch, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Patch, $"api/v1/incidents/{Escape(id)}{Query(("service", service))}", patch, s_json.IncidentPatch, s_json.IncidentRecord, cancellationToken);
+
+    /// <summary>Changes an incident (<c>PATCH /api/v1/incidents/{id}</c>), e.g. resolves it; the id is looked up among the incidents of the token's team's services.</summary>
     /// <param name="id">The incident id.</param>
     /// <param name="patch">The fields to change.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -2,9 +2,10 @@ namespace GoldenPath.Catalog.Contracts;
 
 /// <summary>
 /// <c>POST /api/v1/deployments</c>: one deployment, reported by CI when it finishes. Idempotent by
-/// <see cref="DeploymentId"/>: the same event again is accepted, a different one with the same id is a conflict.
+/// <see cref="Service"/> and <see cref="DeploymentId"/>: the same deployment again (its start and finish times aside)
+/// is accepted as a no-op, a different one with the same id is a conflict.
 /// </summary>
-/// <param name="DeploymentId">A unique id chosen by the pipeline (e.g. <c>orders-api-prod-4711</c>).</param>
+/// <param name="DeploymentId">An id chosen by the pipeline, unique among the service's deployments (e.g. <c>orders-api-prod-4711</c>).</param>
 /// <param name="Service">The service deployed.</param>
 /// <param name="Environment">Where: <c>dev</c>, <c>staging</c>, <c>production</c>, ...</param>
 /// <param name="Version">The version deployed.</param>
@@ -15,8 +16,9 @@ namespace GoldenPath.Catalog.Contracts;
 /// <param name="Commits">The commits this deployment ships that the previous one to the environment did not, with their times (the lead-time input).</param>
 /// <param name="Type"><c>regular</c>, <c>rollback</c> or <c>hotfix</c>; rollbacks and hotfixes are rework.</param>
 /// <param name="Remediates">For a rollback or hotfix: the deployment it repairs, which then counts as failed.</param>
-/// <param name="Policy">The manifest policy result of this deployment, when the pipeline checked it.</param>
+/// <param name="Policy">The manifest policy result the pipeline claims; recorded as unverified, and ignored when <paramref name="Manifests"/> is sent.</param>
 /// <param name="Url">A link to the pipeline run.</param>
+/// <param name="Manifests">The Kubernetes manifests the deployment applied (YAML); the platform runs the policy on them itself.</param>
 public sealed record DeploymentEvent(
     string DeploymentId,
     string Service,
@@ -30,7 +32,8 @@ public sealed record DeploymentEvent(
     string? Type = null,
     string? Remediates = null,
     PolicyResult? Policy = null,
-    string? Url = null);
+    string? Url = null,
+    string? Manifests = null);
 
 /// <summary>A commit a deployment ships.</summary>
 /// <param name="Sha">The commit id.</param>
@@ -58,6 +61,7 @@ public sealed record PolicyResult(bool Passed, int Errors, int Warnings);
 /// <param name="Policy">The policy result.</param>
 /// <param name="Url">The pipeline run.</param>
 /// <param name="RecordedAt">When the platform received it.</param>
+/// <param name="PolicyVerified">Whether the platform evaluated <paramref name="Policy"/> itself on the manifests sent; otherwise it is the pipeline's claim.</param>
 public sealed record DeploymentRecord(
     string DeploymentId,
     string Service,
@@ -72,7 +76,8 @@ public sealed record DeploymentRecord(
     IReadOnlyList<DeployedCommit> Commits,
     PolicyResult? Policy,
     string? Url,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    bool PolicyVerified = false);
 
 /// <summary><c>POST /api/v1/incidents</c>: an incident in an environment, linked to the deployment that caused it.</summary>
 /// <param name="Service">The affected service.</param>

@@ -25,12 +25,13 @@ internal static class DeploymentCommands
         var repository = new Option<string>("--repository") { Description = "The git repository the commits are read from.", DefaultValueFactory = _ => "." };
         var startedAt = new Option<DateTimeOffset?>("--started-at") { Description = "When the deployment started (ISO 8601); default: now." };
         var url = new Option<string?>("--url") { Description = "A link to the pipeline run." };
-        var id = new Option<string?>("--id") { Description = "The deployment's id; default: <service>-<environment>-<commit>. Reporting the same id again is a no-op on the platform." };
+        var id = new Option<string?>("--id") { Description = "The deployment's id, unique among the service's deployments; default: <service>-<environment>-<commit>-<CI run> (the run from GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT, CI_PIPELINE_ID or BUILD_BUILDID). Reporting the same deployment again is a no-op on the platform." };
+        var manifests = new Option<string?>("--manifests") { Description = "A file with the Kubernetes manifests the deployment applied (e.g. the output of kubectl kustomize deploy/overlays/prod); the platform checks them with the policy for the service's scorecard." };
         var platformUrl = new Option<string?>("--platform-url") { Description = $"The platform; default: ${PlatformUrlVariable}." };
         var token = new Option<string?>("--token") { Description = $"A platform token with the deployments:write scope; default: ${PlatformTokenVariable}." };
         var command = new Command("report", "Report a deployment to the platform, with the commits it ships since the previous deployment to the same environment (from git), for DORA metrics. Exit 0: recorded; 1: refused by the platform or git failed; 2: missing settings.")
         {
-            environment, version, outcome, service, catalogInfo, commit, repository, startedAt, url, id, platformUrl, token,
+            environment, version, outcome, service, catalogInfo, commit, repository, startedAt, url, id, manifests, platformUrl, token,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -68,6 +69,13 @@ internal static class DeploymentCommands
                 }
             }
 
+            var manifestsFile = parse.GetValue(manifests);
+            if (manifestsFile is not null && !File.Exists(manifestsFile))
+            {
+                await error.WriteLineAsync($"goldenpath: --manifests {manifestsFile} does not exist; write the applied manifests to it first (e.g. kubectl kustomize deploy/overlays/prod > {manifestsFile}).").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
             using var http = new HttpClient { BaseAddress = platform, Timeout = TimeSpan.FromSeconds(30) };
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
             var client = new PlatformClient(http);
@@ -82,9 +90,10 @@ internal static class DeploymentCommands
                 var commits = await CommitsAsync(repo, previous?.Commit, head, ct).ConfigureAwait(false);
                 var now = time.GetUtcNow();
                 var deployment = new DeploymentEvent(
-                    parse.GetValue(id) ?? $"{name}-{env}-{head[..Math.Min(12, head.Length)]}",
+                    parse.GetValue(id) ?? DefaultId(name, env, head, environmentVariables),
                     name, env, parse.GetValue(version)!, head, parse.GetValue(startedAt) ?? now, now, parse.GetValue(outcome)!,
-                    commits, Url: parse.GetValue(url));
+                    commits, Url: parse.GetValue(url),
+                    Manifests: manifestsFile is null ? null : await File.ReadAllTextAsync(manifestsFile, ct).ConfigureAwait(false));
                 var record = await client.ReportDeploymentAsync(deployment, ct).ConfigureAwait(false);
                 await parse.InvocationConfiguration.Output.WriteLineAsync(
                     $"Reported {record.DeploymentId}: {record.Service} {record.Version} to {record.Environment}, {record.Outcome}, {record.Commits.Count} commit(s) since {(previous is null ? "the start" : previous.Commit[..Math.Min(12, previous.Commit.Length)])}.").ConfigureAwait(false);
@@ -107,6 +116,20 @@ internal static class DeploymentCommands
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>&lt;service&gt;-&lt;environment&gt;-&lt;commit12&gt;-&lt;run&gt;</c>: the same in a retried report step of one CI run (a no-op on the
+    /// platform), another in the next run, so that an earlier commit deployed again (a rollback) is a new deployment.
+    /// Outside a known CI there is no run: such a rollback needs <c>--id</c>.
+    /// </summary>
+    private static string DefaultId(string service, string environment, string commit, Func<string, string?> environmentVariables)
+    {
+        var run = environmentVariables("GITHUB_RUN_ID") is { Length: > 0 } github
+            ? $"{github}.{environmentVariables("GITHUB_RUN_ATTEMPT") ?? "1"}"
+            : environmentVariables("CI_PIPELINE_ID") ?? environmentVariables("BUILD_BUILDID");
+        var id = $"{service}-{environment}-{commit[..Math.Min(12, commit.Length)]}";
+        return string.IsNullOrEmpty(run) ? id : $"{id}-{run}";
     }
 
     /// <summary>The commits after <paramref name="previous"/> up to <paramref name="head"/>; all of head's history (capped) when there was no deployment or git does not know it.</summary>

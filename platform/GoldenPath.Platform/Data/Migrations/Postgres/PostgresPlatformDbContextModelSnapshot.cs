@@ -24,6 +24,9 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
 
             modelBuilder.Entity("GoldenPath.Platform.Data.DeploymentEntity", b =>
                 {
+                    b.Property<string>("Service")
+                        .HasColumnType("text");
+
                     b.Property<string>("DeploymentId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
@@ -57,6 +60,9 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                     b.Property<bool?>("PolicyPassed")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("PolicyVerified")
+                        .HasColumnType("boolean");
+
                     b.Property<int?>("PolicyWarnings")
                         .HasColumnType("integer");
 
@@ -64,10 +70,6 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Remediates")
-                        .HasColumnType("text");
-
-                    b.Property<string>("Service")
-                        .IsRequired()
                         .HasColumnType("text");
 
                     b.Property<DateTimeOffset>("StartedAt")
@@ -84,7 +86,7 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.HasKey("DeploymentId");
+                    b.HasKey("Service", "DeploymentId");
 
                     b.HasIndex("Service", "Environment", "FinishedAt");
 
@@ -117,6 +119,10 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Namespace")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
                     b.Property<int>("Pods")
                         .HasColumnType("integer");
 
@@ -125,11 +131,17 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
 
                     b.HasKey("Team", "Environment");
 
+                    b.HasIndex("Namespace")
+                        .IsUnique();
+
                     b.ToTable("environments", (string)null);
                 });
 
             modelBuilder.Entity("GoldenPath.Platform.Data.IncidentEntity", b =>
                 {
+                    b.Property<string>("Service")
+                        .HasColumnType("text");
+
                     b.Property<string>("IncidentId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
@@ -144,10 +156,6 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("Service")
-                        .IsRequired()
-                        .HasColumnType("text");
-
                     b.Property<string>("Severity")
                         .IsRequired()
                         .HasColumnType("text");
@@ -159,9 +167,9 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.HasKey("IncidentId");
+                    b.HasKey("Service", "IncidentId");
 
-                    b.HasIndex("DeploymentId");
+                    b.HasIndex("Service", "DeploymentId");
 
                     b.HasIndex("Service", "Environment", "StartedAt");
 
@@ -269,6 +277,7 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("Owner")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(63)
                         .HasColumnType("character varying(63)");
@@ -299,6 +308,25 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                     b.HasIndex("Owner");
 
                     b.ToTable("services", (string)null);
+                });
+
+            modelBuilder.Entity("GoldenPath.Platform.Data.SystemClaimEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("systems", (string)null);
                 });
 
             modelBuilder.Entity("GoldenPath.Platform.Data.TokenEntity", b =>

@@ -18,6 +18,9 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
 
             modelBuilder.Entity("GoldenPath.Platform.Data.DeploymentEntity", b =>
                 {
+                    b.Property<string>("Service")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DeploymentId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
@@ -51,6 +54,9 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                     b.Property<bool?>("PolicyPassed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("PolicyVerified")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("PolicyWarnings")
                         .HasColumnType("INTEGER");
 
@@ -58,10 +64,6 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Remediates")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Service")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("StartedAt")
@@ -78,7 +80,7 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.HasKey("DeploymentId");
+                    b.HasKey("Service", "DeploymentId");
 
                     b.HasIndex("Service", "Environment", "FinishedAt");
 
@@ -111,6 +113,10 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Namespace")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Pods")
                         .HasColumnType("INTEGER");
 
@@ -119,11 +125,17 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("Team", "Environment");
 
+                    b.HasIndex("Namespace")
+                        .IsUnique();
+
                     b.ToTable("environments", (string)null);
                 });
 
             modelBuilder.Entity("GoldenPath.Platform.Data.IncidentEntity", b =>
                 {
+                    b.Property<string>("Service")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("IncidentId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
@@ -138,10 +150,6 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Service")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Severity")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -153,9 +161,9 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.HasKey("IncidentId");
+                    b.HasKey("Service", "IncidentId");
 
-                    b.HasIndex("DeploymentId");
+                    b.HasIndex("Service", "DeploymentId");
 
                     b.HasIndex("Service", "Environment", "StartedAt");
 
@@ -263,6 +271,7 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Owner")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(63)
                         .HasColumnType("TEXT");
@@ -293,6 +302,25 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                     b.HasIndex("Owner");
 
                     b.ToTable("services", (string)null);
+                });
+
+            modelBuilder.Entity("GoldenPath.Platform.Data.SystemClaimEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("systems", (string)null);
                 });
 
             modelBuilder.Entity("GoldenPath.Platform.Data.TokenEntity", b =>
