@@ -60,6 +60,25 @@ public abstract class TrustModelTests(IPlatformStore store)
     }
 
     [Fact]
+    public async Task ParallelFirstRegistrationsCreateTheServiceOnceAndOfTwoTeamsRacingForANameOneWins()
+    {
+        await using var platform = await StartAsync();
+        var name = Unique("fleet");
+        var teamA = platform.Client(await platform.TokenAsync("team-a", "instances:write"));
+        var teamB = platform.Client(await platform.TokenAsync("team-b", "instances:write"));
+
+        var pods = Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? teamA : teamB, Owner: i % 2 == 0 ? "team-a" : "team-b", Instance: $"pod-{i}")).ToList();
+        var responses = await Task.WhenAll(pods.Select(p => p.Item1.PutAsJsonAsync($"/api/v1/services/{name}/instances/{p.Instance}", Registration(p.Owner), Json.InstanceRegistration, Ct)));
+
+        var owner = (await platform.QueryAsync(db => db.Services.AsNoTracking().SingleAsync(s => s.Name == name, Ct))).Owner;
+        var statuses = pods.Zip(responses, (pod, response) => (pod.Owner, response.StatusCode)).ToList();
+        Assert.All(statuses, s => Assert.Equal(s.Owner == owner ? HttpStatusCode.Created : HttpStatusCode.Forbidden, s.StatusCode));
+        var instances = await platform.QueryAsync(db => db.Instances.Where(i => i.ServiceName == name).Select(i => i.InstanceId).ToListAsync(Ct));
+        Assert.Equal(20, instances.Count);
+        Assert.All(instances, id => Assert.Equal(owner == "team-a" ? 0 : 1, int.Parse(id["pod-".Length..], System.Globalization.CultureInfo.InvariantCulture) % 2));
+    }
+
+    [Fact]
     public async Task ARegistrationNeverChangesTheCatalogEntryTheTeamWrote()
     {
         await using var platform = await StartAsync();
