@@ -6,8 +6,21 @@ public sealed class PlatformOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "GoldenPath:Platform";
 
-    /// <summary>Gets or sets an admin token accepted from configuration, to create the first real tokens. Keep it in a secret.</summary>
+    /// <summary>The fewest characters the bootstrap admin token may have.</summary>
+    public const int MinimumBootstrapTokenLength = 32;
+
+    /// <summary>
+    /// Gets or sets an admin token accepted from configuration, to create the first real tokens; at least
+    /// <see cref="MinimumBootstrapTokenLength"/> characters. Keep it in a secret that only the platform and its
+    /// operators read: no service ever needs it.
+    /// </summary>
     public string? BootstrapToken { get; set; }
+
+    /// <summary>Gets or sets how many failed authentications one client address may make in a burst before its requests with a token are refused with 429.</summary>
+    public int FailedAuthenticationBurst { get; set; } = 20;
+
+    /// <summary>Gets or sets how many failed authentications per minute one client address may make, sustained.</summary>
+    public int FailedAuthenticationsPerMinute { get; set; } = 10;
 
     /// <summary>Gets or sets whether reads (catalog, DORA, scorecards, entities) need no token.</summary>
     public bool AnonymousRead { get; set; }
@@ -41,8 +54,9 @@ public sealed class PlatformOptions
 
     /// <summary>
     /// Gets or sets how long a replica keeps a token and a service's owner in memory, so that heartbeats do not read
-    /// them from the store each time. A token revoked or an owner changed through another replica takes effect there
-    /// within this time; <see cref="TimeSpan.Zero"/> turns the cache off.
+    /// them from the store each time; <see cref="TimeSpan.Zero"/> turns the cache off. A token revoked or an owner
+    /// changed through any replica is forgotten by every replica within a second (PostgreSQL LISTEN/NOTIFY); a replica
+    /// that is not listening caches nothing.
     /// </summary>
     public TimeSpan LookupCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 

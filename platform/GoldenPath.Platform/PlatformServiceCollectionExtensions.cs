@@ -18,7 +18,11 @@ internal static class PlatformServiceCollectionExtensions
             .Validate(o => o.WritesPerSecond > 0 && o.WriteBurst > 0, "GoldenPath:Platform:WritesPerSecond and WriteBurst must be positive.")
             .Validate(o => o.ReadsPerSecond > 0 && o.ReadBurst > 0, "GoldenPath:Platform:ReadsPerSecond and ReadBurst must be positive.")
             .Validate(o => o.MaxLiveInstancesPerService > 0, "GoldenPath:Platform:MaxLiveInstancesPerService must be positive, e.g. 500.")
-            .Validate(o => o.MaxRequestBodyBytes >= 1024, "GoldenPath:Platform:MaxRequestBodyBytes must be at least 1024.");
+            .Validate(o => o.MaxRequestBodyBytes >= 1024, "GoldenPath:Platform:MaxRequestBodyBytes must be at least 1024.")
+            .Validate(o => o.FailedAuthenticationBurst > 0 && o.FailedAuthenticationsPerMinute > 0, "GoldenPath:Platform:FailedAuthenticationBurst and FailedAuthenticationsPerMinute must be positive.")
+            .Validate(o => string.IsNullOrEmpty(o.BootstrapToken) || o.BootstrapToken.Length >= PlatformOptions.MinimumBootstrapTokenLength,
+                $"GoldenPath:Platform:BootstrapToken is shorter than {PlatformOptions.MinimumBootstrapTokenLength} characters: an admin token that short can be guessed. " +
+                "Set a random one of at least that length (e.g. 'openssl rand -base64 32'; the GoldenPath app host generates 40), or leave it unset.");
 
         builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
@@ -63,6 +67,7 @@ internal static class PlatformServiceCollectionExtensions
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<LookupCache>();
+        builder.Services.AddSingleton<AuthenticationFailureLimiter>();
         builder.Services.AddScoped<CatalogService>();
         builder.Services.AddScoped<DeploymentService>();
         builder.Services.AddScoped<DoraService>();

@@ -9,6 +9,9 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
     /// <summary>The environment variable a service reads the platform's URL from.</summary>
     public const string PlatformUrlVariable = "GoldenPath__Platform__Url";
 
+    /// <summary>The environment variable a service reads its platform token from.</summary>
+    public const string PlatformTokenVariable = "GoldenPath__Platform__Token";
+
     /// <summary>
     /// Adds the GoldenPath platform: the project, its own PostgreSQL server and database (from the configured
     /// image), a generated admin token (a secret parameter, <c>{name}-admin-token</c>), anonymous reads when run locally
@@ -25,8 +28,10 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
         var token = builder.AddParameter($"{name}-admin-token", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true);
         var database = builder.AddGoldenPathPostgres($"{name}-postgres").AddDatabase($"{name}-db", databaseName: "platform");
         GoldenPathKubernetesPublishing.EnsureRegistered(builder);
-        return EnsureHttpEndpoint(builder.AddProject<TProject>(name))
+        var platform = EnsureHttpEndpoint(builder.AddProject<TProject>(name));
+        return platform
             .WithAnnotation(new GoldenPathPlatformAnnotation(token))
+            .WithAnnotation(new GoldenPathPlatformTokens(platform.Resource, token.Resource))
             .WithAnnotation(new GoldenPathWorkloadAnnotation { External = true })
             .WithReference(database, connectionName: "platform")
             .WaitFor(database)
@@ -69,10 +74,16 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
     }
 
     /// <summary>
-    /// Wires a service to the golden path: the platform's URL and token (when the app host has a platform),
-    /// a short heartbeat for local use, <c>/health/ready</c> as the health check the dashboard and <c>WaitFor</c>
-    /// use, and the default workload settings for publishing.
+    /// Wires a service to the golden path: the platform's URL and a token of the service's own team (when the app host
+    /// has a platform), a short heartbeat for local use, <c>/health/ready</c> as the health check the dashboard and
+    /// <c>WaitFor</c> use, and the default workload settings for publishing.
     /// </summary>
+    /// <remarks>
+    /// The token is never the platform's admin token. Run locally, the service waits for the platform, and the app host
+    /// creates one token per team (the owner in the service's <c>catalog-info.yaml</c>) with scope <c>instances:write</c>
+    /// and passes it at start. Published, the service reads it from the Secret <c>goldenpath-platform-token-{team}</c>
+    /// (listed in <c>SECRETS.md</c>).
+    /// </remarks>
     /// <param name="service">The service resource.</param>
     /// <returns>The resource, for chaining.</returns>
     public static IResourceBuilder<ProjectResource> WithGoldenPath(this IResourceBuilder<ProjectResource> service)
@@ -84,12 +95,24 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
         if (platform.Resource is not null)
         {
             var endpoint = platform.Resource.GetEndpoint("http");
-            service.WithEnvironment(PlatformUrlVariable, endpoint)
-                .WithEnvironment("GoldenPath__Platform__Token", platform.Annotation!.AdminToken);
+            service.WithEnvironment(PlatformUrlVariable, endpoint);
             if (!service.ApplicationBuilder.ExecutionContext.IsPublishMode)
             {
-                // Local runs only: a deployed service keeps the package's default heartbeat.
+                // Local runs only: a deployed service keeps the package's default heartbeat, and reads its team's token
+                // from a Secret (the publish step references it).
                 service.WithEnvironment("GoldenPath__Platform__HeartbeatInterval", service.ApplicationBuilder.Configuration["GoldenPath:Hosting:HeartbeatInterval"] ?? "00:00:10");
+                var tokens = platform.Resource.Annotations.OfType<GoldenPathPlatformTokens>().Single();
+                service.WaitFor(service.ApplicationBuilder.CreateResourceBuilder(platform.Resource))
+                    .WithEnvironment(async context =>
+                    {
+                        if (!context.ExecutionContext.IsRunMode)
+                        {
+                            return;
+                        }
+
+                        var identity = await GoldenPathServiceIdentity.ReadAsync(service.Resource, context.CancellationToken).ConfigureAwait(false);
+                        context.EnvironmentVariables[PlatformTokenVariable] = await tokens.GetAsync(identity.Owner, context.CancellationToken).ConfigureAwait(false);
+                    });
             }
         }
 

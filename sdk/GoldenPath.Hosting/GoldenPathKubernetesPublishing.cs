@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Pipelines;
-using GoldenPath.Catalog;
 using GoldenPath.Kubernetes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +50,9 @@ public static partial class GoldenPathKubernetesPublishing
         builder.Pipeline.AddStep(StepName, PublishAsync, dependsOn: WellKnownPipelineSteps.PublishPrereq, requiredBy: WellKnownPipelineSteps.Publish);
     }
 
+    /// <summary>The Secret that holds the platform token of <paramref name="team"/>'s services: <c>goldenpath-platform-token-{team}</c>.</summary>
+    internal static string PlatformTokenSecret(string team) => $"goldenpath-platform-token-{team}";
+
     /// <summary>Builds the deployment model from the app model.</summary>
     /// <param name="model">The app model.</param>
     /// <param name="executionContext">The publish execution context the resources' environment callbacks run in.</param>
@@ -71,6 +73,7 @@ public static partial class GoldenPathKubernetesPublishing
             .ToList();
 
         var workloads = new List<Workload>();
+        var hasPlatform = model.Resources.Any(r => r.Annotations.OfType<GoldenPathPlatformAnnotation>().Any());
         foreach (var project in model.Resources.OfType<ProjectResource>())
         {
             var annotation = project.Annotations.OfType<GoldenPathWorkloadAnnotation>().FirstOrDefault();
@@ -79,8 +82,16 @@ public static partial class GoldenPathKubernetesPublishing
                 continue;
             }
 
-            var identity = await ReadIdentityAsync(project, cancellationToken).ConfigureAwait(false);
+            var identity = await GoldenPathServiceIdentity.ReadAsync(project, cancellationToken).ConfigureAwait(false);
             var translated = await TranslateEnvironmentAsync(project, model, executionContext, configuration, dataServices, cancellationToken).ConfigureAwait(false);
+            var isPlatform = project.Annotations.OfType<GoldenPathPlatformAnnotation>().Any();
+            if (!isPlatform && (hasPlatform || settings["PlatformUrl"] is { Length: > 0 }))
+            {
+                // A service registers with its own team's token, never the platform's admin token: one Secret per team.
+                translated.Secrets.Add(new SecretReference(GoldenPathDistributedApplicationBuilderExtensions.PlatformTokenVariable, PlatformTokenSecret(identity.Owner), "token",
+                    $"the platform token of {identity.Owner} (scope {GoldenPathPlatformTokens.ServiceScope}, POST /api/v1/tokens)"));
+            }
+
             workloads.Add(new Workload
             {
                 Name = project.Name,
@@ -159,30 +170,6 @@ public static partial class GoldenPathKubernetesPublishing
         }
 
         Published(context.Logger, files.Count, model.Workloads.Count, directory, findings.Count(f => !f.Waived));
-    }
-
-    private static async Task<(string Owner, string System)> ReadIdentityAsync(ProjectResource project, CancellationToken cancellationToken)
-    {
-        var projectPath = project.GetProjectMetadata().ProjectPath;
-        for (var directory = new DirectoryInfo(Path.GetDirectoryName(projectPath)!); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, CatalogInfoReader.FileName);
-            if (File.Exists(candidate))
-            {
-                var components = (await CatalogInfoReader.ReadFileAsync(candidate, cancellationToken).ConfigureAwait(false)).OfType<ComponentEntity>().ToList();
-                var component = components.FirstOrDefault(c => c.Metadata.Name == project.Name) ?? (components.Count == 1 ? components[0] : null)
-                    ?? throw new InvalidOperationException($"{candidate} has no Component named '{project.Name}'; the app host's resource name must be the service's name in its catalog-info.yaml.");
-                var identity = ServiceIdentity.FromComponent(component);
-                return (identity.Owner, identity.System);
-            }
-
-            if (Directory.Exists(Path.Combine(directory.FullName, ".git")))
-            {
-                break;
-            }
-        }
-
-        throw new InvalidOperationException($"No {CatalogInfoReader.FileName} found for '{project.Name}' ({projectPath}) up to its repository root; every golden-path service describes itself in one.");
     }
 
     private static async Task<(SortedDictionary<string, string> Settings, List<SecretReference> Secrets, List<WorkloadDependency> Dependencies)> TranslateEnvironmentAsync(

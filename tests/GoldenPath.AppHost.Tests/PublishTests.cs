@@ -73,8 +73,42 @@ public sealed class PublishTests
             Assert.Equal(["orders-worker", "platform", "user-api"], deployments.Select(d => d.Metadata.Name).Order());
             var token = deployments.Single(d => d.Metadata.Name == "user-api").Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "GoldenPath__Platform__Token");
             Assert.Null(token.Value);
-            Assert.Equal("platform-admin-token", token.ValueFrom.SecretKeyRef.Name);
+            Assert.Equal(("goldenpath-platform-token-team-identity", "token"), (token.ValueFrom.SecretKeyRef.Name, token.ValueFrom.SecretKeyRef.Key));
             Assert.Equal(environment == "dev", documents.Any(d => d.Object is V1StatefulSet));
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task NoWorkloadButThePlatformReferencesTheAdminTokenAndEachServiceReadsItsOwnTeamsToken()
+    {
+        var output = await PublishAsync();
+        try
+        {
+            var adminReferences = Files(output)
+                .Where(file => File.ReadAllText(Path.Combine(output, file)).Contains("platform-admin-token", StringComparison.Ordinal))
+                .ToList();
+            var (documents, problems) = ManifestReader.ReadPath(Path.Combine(output, "base"));
+            var tokens = documents.Select(d => d.Object).OfType<V1Deployment>()
+                .SelectMany(d => d.Spec.Template.Spec.Containers.SelectMany(c => c.Env ?? []).Where(e => e.Name.StartsWith("GoldenPath__Platform__", StringComparison.Ordinal) && e.ValueFrom?.SecretKeyRef is not null)
+                    .Select(e => (Workload: d.Metadata.Name, Variable: e.Name, Secret: e.ValueFrom.SecretKeyRef.Name)))
+                .Order()
+                .ToList();
+            var secrets = await File.ReadAllTextAsync(Path.Combine(output, "SECRETS.md"), Ct);
+
+            Assert.Empty(problems);
+            Assert.Equal(["SECRETS.md", "base/platform/platform.yaml", "goldenpath-report.md"], adminReferences);
+            Assert.Equal(
+                [
+                    ("orders-worker", "GoldenPath__Platform__Token", "goldenpath-platform-token-team-commerce"),
+                    ("platform", "GoldenPath__Platform__BootstrapToken", "platform-admin-token"),
+                    ("user-api", "GoldenPath__Platform__Token", "goldenpath-platform-token-team-identity"),
+                ], tokens);
+            Assert.DoesNotContain(secrets.Split('\n'), line => line.Contains("platform-admin-token", StringComparison.Ordinal) && !line.Contains("| platform |", StringComparison.Ordinal));
+            Assert.Contains("| `goldenpath-platform-token-team-identity` | `token` | user-api |", secrets, StringComparison.Ordinal);
         }
         finally
         {

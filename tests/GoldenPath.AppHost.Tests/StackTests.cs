@@ -80,6 +80,36 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
     }
 
     [Fact]
+    public async Task EachServiceHoldsATokenOfItsOwnTeamThatCanRegisterItsInstancesAndNothingMore()
+    {
+        var app = await stack.GetAppAsync();
+        var services = new[] { ("user-api", "team-identity", "orders-worker", "team-commerce"), ("orders-worker", "team-commerce", "user-api", "team-identity") };
+        var anonymous = app.CreateHttpClient("platform");
+        await Until(async () => (await LiveServicesAsync(anonymous)).IsSupersetOf(["user-api", "orders-worker"]), TimeSpan.FromSeconds(30), "both services registered");
+        var tokens = new List<string>();
+
+        foreach (var (name, team, other, otherTeam) in services)
+        {
+            var token = EnvironmentValue(app, name, "GoldenPath__Platform__Token");
+            tokens.Add(token);
+            var platform = app.CreateHttpClient("platform");
+            platform.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var registration = new InstanceRegistration("1.0.0", "development", "0.1.0", [], new InstanceHealthUrls(null, null, null), []);
+
+            using var mint = await platform.PostAsJsonAsync("/api/v1/tokens", new TokenRequest(team, ["admin"]), PlatformJsonContext.Default.TokenRequest, Ct);
+            using var rewrite = await platform.PutAsJsonAsync($"/api/v1/services/{name}", new ServiceUpsertRequest(team, "production"), PlatformJsonContext.Default.ServiceUpsertRequest, Ct);
+            using var foreign = await platform.PutAsJsonAsync($"/api/v1/services/{other}/instances/intruder", registration, PlatformJsonContext.Default.InstanceRegistration, Ct);
+
+            Assert.Equal(HttpStatusCode.Forbidden, mint.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, rewrite.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+            Assert.Contains($"is owned by team '{otherTeam}'; the token of team '{team}' may not", await foreign.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, tokens.Distinct().Count());
+    }
+
+    [Fact]
     public async Task ServicesKeepServingWhileThePlatformIsDownAndRegisterAgainWhenItReturns()
     {
         var app = await stack.GetAppAsync();
@@ -124,6 +154,14 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
 
         await Until(async () => (await users.GetAsync("/health/ready", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "user-api ready again");
         Assert.Equal(HttpStatusCode.OK, (await users.GetAsync("/users", Ct)).StatusCode);
+    }
+
+    /// <summary>The value a running resource was started with, as the dashboard shows it.</summary>
+    private static string EnvironmentValue(DistributedApplication app, string resource, string variable)
+    {
+        Assert.True(app.ResourceNotifications.TryGetCurrentState(resource, out var state), resource);
+        return state.Snapshot.EnvironmentVariables.SingleOrDefault(v => v.Name == variable)?.Value
+            ?? throw new InvalidOperationException($"Resource '{resource}' was started without {variable}.");
     }
 
     private static string ContainerId(DistributedApplication app, string resource)

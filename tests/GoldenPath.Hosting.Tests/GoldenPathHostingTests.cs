@@ -54,7 +54,7 @@ public sealed class GoldenPathHostingTests
     }
 
     [Fact]
-    public async Task AServiceIsWiredToThePlatformWithItsUrlTokenHeartbeatAndReadinessCheck()
+    public async Task AServiceIsWiredToThePlatformWithItsUrlHeartbeatAndReadinessCheckAndNeverTheAdminToken()
     {
         var builder = DistributedApplication.CreateBuilder();
         var platform = builder.AddGoldenPathPlatform<PlatformProject>("platform");
@@ -63,7 +63,9 @@ public sealed class GoldenPathHostingTests
 
         var environment = await Environment(service.Resource);
         Assert.Equal("{platform.bindings.http.url}", environment["GoldenPath__Platform__Url"]);
-        Assert.Equal("{platform-admin-token.value}", environment["GoldenPath__Platform__Token"]);
+        Assert.DoesNotContain(environment, v => v.Value?.Contains("platform-admin-token", StringComparison.Ordinal) == true);
+        Assert.False(environment.ContainsKey("GoldenPath__Platform__Token"), "the token is the service's team's, created when it starts (run) or read from its team's Secret (publish)");
+        Assert.Contains(service.Resource.Annotations.OfType<WaitAnnotation>(), w => w.Resource == platform.Resource);
         Assert.Equal("00:00:10", environment["GoldenPath__Platform__HeartbeatInterval"]);
         Assert.Contains(service.Resource.Annotations.OfType<HealthCheckAnnotation>(), a => a.Key.Contains("/health/ready", StringComparison.Ordinal));
         Assert.Single(service.Resource.Annotations.OfType<GoldenPathWorkloadAnnotation>());

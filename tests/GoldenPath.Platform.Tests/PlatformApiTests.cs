@@ -129,8 +129,9 @@ public abstract class PlatformApiTests(IPlatformStore store)
         using var description = await platform.Admin.PutAsJsonAsync($"/api/v1/services/{name}", Service("team-a") with { Description = injection }, Json.ServiceUpsertRequest, Ct);
         using var owner = await platform.Admin.PutAsJsonAsync($"/api/v1/services/{Unique("inject")}", Service(injection), Json.ServiceUpsertRequest, Ct);
         using var inName = await platform.Admin.PutAsJsonAsync($"/api/v1/services/{Uri.EscapeDataString(injection)}", Service("team-a"), Json.ServiceUpsertRequest, Ct);
-        using var instance = await platform.Admin.PutAsJsonAsync($"/api/v1/services/{name}/instances/{Uri.EscapeDataString(injection)}", Registration(), Json.InstanceRegistration, Ct);
-        using var version = await platform.Admin.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration() with { Version = injection, Commit = injection }, Json.InstanceRegistration, Ct);
+        var service = platform.Client(await platform.TokenAsync("team-a", "instances:write"));
+        using var instance = await service.PutAsJsonAsync($"/api/v1/services/{name}/instances/{Uri.EscapeDataString(injection)}", Registration(), Json.InstanceRegistration, Ct);
+        using var version = await service.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration() with { Version = injection, Commit = injection }, Json.InstanceRegistration, Ct);
         using var query = await platform.Admin.GetAsync($"/api/v1/services?owner={Uri.EscapeDataString(injection)}", Ct);
 
         Assert.Equal(HttpStatusCode.Created, description.StatusCode);
@@ -240,6 +241,7 @@ public abstract class PlatformApiTests(IPlatformStore store)
         await using var platform = await StartAsync();
         var names = Enumerable.Range(0, 4).Select(_ => Unique("busy")).ToList();
         var client = platform.Admin;
+        var service = platform.Client(await platform.TokenAsync("team-a", "instances:write"));
         foreach (var name in names)
         {
             await client.PutAsJsonAsync($"/api/v1/services/{name}", Service("team-a"), Json.ServiceUpsertRequest, Ct);
@@ -248,7 +250,7 @@ public abstract class PlatformApiTests(IPlatformStore store)
         // Half the calls are heartbeats of one shared instance per service, half register new instances.
         var keys = Enumerable.Range(0, 400).Select(i => (Service: names[i % names.Count], Instance: i % 2 == 0 ? "shared" : $"i-{i}")).ToList();
         var calls = keys.Select((key, i) =>
-            client.PutAsJsonAsync($"/api/v1/services/{key.Service}/instances/{key.Instance}", Registration() with { Version = $"1.0.{i}" }, Json.InstanceRegistration, Ct));
+            service.PutAsJsonAsync($"/api/v1/services/{key.Service}/instances/{key.Instance}", Registration() with { Version = $"1.0.{i}" }, Json.InstanceRegistration, Ct));
         var serviceUpserts = Enumerable.Range(0, 100).Select(i =>
             client.PutAsJsonAsync($"/api/v1/services/{names[i % names.Count]}", Service("team-a") with { Description = $"v{i}" }, Json.ServiceUpsertRequest, Ct));
         var responses = await Task.WhenAll(calls.Concat(serviceUpserts));
@@ -360,7 +362,7 @@ public abstract class PlatformApiTests(IPlatformStore store)
         Assert.Equal(["live-instance", "ready", "telemetry-configured", "deployed-recently", "manifests-passed-policy", "sdk-supported"], bare.Checks.Where(c => !c.Passed).Select(c => c.Id));
         Assert.Contains("Is GoldenPath:Platform:Url set", bare.Checks.Single(c => c.Id == "live-instance").Reason, StringComparison.Ordinal);
 
-        await admin.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration() with { TelemetryConfigured = true }, Json.InstanceRegistration, Ct);
+        await platform.Client(await platform.TokenAsync("team-a", "instances:write")).PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration() with { TelemetryConfigured = true }, Json.InstanceRegistration, Ct);
         await admin.PostAsJsonAsync("/api/v1/deployments", Deployment(name, $"{name}-1", Now.AddDays(-1), "success") with { Manifests = GoldenPathManifests.For(name) }, Json.DeploymentEvent, Ct);
 
         var full = (await admin.GetFromJsonAsync($"/api/v1/scorecards/{name}", Json.Scorecard, Ct))!;

@@ -13,7 +13,7 @@ namespace GoldenPath.Platform.Tests;
 /// <summary>The platform on a real Kestrel listener on loopback, with a chosen store and a fake clock.</summary>
 internal sealed class PlatformApp : WebApplicationFactory<Program>
 {
-    public const string BootstrapToken = "bootstrap-admin-secret";
+    public const string BootstrapToken = "bootstrap-admin-secret-of-forty-characters";
 
     private readonly Dictionary<string, string?> _settings;
 

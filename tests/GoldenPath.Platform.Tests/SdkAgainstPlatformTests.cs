@@ -13,35 +13,16 @@ public sealed class SdkAgainstPlatformTests(SqliteStore store) : IClassFixture<S
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task AServiceWithTheGoldenPathRegistersItselfInThePlatformsCatalog()
+    public async Task AServiceWithTheGoldenPathRegistersItselfInThePlatformsCatalogWithItsTeamsInstancesToken()
     {
         await using var handle = await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow));
         var platform = handle.App;
-        var token = await platform.TokenAsync("team-orders", "catalog:write");
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseTestServer();
-        builder.Configuration["GoldenPath:Service:Name"] = "orders-api";
-        builder.Configuration["GoldenPath:Service:Owner"] = "team-orders";
-        builder.Configuration["GoldenPath:Service:System"] = "commerce";
-        builder.Configuration["GoldenPath:Service:Lifecycle"] = "production";
-        builder.Configuration["GoldenPath:Platform:Url"] = platform.Anonymous.BaseAddress!.ToString();
-        builder.Configuration["GoldenPath:Platform:Token"] = token;
-        builder.Configuration["GoldenPath:Platform:AdvertisedUrl"] = "http://orders-api.commerce:8080";
-        builder.Configuration["ConnectionStrings:orders-db"] = "Host=db;Database=orders;Username=orders;Password=secret";
-        builder.AddGoldenPath();
-        await using var service = builder.Build();
-        service.MapGoldenPath();
-        await service.StartAsync(Ct);
+        var token = await platform.TokenAsync("team-orders", "instances:write");
+        var reader = new PlatformClient(platform.Client(await platform.TokenAsync("team-orders", "read")));
+        await using var service = await StartServiceAsync(platform, "orders-api", token);
 
-        var client = new PlatformClient(platform.Client(token));
-        ServiceDescription? described = null;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while ((described = await client.GetServiceAsync("orders-api", Ct)) is not { Instances.Count: > 0 } && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100, Ct);
-        }
+        var described = await RegisteredAsync(reader, "orders-api");
 
-        Assert.NotNull(described);
         Assert.Equal(("team-orders", "commerce", "production"), (described.Owner, described.System, described.Lifecycle));
         Assert.Equal([new ServiceDependency("orders-db", "postgres")], described.DependsOn);
         var instance = Assert.Single(described.Instances);
@@ -49,7 +30,73 @@ public sealed class SdkAgainstPlatformTests(SqliteStore store) : IClassFixture<S
         Assert.Equal("Healthy", instance.Status);
 
         await service.StopAsync(Ct);
-        Assert.Empty((await client.GetServiceAsync("orders-api", Ct))!.Instances);
+        Assert.Empty((await reader.GetServiceAsync("orders-api", Ct))!.Instances);
+    }
+
+    [Fact]
+    public async Task WhatTheTeamWroteInTheCatalogSurvivesItsServicesRestarts()
+    {
+        await using var handle = await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var platform = handle.App;
+        var name = $"pay-{Guid.NewGuid().ToString("N")[..8]}";
+        // The team's CI token, which could rewrite the entry: the registration must not use that power.
+        var token = await platform.TokenAsync("team-orders", "catalog:write");
+        var team = new PlatformClient(platform.Client(token));
+        await using (var first = await StartServiceAsync(platform, name, token))
+        {
+            await RegisteredAsync(team, name);
+            await first.StopAsync(Ct);
+        }
+
+        await team.UpsertServiceAsync(name, new ServiceUpsertRequest("team-orders", "production", "commerce", Description: "Takes payments.",
+            Tags: ["payments"], Links: [new GoldenPath.Catalog.EntityLink("https://runbooks.example.com/pay", "Runbook")], ProvidesApis: [$"{name}-api"], ConsumesApis: ["users-api"],
+            ApiDefinitions: [new ApiDefinition($"{name}-api", "openapi", "openapi: 3.0.0\ninfo:\n  title: Pay\n  version: '1'\npaths: {}\n")]), Ct);
+        var written = (await team.GetServiceAsync(name, Ct))!;
+        await using (var restarted = await StartServiceAsync(platform, name, token))
+        {
+            var after = await RegisteredAsync(team, name);
+
+            Assert.Equal(["payments"], after.Tags);
+            Assert.Equal("https://runbooks.example.com/pay", Assert.Single(after.Links).Url);
+            Assert.Equal([$"{name}-api"], after.ProvidesApis);
+            Assert.Equal(["users-api"], after.ConsumesApis);
+            Assert.Equal($"{name}-api", Assert.Single(after.ApiDefinitions).Name);
+            Assert.Equal(("Takes payments.", written.UpdatedAt), (after.Description, after.UpdatedAt));
+            await restarted.StopAsync(Ct);
+        }
+    }
+
+    private static async Task<WebApplication> StartServiceAsync(PlatformApp platform, string name, string token)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.UseTestServer();
+        builder.Configuration["GoldenPath:Service:Name"] = name;
+        builder.Configuration["GoldenPath:Service:Owner"] = "team-orders";
+        builder.Configuration["GoldenPath:Service:System"] = "commerce";
+        builder.Configuration["GoldenPath:Service:Lifecycle"] = "production";
+        builder.Configuration["GoldenPath:Platform:Url"] = platform.Anonymous.BaseAddress!.ToString();
+        builder.Configuration["GoldenPath:Platform:Token"] = token;
+        builder.Configuration["GoldenPath:Platform:AdvertisedUrl"] = $"http://{name}.commerce:8080";
+        builder.Configuration["ConnectionStrings:orders-db"] = "Host=db;Database=orders;Username=orders;Password=secret";
+        builder.AddGoldenPath();
+        var service = builder.Build();
+        service.MapGoldenPath();
+        await service.StartAsync(Ct);
+        return service;
+    }
+
+    /// <summary>The service's catalog entry once it has a live instance.</summary>
+    private static async Task<ServiceDescription> RegisteredAsync(PlatformClient client, string name)
+    {
+        ServiceDescription? described;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((described = await client.GetServiceAsync(name, Ct)) is not { Instances.Count: > 0 })
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{name} did not register within 15 s.");
+            await Task.Delay(100, Ct);
+        }
+
+        return described;
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace GoldenPath.ServiceDefaults.Tests;
 
 /// <summary>
 /// A stand-in for the platform's registration API on a real loopback port: it records every call and keeps
-/// the services it knows, so that it can "forget" them as a platform whose database was reset would.
+/// the services it knows, so that it can "forget" them as a platform whose database was reset would. Like the
+/// platform, it creates a service it does not know from the identity a registration carries, and answers 404 without one.
 /// </summary>
 internal sealed class FakePlatform : IAsyncDisposable
 {
@@ -58,8 +59,13 @@ internal sealed class FakePlatform : IAsyncDisposable
         });
         app.MapPut("/api/v1/services/{name}/instances/{id}", async (string name, string id, HttpContext context) =>
         {
-            await RecordAsync(context);
+            var call = await RecordAsync(context);
             await _instanceAnswers.Task.WaitAsync(context.RequestAborted);
+            if (!_services.ContainsKey(name) && call.Json.TryGetProperty("service", out var identity) && identity.ValueKind == JsonValueKind.Object)
+            {
+                _services[name] = true;
+            }
+
             return _services.ContainsKey(name)
                 ? Results.Json(new { instanceId = id }, statusCode: 200)
                 : Results.Problem(detail: $"Service '{name}' is not in the catalog.", statusCode: 404);
@@ -104,13 +110,17 @@ internal sealed class FakePlatform : IAsyncDisposable
         return gate;
     }
 
-    private async Task RecordAsync(HttpContext context)
+    private async Task<RecordedCall> RecordAsync(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
-        Calls.Enqueue(new RecordedCall(context.Request.Method, context.Request.Path, context.Request.Headers.Authorization.ToString(), body,
-            context.Response.StatusCode));
+        var call = new RecordedCall(context.Request.Method, context.Request.Path, context.Request.Headers.Authorization.ToString(), body, context.Response.StatusCode);
+        Calls.Enqueue(call);
+        return call;
     }
+
+    /// <summary>Whether the platform knows the service now.</summary>
+    public bool Knows(string name) => _services.ContainsKey(name);
 }
 
 internal sealed record RecordedCall(string Method, string Path, string Authorization, string Body, int Status)

@@ -9,22 +9,19 @@ public sealed class RegistrationTests
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task RegistersTheCatalogEntryAndTheInstanceWithTheTokenAndNoSecrets()
+    public async Task RegistersTheInstanceWithItsServicesIdentityAndTheTokenAndNoSecretsWithoutWritingTheCatalogEntry()
     {
         await using var platform = await FakePlatform.StartedAsync();
         await using var app = await StartServiceAsync(platform, new FakeTimeProvider());
 
         await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the instance registration");
 
-        var catalog = Assert.Single(platform.Calls, c => c.Path == "/api/v1/services/servicedefaults-tests");
-        Assert.Equal("Bearer t0ken", catalog.Authorization);
-        Assert.Equal("team-platform", catalog.Json.GetProperty("owner").GetString());
-        Assert.Equal("goldenpath", catalog.Json.GetProperty("system").GetString());
-        Assert.Equal("production", catalog.Json.GetProperty("lifecycle").GetString());
-
+        Assert.Equal(0, platform.Count("PUT", "/services/servicedefaults-tests"));
         var instance = Assert.Single(platform.Calls, c => c.Path == "/api/v1/services/servicedefaults-tests/instances/i-42");
         Assert.Equal("Bearer t0ken", instance.Authorization);
         var body = instance.Json;
+        var identity = body.GetProperty("service");
+        Assert.Equal(("team-platform", "goldenpath", "production"), (identity.GetProperty("owner").GetString(), identity.GetProperty("system").GetString(), identity.GetProperty("lifecycle").GetString()));
         Assert.Equal("3.1.0", body.GetProperty("version").GetString());
         Assert.Equal("production", body.GetProperty("environment").GetString());
         Assert.Equal("0.1.0", body.GetProperty("sdkVersion").GetString());
@@ -38,7 +35,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public async Task SendsAHeartbeatEveryIntervalWithoutRewritingTheCatalogEntry()
+    public async Task SendsAHeartbeatEveryIntervalAndNeverWritesTheCatalogEntry()
     {
         var time = new FakeTimeProvider();
         await using var platform = await FakePlatform.StartedAsync();
@@ -50,7 +47,7 @@ public sealed class RegistrationTests
         Assert.Equal(1, platform.Count("PUT", "/instances/i-42"));
 
         await Eventually.AdvanceUntilAsync(time, () => platform.Count("PUT", "/instances/i-42") == 3, TimeSpan.FromSeconds(1), Heartbeat * 2, "two heartbeats");
-        Assert.Equal(1, platform.Count("PUT", "/services/servicedefaults-tests"));
+        Assert.Equal(0, platform.Count("PUT", "/services/servicedefaults-tests"));
     }
 
     [Fact]
@@ -76,7 +73,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public async Task AHeartbeatAnswered404RegistersTheServiceAgain()
+    public async Task APlatformThatForgotTheServiceGetsItBackFromTheNextHeartbeatWithoutACatalogWrite()
     {
         var time = new FakeTimeProvider();
         await using var platform = await FakePlatform.StartedAsync();
@@ -84,12 +81,9 @@ public sealed class RegistrationTests
         await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the first registration");
 
         platform.Forget();
-        await Eventually.AdvanceUntilAsync(time, () => platform.Count("PUT", "/services/servicedefaults-tests") == 2 && platform.Count("PUT", "/instances/i-42") == 3,
-            TimeSpan.FromSeconds(1), Heartbeat * 2, "the catalog entry and instance written again");
+        await Eventually.AdvanceUntilAsync(time, () => platform.Knows("servicedefaults-tests"), TimeSpan.FromSeconds(1), Heartbeat * 2, "the service known again");
 
-        var calls = platform.Calls.Select(c => (c.Method, c.Path.Split('/').Last())).ToList();
-        Assert.Equal([("PUT", "servicedefaults-tests"), ("PUT", "i-42"), ("PUT", "i-42"), ("PUT", "servicedefaults-tests"), ("PUT", "i-42")], calls);
-        Assert.Contains(app.CapturedLogs(), l => l.EventId == 1005);
+        Assert.All(platform.Calls, c => Assert.EndsWith("/instances/i-42", c.Path, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -24,6 +24,7 @@ internal static class RequestText
     private static readonly Dictionary<Type, HashSet<string>> s_multiLine = new()
     {
         [typeof(ServiceUpsertRequest)] = new(["description", "apiDefinitions[].definition"], StringComparer.OrdinalIgnoreCase),
+        [typeof(DeploymentEvent)] = new(["manifests"], StringComparer.OrdinalIgnoreCase),
     };
 
     /// <summary>

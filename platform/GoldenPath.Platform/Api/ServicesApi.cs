@@ -53,17 +53,17 @@ internal static class ServicesApi
                 JsonBody.WriteAsync(context, PlatformJsonContext.Default.InstanceRegistration,
                     registration => catalog.PutInstanceAsync(name, instanceId, registration, context.User, context.RequestAborted),
                     (_, _) => $"/api/v1/services/{name}/instances/{instanceId}"))
-            .RequireAuthorization(Policies.CatalogWrite)
+            .RequireAuthorization(Policies.InstancesWrite)
             .RequireRateLimiting(Policies.Writes)
             .Accepts<InstanceRegistration>("application/json")
             .Produces<ServiceInstance>(StatusCodes.Status200OK)
             .Produces<ServiceInstance>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
-            .WithSummary("Registers an instance or records its heartbeat; 404 when the service is not in the catalog.");
+            .WithSummary("Registers an instance or records its heartbeat (a team token with instances:write or catalog:write, never an admin token); creates the catalog entry from the registration's service identity when the service is not in the catalog, else 404.");
 
         services.MapDelete("/{name}/instances/{instanceId}", (string name, string instanceId, HttpContext context, CatalogService catalog) =>
                 catalog.DeleteInstanceAsync(name, instanceId, context.User, context.RequestAborted))
-            .RequireAuthorization(Policies.CatalogWrite)
+            .RequireAuthorization(Policies.InstancesWrite)
             .RequireRateLimiting(Policies.Writes)
             .WithSummary("Deregisters an instance.");
 

@@ -10,7 +10,8 @@ namespace GoldenPath.Platform.Auth;
 /// <summary>
 /// Authenticates <c>Authorization: Bearer gpt_...</c> against the stored token hashes (and the bootstrap admin
 /// token from configuration). A request without a token is anonymous; a bad, expired or revoked token fails
-/// with a 401 problem that says which.
+/// with a 401 problem that says which. A client address that failed too often is refused with 429 and Retry-After
+/// until its allowance refills (<see cref="AuthenticationFailureLimiter"/>).
 /// </summary>
 internal sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -18,10 +19,16 @@ internal sealed class BearerTokenHandler(
     UrlEncoder encoder,
     PlatformDbContext db,
     LookupCache lookups,
+    AuthenticationFailureLimiter failures,
     IOptions<PlatformOptions> platform,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
+
+    private const string RetryAfterItem = "GoldenPath.AuthenticationRetryAfter";
+
+    /// <summary>The address failures are counted for; behind a proxy, configure forwarded headers so that it is the client's.</summary>
+    private string ClientAddress => Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -31,6 +38,24 @@ internal sealed class BearerTokenHandler(
             return AuthenticateResult.NoResult();
         }
 
+        var address = ClientAddress;
+        if (failures.IsBlocked(address, out var retryAfter))
+        {
+            Context.Items[RetryAfterItem] = retryAfter;
+            return AuthenticateResult.Fail($"Too many failed authentications from {address}; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s with a valid token.");
+        }
+
+        var result = await AuthenticateTokenAsync(header);
+        if (result.Failure is not null)
+        {
+            failures.RecordFailure(address);
+        }
+
+        return result;
+    }
+
+    private async Task<AuthenticateResult> AuthenticateTokenAsync(string header)
+    {
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
         {
             return AuthenticateResult.Fail("The Authorization header is not 'Bearer <token>'.");
@@ -65,6 +90,13 @@ internal sealed class BearerTokenHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
+        if (Context.Items[RetryAfterItem] is TimeSpan retryAfter)
+        {
+            Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Problems.Write(Context, StatusCodes.Status429TooManyRequests, "Too many requests", failure!);
+            return;
+        }
+
         Response.Headers.WWWAuthenticate = "Bearer";
         await Problems.Write(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
             failure ?? "This endpoint needs a bearer token: send 'Authorization: Bearer <token>'.");

@@ -26,6 +26,13 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
                 $"This endpoint needs a bearer token with scope '{missing?.Scope ?? "read"}': send 'Authorization: Bearer <token>'.");
         }
 
+        if (missing is { RefusesAdmin: true } && context.User.IsAdmin())
+        {
+            return Problems.Write(context, StatusCodes.Status403Forbidden, "Forbidden",
+                $"The token {context.User.TokenId()} has the admin scope, which this endpoint never accepts: a service registers its instances with a token of its own team " +
+                $"with scope '{Scopes.InstancesWrite}' (an admin creates one with POST /api/v1/tokens), so that no service holds the platform's admin token.");
+        }
+
         var scopes = string.Join(", ", context.User.FindAll(Scopes.ScopeClaim).Select(c => c.Value));
         return Problems.Write(context, StatusCodes.Status403Forbidden, "Forbidden",
             $"The token {context.User.TokenId()} of team '{context.User.Team()}' has the scopes [{scopes}] but this endpoint needs one of [{string.Join(", ", missing?.Accepted ?? [])}].");

@@ -32,6 +32,11 @@ internal static partial class PlatformStorageExtensions
 
             builder.Services.AddDbContextPool<PlatformDbContext, PostgresPlatformDbContext>(options =>
                 options.UseNpgsql(npgsqlConnection.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(3)));
+            // Replicas share this store; their caches hear of each other's changes through LISTEN/NOTIFY.
+            builder.Services.AddSingleton(services => new PostgresCacheInvalidation(connectionString,
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<PostgresCacheInvalidation>>()));
+            builder.Services.AddSingleton<Domain.CacheInvalidation>(services => services.GetRequiredService<PostgresCacheInvalidation>());
+            builder.Services.AddHostedService(services => services.GetRequiredService<PostgresCacheInvalidation>());
         }
         else
         {
@@ -41,6 +46,8 @@ internal static partial class PlatformStorageExtensions
             Directory.CreateDirectory(directory);
             var file = Path.Combine(directory, "platform.db");
             builder.Services.AddDbContextPool<PlatformDbContext, SqlitePlatformDbContext>(options => options.UseSqlite($"Data Source={file};Pooling=True"));
+            // SQLite is one process: there is no other replica to tell.
+            builder.Services.AddSingleton<Domain.CacheInvalidation, Domain.LocalCacheInvalidation>();
         }
 
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [GoldenPathHealthTags.Ready]);

@@ -63,7 +63,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
             }
         }
 
-        lookups.ForgetOwner(name); // after the write, so that no heartbeat in between caches the previous owner again
+        await lookups.ForgetOwnerAsync(db, name); // after the write, so that no heartbeat in between caches the previous owner again
         return new Outcome<ServiceDescription>(await DescribeAsync(entity, ct), null, created);
     }
 
@@ -139,7 +139,18 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         var owner = await lookups.FindOwnerAsync(db, name, ct);
         if (owner is null)
         {
-            return Problems.NotFound($"Service '{name}' is not in the catalog; register it first with PUT /api/v1/services/{name}.");
+            if (registration.Service is not { } identity)
+            {
+                return Problems.NotFound($"Service '{name}' is not in the catalog; register it first with PUT /api/v1/services/{name}, or send the service's identity ('service') with the registration.");
+            }
+
+            var claimed = await CreateFromRegistrationAsync(name, identity, registration, user, ct);
+            if (claimed.Problem is not null)
+            {
+                return new Outcome<ServiceInstance>(null, claimed.Problem);
+            }
+
+            owner = claimed.Value!;
         }
 
         if (!user.MayWriteFor(owner))
@@ -183,6 +194,41 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
             },
             ct);
         return new Outcome<ServiceInstance>(ToContract(entity), null, created);
+    }
+
+    /// <summary>
+    /// Creates the catalog entry of a service that is not in the catalog from the identity its registering instance
+    /// states, for a token of the owning team: the first claim of a name wins, and a registration never changes an
+    /// existing entry (its tags, links, APIs and definitions are the team's, written with catalog:write).
+    /// </summary>
+    private async Task<Outcome<string>> CreateFromRegistrationAsync(string name, RegisteringService identity, InstanceRegistration registration, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var request = new ServiceUpsertRequest(identity.Owner, identity.Lifecycle, identity.System, "service", identity.Description, DependsOn: registration.Dependencies);
+        var validation = ValidateService(name, request);
+        if (!validation.IsValid)
+        {
+            return Problems.Invalid(validation.Errors.ToDictionary(e => $"service.{e.Key}", e => e.Value));
+        }
+
+        if (!user.MayWriteFor(identity.Owner))
+        {
+            return Problems.Forbidden($"Service '{name}' is not in the catalog and its registration names team '{identity.Owner}' as owner; the token of team '{user.Team()}' may only create services of its own team.");
+        }
+
+        var now = time.GetUtcNow();
+        db.Services.Add(Apply(new ServiceEntity { Name = name, Owner = "", System = "", Lifecycle = "", Type = "", CreatedAt = now }, request, now));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return new Outcome<string>(identity.Owner, null, Created: true);
+        }
+        catch (DbUpdateException)
+        {
+            // Another registration or a PUT created it first: the owner it stored decides.
+            db.ChangeTracker.Clear();
+            var stored = await db.Services.AsNoTracking().Where(s => s.Name == name).Select(s => s.Owner).FirstOrDefaultAsync(ct);
+            return stored is null ? throw new InvalidOperationException($"Service '{name}' could not be created and is not in the catalog.") : new Outcome<string>(stored, null);
+        }
     }
 
     public async Task<IResult> DeleteInstanceAsync(string name, string instanceId, ClaimsPrincipal user, CancellationToken ct)

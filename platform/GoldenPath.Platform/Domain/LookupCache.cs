@@ -11,61 +11,48 @@ internal sealed record CachedToken(string Id, string Team, IReadOnlyList<string>
 /// <summary>
 /// What nearly every write looks up and nearly never changes: the token behind a bearer secret and the owner of a
 /// service. Heartbeats are most of the platform's traffic; without this each one would read both from the store.
-/// An entry lives for <see cref="PlatformOptions.LookupCacheDuration"/>: a change made on this replica (a revoked
-/// token, a service's new owner) applies at once, one made on another replica within that time.
+/// An entry lives for <see cref="PlatformOptions.LookupCacheDuration"/> at most: a change made on any replica (a revoked
+/// token, a service's new owner) is forgotten on this one at once when made here, and within a second when made on
+/// another (<see cref="CacheInvalidation"/>).
 /// </summary>
-internal sealed class LookupCache(IMemoryCache cache, IOptions<PlatformOptions> options)
+internal sealed class LookupCache
 {
-    private TimeSpan Duration => options.Value.LookupCacheDuration;
+    private const string TokenTopic = "token";
+    private const string OwnerTopic = "owner";
+
+    private readonly CacheInvalidation _invalidation;
+    private readonly ReplicaCache<CachedToken> _tokens;
+    private readonly ReplicaCache<string> _owners;
+
+    public LookupCache(IMemoryCache cache, CacheInvalidation invalidation, IOptions<PlatformOptions> options)
+    {
+        _invalidation = invalidation;
+        _tokens = new ReplicaCache<CachedToken>(TokenTopic, cache, invalidation, () => options.Value.LookupCacheDuration);
+        _owners = new ReplicaCache<string>(OwnerTopic, cache, invalidation, () => options.Value.LookupCacheDuration);
+    }
 
     /// <summary>The token whose secret hashes to <paramref name="hash"/>, or null when the store has none (not cached: a stream of bad tokens must not fill memory).</summary>
-    public async Task<CachedToken?> FindTokenAsync(PlatformDbContext db, string hash, CancellationToken ct)
-    {
-        if (Duration > TimeSpan.Zero && cache.TryGetValue(("token", hash), out CachedToken? cached))
-        {
-            return cached;
-        }
-
-        var token = await db.Tokens.AsNoTracking()
+    public Task<CachedToken?> FindTokenAsync(PlatformDbContext db, string hash, CancellationToken ct) =>
+        _tokens.GetOrLoadAsync(hash, cancellation => db.Tokens.AsNoTracking()
             .Where(t => t.Hash == hash)
             .Select(t => new CachedToken(t.Id, t.Team, t.Scopes, t.ExpiresAt, t.RevokedAt))
-            .FirstOrDefaultAsync(ct);
-        if (token is not null && Duration > TimeSpan.Zero)
-        {
-            cache.Set(("token", hash), token, Duration);
-            cache.Set(("token-id", token.Id), hash, Duration);
-        }
+            .FirstOrDefaultAsync(cancellation), ct);
 
-        return token;
-    }
+    /// <summary>Tells every replica that the token with this hash changed (inside the transaction that changes it).</summary>
+    public Task PublishTokenChangeAsync(PlatformDbContext db, string hash, CancellationToken ct) => _invalidation.PublishAsync(db, TokenTopic, hash, ct);
 
-    /// <summary>Forgets a revoked token on this replica.</summary>
-    public void ForgetToken(string id)
-    {
-        if (cache.TryGetValue(("token-id", id), out string? hash))
-        {
-            cache.Remove(("token", hash));
-            cache.Remove(("token-id", id));
-        }
-    }
+    /// <summary>Forgets a token on this replica, after its change committed.</summary>
+    public void ForgetToken(string hash) => _tokens.Forget(hash);
 
     /// <summary>The owning team of a service, or null when it is not in the catalog (not cached, so a new service is found at once).</summary>
-    public async Task<string?> FindOwnerAsync(PlatformDbContext db, string service, CancellationToken ct)
+    public Task<string?> FindOwnerAsync(PlatformDbContext db, string service, CancellationToken ct) =>
+        _owners.GetOrLoadAsync(service, cancellation => db.Services.AsNoTracking().Where(s => s.Name == service).Select(s => s.Owner).FirstOrDefaultAsync(cancellation), ct);
+
+    /// <summary>Forgets a service's owner on every replica after its catalog entry was written.</summary>
+    public async Task ForgetOwnerAsync(PlatformDbContext db, string service)
     {
-        if (Duration > TimeSpan.Zero && cache.TryGetValue(("owner", service), out string? owner))
-        {
-            return owner;
-        }
-
-        owner = await db.Services.AsNoTracking().Where(s => s.Name == service).Select(s => s.Owner).FirstOrDefaultAsync(ct);
-        if (owner is not null && Duration > TimeSpan.Zero)
-        {
-            cache.Set(("owner", service), owner, Duration);
-        }
-
-        return owner;
+        _owners.Forget(service);
+        // The entry is written: a cancelled request must not keep the other replicas from hearing of it.
+        await _invalidation.PublishAsync(db, OwnerTopic, service, CancellationToken.None);
     }
-
-    /// <summary>Forgets a service's owner after its catalog entry was written on this replica.</summary>
-    public void ForgetOwner(string service) => cache.Remove(("owner", service));
 }

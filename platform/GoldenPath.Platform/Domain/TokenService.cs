@@ -52,11 +52,32 @@ internal sealed class TokenService(PlatformDbContext db, LookupCache lookups, Ti
         return new Outcome<TokenCreated>(new TokenCreated(entity.Id, secret, entity.Team, entity.Scopes, entity.Name, entity.ExpiresAt), null, Created: true);
     }
 
+    /// <summary>
+    /// Revokes a token; every replica refuses it within a second. The revocation and the message that tells the other
+    /// replicas commit together, so that none can hear of it before it is in the store, or miss it after.
+    /// </summary>
     public async Task<bool> RevokeAsync(string id, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var revoked = await db.Tokens.Where(t => t.Id == id && t.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct) > 0;
-        lookups.ForgetToken(id);
-        return revoked;
+        var hash = await db.Database.CreateExecutionStrategy().ExecuteAsync(async cancellation =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
+            var hash = await db.Tokens.Where(t => t.Id == id && t.RevokedAt == null).Select(t => t.Hash).FirstOrDefaultAsync(cancellation);
+            if (hash is null || await db.Tokens.Where(t => t.Id == id && t.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellation) == 0)
+            {
+                return null;
+            }
+
+            await lookups.PublishTokenChangeAsync(db, hash, cancellation);
+            await transaction.CommitAsync(cancellation);
+            return hash;
+        }, ct);
+        if (hash is null)
+        {
+            return false;
+        }
+
+        lookups.ForgetToken(hash);
+        return true;
     }
 }

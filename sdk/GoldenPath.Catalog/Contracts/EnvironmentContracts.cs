@@ -44,7 +44,7 @@ public sealed record EnvironmentRecord(
 
 /// <summary><c>POST /api/v1/tokens</c> (admin): a bearer token for a team.</summary>
 /// <param name="Team">The team the token acts for.</param>
-/// <param name="Scopes">Any of <c>catalog:write</c>, <c>deployments:write</c>, <c>incidents:write</c>, <c>read</c>, <c>admin</c>.</param>
+/// <param name="Scopes">Any of <c>catalog:write</c>, <c>instances:write</c> (what a service registers with), <c>deployments:write</c>, <c>incidents:write</c>, <c>read</c>, <c>admin</c>.</param>
 /// <param name="Name">What the token is for (e.g. <c>orders-api CI</c>).</param>
 /// <param name="ExpiresAt">When it stops working; never when not set.</param>
 public sealed record TokenRequest(string Team, IReadOnlyList<string> Scopes, string? Name = null, DateTimeOffset? ExpiresAt = null);

@@ -80,6 +80,10 @@ public sealed record ServiceDescription(
 /// <param name="Status">The instance's last readiness: <c>Healthy</c>, <c>Degraded</c> or <c>Unhealthy</c>.</param>
 /// <param name="StartedAt">When the instance started.</param>
 /// <param name="TelemetryConfigured">Whether the instance exports OpenTelemetry data (an OTLP endpoint is configured).</param>
+/// <param name="Service">
+/// The service's identity from its <c>catalog-info.yaml</c>. When the service is not in the catalog yet, the platform
+/// creates its entry from it (for a token of the owning team); an existing entry is never changed by a registration.
+/// </param>
 public sealed record InstanceRegistration(
     string Version,
     string Environment,
@@ -90,7 +94,18 @@ public sealed record InstanceRegistration(
     string? Commit = null,
     string? Status = null,
     DateTimeOffset? StartedAt = null,
-    bool TelemetryConfigured = false);
+    bool TelemetryConfigured = false,
+    RegisteringService? Service = null);
+
+/// <summary>
+/// The identity a registering instance states for its service, from its <c>catalog-info.yaml</c>: what the platform
+/// needs to create the catalog entry of a service it does not know yet.
+/// </summary>
+/// <param name="Owner">The owning team; it must be the team of the registering token.</param>
+/// <param name="Lifecycle"><c>experimental</c>, <c>production</c> or <c>deprecated</c>.</param>
+/// <param name="System">The system; the owner when not set.</param>
+/// <param name="Description">What the service does.</param>
+public sealed record RegisteringService(string Owner, string Lifecycle, string? System = null, string? Description = null);
 
 /// <summary>The absolute URLs of an instance's health endpoints.</summary>
 /// <param name="Live">Liveness.</param>

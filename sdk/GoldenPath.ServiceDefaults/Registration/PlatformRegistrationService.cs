@@ -14,8 +14,11 @@ namespace GoldenPath.ServiceDefaults.Registration;
 /// <summary>
 /// Registers the instance with the platform in the background and keeps it registered: heartbeats every
 /// <see cref="PlatformRegistrationOptions.HeartbeatInterval"/>, retries failures with jittered exponential
-/// backoff, registers again when the platform forgot the service, and deregisters on graceful shutdown.
-/// It never blocks or fails start-up or readiness, and logs only when its state changes.
+/// backoff, and deregisters on graceful shutdown. Each registration carries the service's identity, from which the
+/// platform creates the catalog entry when it does not have it (first start, or a catalog that was reset); it never
+/// rewrites an existing entry, whose tags, links and APIs are the team's. So the instance needs only a token of its
+/// own team with scope <c>instances:write</c>. It never blocks or fails start-up or readiness, and logs only when its
+/// state changes.
 /// </summary>
 internal sealed class PlatformRegistrationService(
     IServiceProvider services,
@@ -30,7 +33,6 @@ internal sealed class PlatformRegistrationService(
 {
     private PlatformRegistrationOptions Settings => options.Value.Platform;
 
-    private bool _catalogEntryWritten;
     /// <summary>Whether the platform has, or may have, this instance, so that stopping deregisters it.</summary>
     private bool _instanceRegistered;
     private int _failures;
@@ -63,12 +65,6 @@ internal sealed class PlatformRegistrationService(
     {
         try
         {
-            if (!_catalogEntryWritten)
-            {
-                await client.UpsertServiceAsync(service.Name, BuildCatalogEntry(), stoppingToken).ConfigureAwait(false);
-                _catalogEntryWritten = true;
-            }
-
             var registration = await BuildRegistrationAsync(stoppingToken).ConfigureAwait(false);
             try
             {
@@ -91,14 +87,6 @@ internal sealed class PlatformRegistrationService(
             }
 
             return Settings.HeartbeatInterval;
-        }
-        catch (PlatformApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound && _catalogEntryWritten)
-        {
-            // The platform forgot the service (its catalog was reset): write the catalog entry again at once.
-            status.RecordAttempt("not_found");
-            _catalogEntryWritten = false;
-            RegistrationLog.Forgotten(logger, service.InstanceId, service.Name);
-            return _failures++ == 0 ? TimeSpan.Zero : NextRetryDelay();
         }
         catch (PlatformApiException exception) when ((int)exception.StatusCode is >= 400 and < 500 and not 408 and not 429)
         {
@@ -178,14 +166,6 @@ internal sealed class PlatformRegistrationService(
         }
     }
 
-    private ServiceUpsertRequest BuildCatalogEntry() => new(
-        Owner: service.Owner,
-        Lifecycle: service.Lifecycle,
-        System: service.System,
-        Type: "service",
-        Description: service.Description,
-        DependsOn: DependencyInference.Infer(configuration));
-
     private async Task<InstanceRegistration> BuildRegistrationAsync(CancellationToken cancellationToken)
     {
         var endpoints = ListeningEndpoints();
@@ -205,7 +185,8 @@ internal sealed class PlatformRegistrationService(
             Commit: service.Commit,
             Status: await ReadinessAsync(cancellationToken).ConfigureAwait(false),
             StartedAt: StartedAt,
-            TelemetryConfigured: OtlpSettings.IsConfigured(configuration));
+            TelemetryConfigured: OtlpSettings.IsConfigured(configuration),
+            Service: new RegisteringService(service.Owner, service.Lifecycle, service.System, service.Description));
     }
 
     private DateTimeOffset StartedAt { get; } = time.GetUtcNow();

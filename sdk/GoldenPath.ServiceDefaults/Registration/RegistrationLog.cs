@@ -16,9 +16,6 @@ internal static partial class RegistrationLog
     [LoggerMessage(1004, LogLevel.Warning, "The platform refused the registration of {ServiceName} with {StatusCode}: {Reason}. Check GoldenPath:Platform:Token (scope catalog:write, the owning team's token); retrying in the background.")]
     public static partial void Rejected(ILogger logger, string serviceName, int statusCode, string reason);
 
-    [LoggerMessage(1005, LogLevel.Information, "The platform no longer knew instance {InstanceId} of {ServiceName}; registering it again.")]
-    public static partial void Forgotten(ILogger logger, string instanceId, string serviceName);
-
     [LoggerMessage(1006, LogLevel.Information, "Deregistered instance {InstanceId} of {ServiceName} from the platform.")]
     public static partial void Deregistered(ILogger logger, string instanceId, string serviceName);
 
