@@ -166,7 +166,7 @@ public static partial class GoldenPathKubernetesPublishing
             throw new InvalidOperationException(
                 $"The Kubernetes manifests in {directory} fail the GoldenPath policy with {errors} error(s):{Environment.NewLine}" +
                 string.Join(Environment.NewLine, problems.Select(p => $"  {p}").Concat(findings.Where(f => f.Fails).Select(f => $"  {f.CheckId} {f.Object} ({f.File}): {f.Message}"))) +
-                $"{Environment.NewLine}Fix the app model (WithGoldenPathWorkload) or waive a check with a reason; details in {Path.Combine(directory, ReportFile)}.");
+                $"{Environment.NewLine}Fix the app model (WithGoldenPathWorkload); a reliability check can be waived with a reason (goldenpath.dev/waivers), a host-escape check only by the platform team's exceptions file (docs/kubernetes.md); details in {Path.Combine(directory, ReportFile)}.");
         }
 
         Published(context.Logger, files.Count, model.Workloads.Count, directory, findings.Count(f => !f.Waived));

@@ -29,9 +29,10 @@ public sealed class PostgresHeartbeatWriterTests(PostgresStore store) : IClassFi
         var name = $"batched-{Guid.NewGuid().ToString("N")[..8]}";
         (await platform.Admin.PutAsJsonAsync($"/api/v1/services/{name}", new ServiceUpsertRequest("team-a", "production"), PlatformJsonContext.Default.ServiceUpsertRequest, Ct)).EnsureSuccessStatusCode();
         var ids = Enumerable.Range(0, 120).Select(i => $"i-{i}").ToList();
+        var services = await platform.ServicesOfAsync("team-a");
         foreach (var id in ids.Append("blocker-1").Append("blocker-2"))
         {
-            using var registered = await platform.Admin.PutAsJsonAsync($"/api/v1/services/{name}/instances/{id}", Registration("1.0.0"), PlatformJsonContext.Default.InstanceRegistration, Ct);
+            using var registered = await services.PutAsJsonAsync($"/api/v1/services/{name}/instances/{id}", Registration("1.0.0"), PlatformJsonContext.Default.InstanceRegistration, Ct);
             Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         }
 

@@ -57,6 +57,9 @@ internal sealed class PlatformApp : WebApplicationFactory<Program>
         return (await response.Content.ReadFromJsonAsync(PlatformJsonContext.Default.TokenCreated, TestContext.Current.CancellationToken))!.Token;
     }
 
+    /// <summary>A client with what a team's services hold: a token of the team with scope <c>instances:write</c> (the instance endpoints refuse admin tokens).</summary>
+    public async Task<HttpClient> ServicesOfAsync(string team) => Client(await TokenAsync(team, "instances:write"));
+
     /// <summary>Runs a query against the store directly, to see what the API really wrote.</summary>
     public async Task<T> QueryAsync<T>(Func<PlatformDbContext, Task<T>> query)
     {

@@ -43,15 +43,17 @@ public abstract class TenantLimitsTests(IPlatformStore store)
         await using var platform = await StartAsync(new() { ["GoldenPath:Platform:WriteBurst"] = "100000" });
         var (service, deploymentId, incidentId) = await SeedAsync(platform);
         var refusals = new List<string>();
+        var services = await platform.ServicesOfAsync("team-a");
 
         foreach (var (method, path, body) in EveryWrite(service, deploymentId, incidentId))
         {
+            var client = path.Contains("/instances/", StringComparison.Ordinal) ? services : platform.Admin;
             foreach (var (field, _) in Strings(body))
             {
                 foreach (var control in new[] { "\u0000", "\u001b[2J", "\u007f", "\u0085" })
                 {
                     var bad = Mutate(body, field, s => s[..1] + control + s[1..]);
-                    using var response = await SendAsync(platform.Admin, method, path, bad);
+                    using var response = await SendAsync(client, method, path, bad);
                     var problem = await ProblemAsync(response);
                     if (response.StatusCode != HttpStatusCode.BadRequest || problem.Errors?.ContainsKey(field) != true
                         || !problem.Errors[field].Any(e => e.Contains($"U+{(int)control[0]:X4}", StringComparison.Ordinal)))
@@ -77,7 +79,7 @@ public abstract class TenantLimitsTests(IPlatformStore store)
         var multiLine = Mutate(Mutate(upsert, "description", _ => "Takes orders.\r\n\tAnd ships them."), "apiDefinitions[0].definition", _ => "openapi: 3.0.0\ninfo:\n\ttitle: x\n");
         using var accepted = await SendAsync(platform.Admin, HttpMethod.Put, everyWrite[0].Path, multiLine);
         using var title = await SendAsync(platform.Admin, everyWrite[3].Method, everyWrite[3].Path, Mutate(everyWrite[3].Body, "title", _ => "Checkout errors\nsev1: page everyone"));
-        using var version = await SendAsync(platform.Admin, everyWrite[1].Method, everyWrite[1].Path, Mutate(everyWrite[1].Body, "version", _ => "1.0.0\r\n"));
+        using var version = await SendAsync(await platform.ServicesOfAsync("team-a"), everyWrite[1].Method, everyWrite[1].Path, Mutate(everyWrite[1].Body, "version", _ => "1.0.0\r\n"));
         using var surrogate = await platform.Admin.PutAsync(everyWrite[0].Path,
             new StringContent(upsert.ToJsonString().Replace("Takes orders.", "Takes \\ud800 orders.", StringComparison.Ordinal), Encoding.UTF8, "application/json"), Ct);
 
@@ -108,7 +110,7 @@ public abstract class TenantLimitsTests(IPlatformStore store)
             Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"GET {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
         }
 
-        using var write = await platform.Admin.PutAsJsonAsync($"/api/v1/services/{service}/instances/i%00-1", Registration(), Json.InstanceRegistration, Ct);
+        using var write = await (await platform.ServicesOfAsync("team-a")).PutAsJsonAsync($"/api/v1/services/{service}/instances/i%00-1", Registration(), Json.InstanceRegistration, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, write.StatusCode);
     }
 
@@ -198,7 +200,7 @@ public abstract class TenantLimitsTests(IPlatformStore store)
         await using var platform = await StartAsync();
         var name = Unique("churned");
         await platform.Admin.PutAsJsonAsync($"/api/v1/services/{name}", Service("team-a"), Json.ServiceUpsertRequest, Ct);
-        await platform.Admin.PutAsJsonAsync($"/api/v1/services/{name}/instances/live", Registration(), Json.InstanceRegistration, Ct);
+        (await (await platform.ServicesOfAsync("team-a")).PutAsJsonAsync($"/api/v1/services/{name}/instances/live", Registration(), Json.InstanceRegistration, Ct)).EnsureSuccessStatusCode();
 
         // An expired row that cannot even be read back: a read that loads it fails; one that filters it in the store does not.
         await platform.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
