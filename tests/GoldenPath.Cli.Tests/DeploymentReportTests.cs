@@ -10,7 +10,7 @@ namespace GoldenPath.Cli.Tests;
 /// <summary><c>goldenpath deployment report</c> against the real platform (Kestrel on a free port, SQLite) and a real git repository.</summary>
 public sealed class DeploymentReportTests : IAsyncLifetime
 {
-    private const string AdminToken = "cli-test-admin-token-0123456789";
+    private const string AdminToken = "cli-test-admin-token-0123456789abcdef";
     private readonly string _data = Directory.CreateTempSubdirectory("goldenpath-platform-").FullName;
     private readonly string _repository = Directory.CreateTempSubdirectory("goldenpath-repo-").FullName;
     private WebApplicationFactory<global::Program> _platform = null!;
