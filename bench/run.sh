@@ -89,16 +89,20 @@ section_overhead_startup() {
   wait_http "http://127.0.0.1:$sink_port/received" 30
   start_platform ""
   local platform="$platform_url"
+  # The measured service holds what a golden-path service holds: a token of its own team with scope instances:write.
+  local service_token
+  service_token=$(curl -fsS -X POST "$platform/api/v1/tokens" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"team":"team-platform","scopes":["instances:write"],"name":"bench services"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
   {
     echo "## 1. Request overhead"
     echo
-    bench overhead --rounds "$rounds" --seconds "$seconds" --warmup "$warmup" --platform "$platform" --token "$token" --otlp "http://127.0.0.1:$sink_port" || return 1
+    bench overhead --rounds "$rounds" --seconds "$seconds" --warmup "$warmup" --platform "$platform" --token "$service_token" --otlp "http://127.0.0.1:$sink_port" || return 1
     echo
     echo "The OTLP receiver took $(curl -fsS "http://127.0.0.1:$sink_port/received") bytes of telemetry during the run."
     echo
     echo "## 2. Start-up"
     echo
-    bench startup --rounds "$startup_rounds" --platform "$platform" --token "$token" --otlp "http://127.0.0.1:$sink_port" \
+    bench startup --rounds "$startup_rounds" --platform "$platform" --token "$service_token" --otlp "http://127.0.0.1:$sink_port" \
       --ready-to-run "$work/ready-to-run/GoldenPath.Bench.dll" || return 1
     echo
   } >>"$work/results.md"
