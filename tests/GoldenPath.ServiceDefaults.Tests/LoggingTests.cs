@@ -103,6 +103,26 @@ public sealed partial class LoggingTests
             Assert.Contains("the scope cannot be read", line.GetProperty("log.formatter_error").GetString(), StringComparison.Ordinal);
         }
 
+        // An exception whose Message throws, in the line and in its fallback.
+        using (var exceptionWriter = new StringWriter())
+        {
+            formatter.Write(new LogEntry<string>(LogLevel.Error, "Orders", default, "failed", new ThrowingMessageException(), (s, _) => s), scopes, exceptionWriter);
+            var failed = JsonDocument.Parse(exceptionWriter.ToString()).RootElement;
+            Assert.Equal("failed", failed.GetProperty("message").GetString());
+            Assert.Contains("Message threw InvalidOperationException", failed.GetProperty("exception.message").GetString(), StringComparison.Ordinal);
+        }
+
+        // A property named twice in a template, a key twice in a scope: each key once per object, the first value standing.
+        using (scopes.Push(new List<KeyValuePair<string, object?>> { new("Tenant", "t-1"), new("Tenant", "t-2") }))
+        {
+            var twice = Format(formatter, LogLevel.Information, "order {OrderId} of {Customer} is {OrderId}", scopes, 5, "c-1", 6);
+            Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(twice, "\"OrderId\":"));
+            Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(twice, "\"Tenant\":"));
+            var root = JsonDocument.Parse(twice).RootElement;
+            Assert.Equal(5, root.GetProperty("attributes").GetProperty("OrderId").GetInt32());
+            Assert.Equal("t-1", root.GetProperty("scopes")[0].GetProperty("Tenant").GetString());
+        }
+
         // A message formatter that throws.
         using var writer = new StringWriter();
         formatter.Write(new LogEntry<string>(LogLevel.Information, "Orders", default, "state", null, (_, _) => throw new FormatException("bad format")), scopes, writer);
@@ -144,6 +164,11 @@ public sealed partial class LoggingTests
     private sealed class ThrowingToString
     {
         public override string ToString() => throw new InvalidOperationException("no text");
+    }
+
+    private sealed class ThrowingMessageException : Exception
+    {
+        public override string Message => throw new InvalidOperationException("no message");
     }
 
     private sealed class ThrowingScope : IEnumerable<KeyValuePair<string, object?>>

@@ -127,7 +127,7 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
 
         if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> properties)
         {
-            WriteProperties(writer, properties);
+            WriteProperties(line, properties);
         }
 
         if (scopeProvider is not null)
@@ -143,8 +143,8 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
         if (logEntry.Exception is { } exception)
         {
             writer.WriteString(s_exceptionType, exception.GetType().FullName);
-            writer.WriteString(s_exceptionMessage, exception.Message);
-            writer.WriteString(s_exceptionStacktrace, exception.ToString());
+            writer.WriteString(s_exceptionMessage, SafeMessage(exception));
+            writer.WriteString(s_exceptionStacktrace, SafeToString(exception));
         }
 
         writer.WriteEndObject();
@@ -155,17 +155,17 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
     {
         var writer = line.Json;
         writer.WriteStartObject();
-        WriteHeader(writer, in logEntry, message ?? logEntry.Exception?.Message);
+        WriteHeader(writer, in logEntry, message ?? (logEntry.Exception is { } failure ? SafeMessage(failure) : null));
         writer.WriteString(s_serviceName, service.Name);
         writer.WriteString(s_serviceVersion, service.Version);
         writer.WriteString(s_serviceInstanceId, service.InstanceId);
         if (logEntry.Exception is { } exception)
         {
             writer.WriteString(s_exceptionType, exception.GetType().FullName);
-            writer.WriteString(s_exceptionMessage, exception.Message);
+            writer.WriteString(s_exceptionMessage, SafeMessage(exception));
         }
 
-        writer.WriteString(s_formatterError, $"{error.GetType().Name}: {error.Message}");
+        writer.WriteString(s_formatterError, $"{error.GetType().Name}: {SafeMessage(error)}");
         writer.WriteEndObject();
     }
 
@@ -188,16 +188,25 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
         writer.WriteString(s_message, message);
     }
 
-    private static void WriteProperties(Utf8JsonWriter writer, IReadOnlyList<KeyValuePair<string, object?>> properties)
+    private static void WriteProperties(LineBuffer line, IReadOnlyList<KeyValuePair<string, object?>> properties)
     {
+        var writer = line.Json;
         string? template = null;
         var wroteAttributes = false;
+        line.Keys.Clear();
         for (var i = 0; i < properties.Count; i++)
         {
             var (key, value) = properties[i];
             if (key == OriginalFormat)
             {
                 template = value as string ?? SafeToString(value);
+                continue;
+            }
+
+            // A template that names a property twice ("{Id} ... {Id}") would write a key twice, which JSON parsers
+            // such as Elasticsearch's refuse: the first value stands.
+            if (!line.Keys.Add(key ?? ""))
+            {
                 continue;
             }
 
@@ -243,9 +252,10 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
         if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
         {
             writer.WriteStartObject();
+            line.Keys.Clear();
             foreach (var (key, value) in pairs)
             {
-                if (key == OriginalFormat)
+                if (key == OriginalFormat || !line.Keys.Add(key ?? ""))
                 {
                     continue;
                 }
@@ -302,6 +312,19 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
         }
     }
 
+    /// <summary>An exception's message; a <c>Message</c> that throws is named instead of losing the line.</summary>
+    private static string SafeMessage(Exception exception)
+    {
+        try
+        {
+            return exception.Message;
+        }
+        catch (Exception failure)
+        {
+            return $"({exception.GetType().FullName}.Message threw {failure.GetType().Name})";
+        }
+    }
+
     /// <summary>The value as invariant text; a <c>ToString</c> that throws is named instead of losing the line.</summary>
     private static string SafeToString(object? value)
     {
@@ -316,7 +339,7 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
         }
         catch (Exception exception)
         {
-            return $"({value!.GetType().FullName}.ToString() threw {exception.GetType().Name}: {exception.Message})";
+            return $"({value!.GetType().FullName}.ToString() threw {exception.GetType().Name}: {SafeMessage(exception)})";
         }
     }
 
@@ -346,6 +369,9 @@ internal sealed class GoldenPathJsonConsoleFormatter(ServiceInfo service, TimePr
         public bool InUse { get; set; }
 
         public bool ScopesStarted { get; set; }
+
+        /// <summary>The keys written so far in the object being written (attributes, or one scope).</summary>
+        public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
 
         public bool IsOversized => _bytes.Capacity > KeptCapacity;
 
