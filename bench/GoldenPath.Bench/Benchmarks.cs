@@ -98,7 +98,7 @@ internal static partial class Benchmarks
         text.Line().Line($"Goals (golden path with its defaults): throughput >= 0.92x bare: **{Measure.F(golden)}x ({Verdict(golden >= 0.92)})**; p99 <= 1.2x bare: **{Measure.F(goldenP99)}x ({Verdict(goldenP99 <= 1.2)})**; " +
             $"not slower than the ServiceDefaults equivalent: **{Measure.F(aspire)}x ({Verdict(aspire >= 0.97)}, within 3 % counts as equal)**; " +
             $"with every trace exported, as the equivalent does: {Measure.F(sameSampling)}x of its throughput.");
-        text.Line().Line($"{rounds} rounds, variants interleaved and rotated; each round `wrk -t2 -c32 -d{seconds}s --latency` after a {warmup} s warm-up of the same, against `GET /api/items/42` (a record as JSON). Medians, (min–max). " +
+        text.Line().Line($"{rounds} rounds, variants interleaved and rotated; each round `wrk -t2 -c32 -d{seconds}s --latency` after a {warmup} s warm-up of the same, against `GET /api/items/42` (a record as JSON, and one Information log line that every variant writes to standard output). Medians, (min–max). " +
             "Service CPU: user and system time of the service process during the measured run, per request served; it leaves out wrk and the OTLP receiver, which share the machine's cores with the service.");
         return text.ToString();
     }
