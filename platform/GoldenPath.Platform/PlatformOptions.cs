@@ -63,6 +63,27 @@ public sealed class PlatformOptions
     /// <summary>Gets or sets the largest request body accepted, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// The namespaces no team's environment may be, besides Kubernetes' own (<c>default</c>, <c>kube-*</c>, always
+    /// refused): the platform's own namespace and those the usual cluster add-ons install into. An entry ending with
+    /// <c>*</c> is a prefix.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultReservedNamespaces { get; } =
+    [
+        "goldenpath", "goldenpath-*", "cert-manager", "ingress-nginx", "istio-*", "gatekeeper-system", "kyverno", "flux-system", "argocd",
+        "monitoring", "calico-system", "calico-apiserver", "tigera-operator", "local-path-storage", "linkerd*", "kubernetes-dashboard",
+    ];
+
+    /// <summary>
+    /// Gets or sets more namespaces no team's environment may be, in addition to <see cref="DefaultReservedNamespaces"/>:
+    /// those this cluster keeps for its own components (<c>GoldenPath:Platform:ReservedNamespaces:0 = observability</c>).
+    /// An entry ending with <c>*</c> is a prefix (<c>shared-*</c>). Requesting such an environment is refused with 400.
+    /// </summary>
+    public IList<string> ReservedNamespaces { get; set; } = [];
+
+    /// <summary>Gets every reserved namespace and prefix: the defaults and the configured ones.</summary>
+    internal IEnumerable<string> AllReservedNamespaces => DefaultReservedNamespaces.Concat(ReservedNamespaces);
+
     /// <summary>Gets or sets how many minor versions of GoldenPath.ServiceDefaults behind the platform's own a service may run before its scorecard fails.</summary>
     public int SupportedSdkMinorVersions { get; set; } = 2;
 }

@@ -19,6 +19,8 @@ internal static class PlatformServiceCollectionExtensions
             .Validate(o => o.ReadsPerSecond > 0 && o.ReadBurst > 0, "GoldenPath:Platform:ReadsPerSecond and ReadBurst must be positive.")
             .Validate(o => o.MaxLiveInstancesPerService > 0, "GoldenPath:Platform:MaxLiveInstancesPerService must be positive, e.g. 500.")
             .Validate(o => o.MaxRequestBodyBytes >= 1024, "GoldenPath:Platform:MaxRequestBodyBytes must be at least 1024.")
+            .Validate(o => o.ReservedNamespaces.All(IsNamespaceOrPrefix),
+                "GoldenPath:Platform:ReservedNamespaces holds namespace names (lowercase letters, digits and '-') or prefixes ending with '*', e.g. 'observability' or 'shared-*'.")
             .Validate(o => o.FailedAuthenticationBurst > 0 && o.FailedAuthenticationsPerMinute > 0, "GoldenPath:Platform:FailedAuthenticationBurst and FailedAuthenticationsPerMinute must be positive.")
             .Validate(o => string.IsNullOrEmpty(o.BootstrapToken) || o.BootstrapToken.Length >= PlatformOptions.MinimumBootstrapTokenLength,
                 $"GoldenPath:Platform:BootstrapToken is shorter than {PlatformOptions.MinimumBootstrapTokenLength} characters: an admin token that short can be guessed. " +
@@ -100,5 +102,12 @@ internal static class PlatformServiceCollectionExtensions
         api.MapInsightsApi();
         api.MapAdminApi();
         return app;
+    }
+
+    /// <summary>Whether a reserved-namespaces entry is a namespace name, or a prefix of one followed by '*'.</summary>
+    private static bool IsNamespaceOrPrefix(string entry)
+    {
+        var name = entry.EndsWith('*') ? entry[..^1] : entry;
+        return name.Length is > 0 and <= 63 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
     }
 }

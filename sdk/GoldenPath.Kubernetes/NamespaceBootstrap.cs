@@ -35,12 +35,28 @@ public sealed record NamespaceRequest(string Team, string Environment, string Cp
 /// </summary>
 public static partial class NamespaceBootstrap
 {
+    /// <summary>
+    /// The namespaces Kubernetes keeps for itself: <c>default</c> and every <c>kube-</c> one (<c>kube-system</c>,
+    /// <c>kube-public</c>, <c>kube-node-lease</c>). No team's environment is ever one of them.
+    /// </summary>
+    public static IReadOnlyList<string> KubernetesReservedNamespaces { get; } = ["default", "kube-*"];
+
     /// <summary>Checks a request; returns every problem, keyed by field.</summary>
     /// <param name="request">The request.</param>
     /// <returns>The problems; empty when the request is valid.</returns>
-    public static Dictionary<string, string[]> Validate(NamespaceRequest request)
+    public static Dictionary<string, string[]> Validate(NamespaceRequest request) => Validate(request, []);
+
+    /// <summary>Checks a request, refusing also the namespaces a platform keeps for other uses; returns every problem, keyed by field.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="reservedNamespaces">
+    /// Namespaces no team's environment may be (<c>cert-manager</c>), or, ending with <c>*</c>, prefixes
+    /// (<c>istio-*</c>); besides <see cref="KubernetesReservedNamespaces"/>, which are always refused.
+    /// </param>
+    /// <returns>The problems; empty when the request is valid.</returns>
+    public static Dictionary<string, string[]> Validate(NamespaceRequest request, IEnumerable<string> reservedNamespaces)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(reservedNamespaces);
         var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (ServiceName.Validate(request.Team) is { } team)
         {
@@ -54,6 +70,14 @@ public static partial class NamespaceBootstrap
         else if (problems.Count == 0 && request.Namespace.Length > ServiceName.MaxLength)
         {
             problems["environment"] = [$"the namespace '{request.Namespace}' would be longer than {ServiceName.MaxLength} characters; use a shorter team or environment name"];
+        }
+        else if (problems.Count == 0 && KubernetesReservedNamespaces.FirstOrDefault(r => Reserves(r, request.Namespace)) is { } kubernetes)
+        {
+            problems["environment"] = [$"the namespace '{request.Namespace}' is one Kubernetes keeps for itself ({string.Join(", ", KubernetesReservedNamespaces)}; matched '{kubernetes}'); choose a team and environment whose '{{team}}-{{environment}}' is not"];
+        }
+        else if (problems.Count == 0 && reservedNamespaces.FirstOrDefault(r => Reserves(r, request.Namespace)) is { } platform)
+        {
+            problems["environment"] = [$"the namespace '{request.Namespace}' is reserved on this platform for something other than a team's environment (matched '{platform}'); choose a team and environment whose '{{team}}-{{environment}}' is not"];
         }
 
         CheckQuantity(problems, "cpu", request.Cpu, "e.g. '4' or '2500m'");
@@ -77,7 +101,7 @@ public static partial class NamespaceBootstrap
     }
 
     /// <summary>Creates the objects, in the order they must be applied.</summary>
-    /// <param name="request">A valid request (see <see cref="Validate"/>).</param>
+    /// <param name="request">A valid request (see <see cref="Validate(NamespaceRequest)"/>).</param>
     /// <returns>The objects.</returns>
     /// <exception cref="ArgumentException">The request is not valid.</exception>
     public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Create(NamespaceRequest request)
@@ -223,11 +247,21 @@ public static partial class NamespaceBootstrap
     public static string ToYaml(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects) =>
         string.Join("---\n", objects.Select(o => ManifestYaml.Serialize(o).TrimEnd('\n') + "\n"));
 
+    /// <summary>Whether a reserved entry (a name, or a prefix ending with <c>*</c>) covers a namespace.</summary>
+    private static bool Reserves(string entry, string name) =>
+        entry.EndsWith('*') ? name.StartsWith(entry[..^1], StringComparison.Ordinal) : string.Equals(entry, name, StringComparison.Ordinal);
+
     private static void CheckQuantity(Dictionary<string, string[]> problems, string field, string value, string example)
     {
+        if (!KubernetesQuantity.IsValid(value))
+        {
+            problems[field] = [$"{field} '{(value?.Length > KubernetesQuantity.MaxLength ? value[..KubernetesQuantity.MaxLength] + "…" : value)}' is not a Kubernetes quantity; use {example} ({KubernetesQuantity.Grammar}, at most {KubernetesQuantity.MaxLength} characters)"];
+            return;
+        }
+
         try
         {
-            if (string.IsNullOrWhiteSpace(value) || new ResourceQuantity(value).ToDecimal() <= 0)
+            if (new ResourceQuantity(value).ToDecimal() <= 0)
             {
                 problems[field] = [$"{field} '{value}' must be a positive Kubernetes quantity, {example}"];
             }

@@ -31,6 +31,30 @@ public sealed class CommandsTests
     }
 
     [Theory]
+    [InlineData("kube", "system")]
+    [InlineData("kube", "public")]
+    public async Task NamespaceRenderRefusesANamespaceKubernetesKeepsForItself(string team, string environment)
+    {
+        var (exitCode, output, error) = await Cli.RunAsync("namespace", "render", "--team", team, "--env", environment);
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Empty(output);
+        Assert.Contains($"--env: the namespace '{team}-{environment}' is one Kubernetes keeps for itself", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NamespaceRenderRefusesAHugeExponentFast()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var (exitCode, _, error) = await Cli.RunAsync("namespace", "render", "--team", "payments", "--env", "staging", "--cpu", "1e100000000");
+
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains("--cpu: cpu '1e100000000' is not a Kubernetes quantity", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("name: orders-api", 0, "Component orders-api (owner team-payments, system shop, lifecycle production)")]
     [InlineData("name: Orders_API", 1, "metadata.name: service name 'Orders_API' is not a lowercase RFC 1123 label")]
     [InlineData("name: orders-api\ncolour: blue", 1, "catalog-info.yaml(5,1): ")]

@@ -3,7 +3,7 @@ using GoldenPath.Kubernetes;
 
 namespace GoldenPath.Cli.Tests;
 
-/// <summary><c>goldenpath manifests validate</c> on the publish output (a kustomize tree, each overlay built by the real kubectl): table, JSON, SARIF and the exit codes.</summary>
+/// <summary><c>goldenpath manifests validate</c> on the publish output (a kustomize tree, each kustomization built by the real kubectl): table, JSON, SARIF and the exit codes.</summary>
 public sealed class ManifestsValidateTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("goldenpath-cli-").FullName;
@@ -25,7 +25,7 @@ public sealed class ManifestsValidateTests : IDisposable
         Assert.Equal(ExitCodes.Success, exitCode);
         Assert.Matches(@"\nwaived\s+GPK015\s+StatefulSet/postgres\s+overlays/dev:", output);
         Assert.Matches(@"\nwaived\s+GPK015\s+Deployment/orders-api\s+overlays/dev:", output);
-        Assert.EndsWith(" objects (overlays/dev, overlays/prod, overlays/staging built with kubectl kustomize): passed, 0 error(s), 0 warning(s), 3 waived, 0 excepted.\n", output, StringComparison.Ordinal);
+        Assert.EndsWith(" objects (base, base/orders-api, overlays/dev, overlays/prod, overlays/staging built with kubectl kustomize): passed, 0 error(s), 0 warning(s), 3 waived, 0 excepted.\n", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,8 +46,8 @@ public sealed class ManifestsValidateTests : IDisposable
 
         using var result = JsonDocument.Parse(json.Output);
         Assert.False(result.RootElement.GetProperty("passed").GetBoolean());
-        Assert.Equal(3, result.RootElement.GetProperty("errors").GetInt32());
-        Assert.Equal(["overlays/dev", "overlays/prod", "overlays/staging"], result.RootElement.GetProperty("findings").EnumerateArray()
+        Assert.Equal(5, result.RootElement.GetProperty("errors").GetInt32());
+        Assert.Equal(["base", "base/orders-api", "overlays/dev", "overlays/prod", "overlays/staging"], result.RootElement.GetProperty("findings").EnumerateArray()
             .Where(f => f.GetProperty("check").GetString() == "GPK009").Select(f => f.GetProperty("file").GetString()).Order(StringComparer.Ordinal));
 
         using var log = JsonDocument.Parse(sarif.Output);
@@ -56,7 +56,7 @@ public sealed class ManifestsValidateTests : IDisposable
         Assert.Equal(PolicyEngine.Checks.Count, run.GetProperty("tool").GetProperty("driver").GetProperty("rules").GetArrayLength());
         var results = run.GetProperty("results").EnumerateArray().ToList();
         var errors = results.Where(r => r.GetProperty("level").GetString() == "error" && !r.TryGetProperty("suppressions", out _)).ToList();
-        Assert.Equal(["GPK009", "GPK009", "GPK009"], errors.Select(e => e.GetProperty("ruleId").GetString()));
+        Assert.Equal(["GPK009", "GPK009", "GPK009", "GPK009", "GPK009"], errors.Select(e => e.GetProperty("ruleId").GetString()));
         Assert.Contains(errors, e => e.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString() == "overlays/prod");
         Assert.Equal(3, results.Count(r => r.TryGetProperty("suppressions", out _)));
     }
@@ -69,7 +69,7 @@ public sealed class ManifestsValidateTests : IDisposable
         var (exitCode, output, _) = await Cli.RunAsync("manifests", "validate", Path.Combine(_directory, "base"), "--format", "sarif", "--output", file);
 
         Assert.Equal(ExitCodes.Success, exitCode);
-        Assert.StartsWith("8 objects (base built with kubectl kustomize): passed", output, StringComparison.Ordinal);
+        Assert.StartsWith("15 objects (base, orders-api built with kubectl kustomize): passed", output, StringComparison.Ordinal);
         Assert.Equal("2.1.0", JsonDocument.Parse(await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)).RootElement.GetProperty("version").GetString());
     }
 

@@ -110,7 +110,7 @@ public sealed class PolicyGateTests : IDisposable
               reason: the card terminal driver needs the host's devices (PLAT-123)
               expires: 2099-12-31
             - check: GPK006
-              workload: legacy-agent
+              object: team-payments-prod/DaemonSet/legacy-agent
               owner: team-platform
               reason: the old node agent, removed in the spring
               expires: 2020-01-31
@@ -125,7 +125,7 @@ public sealed class PolicyGateTests : IDisposable
             Assert.Equal([ExitCodes.Success, ExitCodes.Success], new[] { json.ExitCode, sarif.ExitCode });
             var entry = $"{Path.GetFileName(exceptions)}:3";
             Assert.Matches($@"\nexcepted\s+GPK005\s+Deployment/orders-api\s+overlays/prod:[0-9]+\s+.*\(excepted by {entry}: team-platform, until 2099-12-31: the card terminal driver", table.Output);
-            Assert.Matches($@"\nexpired\s+GPK006\s+workload legacy-agent\s+{Path.GetFileName(exceptions)}:8\s+exception expired on 2020-01-31", table.Output);
+            Assert.Matches($@"\nexpired\s+GPK006\s+team-payments-prod/DaemonSet/legacy-agent\s+{Path.GetFileName(exceptions)}:8\s+exception expired on 2020-01-31", table.Output);
 
             using var result = JsonDocument.Parse(json.Output);
             var finding = Assert.Single(result.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("check").GetString() == "GPK005");
@@ -172,7 +172,7 @@ public sealed class PolicyGateTests : IDisposable
     public async Task AMalformedExceptionsFileFailsWithFileAndLine()
     {
         var exceptions = Path.Combine(_directory, "..", Path.GetFileName(_directory) + "-bad.yaml");
-        await File.WriteAllTextAsync(exceptions, "exceptions:\n- check: GPK005\n  object: Deployment/orders-api\n  owner: team-platform\n  reason: it needs the host's devices\n  expires: 2099-12-31\n- check: GPK500\n  workload: x\n  owner: team-platform\n  reason: a reason long enough\n  expires: 2099-12-31\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(exceptions, "exceptions:\n- check: GPK005\n  object: team-payments-prod/Deployment/orders-api\n  owner: team-platform\n  reason: it needs the host's devices\n  expires: 2099-12-31\n- check: GPK500\n  object: team-payments-prod/Deployment/x\n  owner: team-platform\n  reason: a reason long enough\n  expires: 2099-12-31\n", TestContext.Current.CancellationToken);
         try
         {
             var (exitCode, output, _) = await Cli.RunAsync("manifests", "validate", _directory, "--exceptions", exceptions);
@@ -231,6 +231,74 @@ public sealed class PolicyGateTests : IDisposable
         Assert.Equal(ExitCodes.Failed, exitCode);
         Assert.Matches(@"\nerror\s+read\s+keys\.yaml:6\s+.*mapping key", "\n" + output);
         Assert.DoesNotContain("Exception", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AKustomizationThatIncludesTheProdOverlayAndPatchesItBackDoesNotHideIt()
+    {
+        await PatchProdAsync(PrivilegedPatch);
+        var decoy = Path.Combine(_directory, "overlays", "x", "kustomization.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(decoy)!);
+        await File.WriteAllTextAsync(decoy, "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../prod\npatches:\n" +
+            PrivilegedPatch.Replace("value: true", "value: false", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+
+        var (exitCode, output, error) = await Cli.RunAsync("manifests", "validate", _directory);
+
+        Assert.True(exitCode == ExitCodes.Failed, output + error);
+        Assert.Matches(@"\nerror\s+GPK005\s+Deployment/orders-api\s+overlays/prod:[0-9]+\s", output);
+        Assert.DoesNotMatch(@"GPK005\s+\S+\s+overlays/x:", output);
+        Assert.Contains("overlays/prod, overlays/staging, overlays/x built with kubectl kustomize", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnOverlayInAHiddenFolderIsBuiltAndChecked()
+    {
+        var hidden = Path.Combine(_directory, ".prod", "kustomization.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(hidden)!);
+        await File.WriteAllTextAsync(hidden, "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: team-payments-prod\nresources:\n- ../base\npatches:\n" + PrivilegedPatch,
+            TestContext.Current.CancellationToken);
+
+        var (exitCode, output, error) = await Cli.RunAsync("manifests", "validate", _directory);
+
+        Assert.True(exitCode == ExitCodes.Failed, output + error);
+        Assert.Matches(@"\nerror\s+GPK005\s+Deployment/orders-api\s+\.prod:[0-9]+\s", output);
+    }
+
+    [Fact]
+    public async Task APodInAFileNamedLikeAKustomizationIsReadInAPlainFolder()
+    {
+        var folder = Path.Combine(_directory, "plain");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "kustomization.pod.yaml"),
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: escape\nspec:\n  containers: [{name: x, image: x:1, securityContext: {privileged: true}}]\n", TestContext.Current.CancellationToken);
+
+        var (exitCode, output, error) = await Cli.RunAsync("manifests", "validate", folder);
+
+        Assert.True(exitCode == ExitCodes.Failed, output + error);
+        Assert.Matches(@"\nerror\s+GPK005\s+Pod/escape\s+kustomization\.pod\.yaml:1\s", output);
+    }
+
+    [Theory]
+    [InlineData("        livenessProbe: {httpGet: {port: true}}\n", 18, "whole number or a string")]
+    [InlineData("        resources: {limits: {cpu: \"1x\"}}\n", 18, "'1x' is not a Kubernetes quantity")]
+    [InlineData("        resources: {limits: {cpu: \"1e100000000\"}}\n", 18, "'1e100000000' is not a Kubernetes quantity")]
+    [InlineData("        resources: {limits: {cpu: 1e100000000}}\n", 18, "'1e100000000' is not a Kubernetes quantity")]
+    public async Task AMalformedValueFailsFastWithFileAndLine(string value, int line, string expected)
+    {
+        var folder = Path.Combine(_directory, "plain");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "agent.yaml"),
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n  - name: agent\n    image: agent:1\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: other\nspec:\n  containers:\n  - name: other\n    image: other:1\n".Replace(
+                "  - name: other\n    image: other:1\n", "  - name: other\n    image: other:1\n" + value[4..], StringComparison.Ordinal),
+            TestContext.Current.CancellationToken);
+        var clock = Stopwatch.StartNew();
+
+        var (exitCode, output, error) = await Cli.RunAsync("manifests", "validate", folder);
+
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        Assert.True(exitCode == ExitCodes.Failed, output + error);
+        Assert.Matches($@"\nerror\s+read\s+agent\.yaml:{line}\s+.*{System.Text.RegularExpressions.Regex.Escape(expected)}", "\n" + output);
+        Assert.Empty(error);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

@@ -7,6 +7,9 @@ public sealed class ManifestFilesTests
     [InlineData("pod.json")]
     [InlineData("pod.yml")]
     [InlineData("nested/pod.YAML")]
+    [InlineData("kustomization.pod.yaml")]
+    [InlineData("Kustomization.yaml")]
+    [InlineData(".hidden/pod.yaml")]
     public void EveryManifestFileKubectlWouldApplyIsRead(string name)
     {
         var directory = Directory.CreateTempSubdirectory("goldenpath-files-").FullName;

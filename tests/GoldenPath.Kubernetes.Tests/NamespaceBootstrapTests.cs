@@ -97,6 +97,65 @@ public sealed class NamespaceBootstrapTests
     }
 }
 
+public sealed class NamespaceBootstrapHostileTests
+{
+    private static readonly NamespaceRequest Request = new("payments", "staging", "4", "8Gi");
+
+    [Theory]
+    [InlineData("kube", "system")]
+    [InlineData("kube", "public")]
+    [InlineData("kube", "node-lease")]
+    [InlineData("kube", "anything")]
+    public void ANamespaceKubernetesKeepsForItselfIsNeverATeamsEnvironment(string team, string environment)
+    {
+        var problems = NamespaceBootstrap.Validate(Request with { Team = team, Environment = environment });
+
+        Assert.Contains($"the namespace '{team}-{environment}' is one Kubernetes keeps for itself", Assert.Single(problems["environment"]), StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => NamespaceBootstrap.Create(Request with { Team = team, Environment = environment }));
+    }
+
+    [Theory]
+    [InlineData("cert-manager", "cert", "manager")]
+    [InlineData("istio-*", "istio", "system")]
+    [InlineData("istio-*", "istio", "ingress")]
+    public void ANamespaceThePlatformReservesIsRefusedNamingTheEntry(string reserved, string team, string environment)
+    {
+        var problems = NamespaceBootstrap.Validate(Request with { Team = team, Environment = environment }, ["cert-manager", "istio-*"]);
+
+        Assert.Contains($"matched '{reserved}'", Assert.Single(problems["environment"]), StringComparison.Ordinal);
+        Assert.Empty(NamespaceBootstrap.Validate(Request with { Team = team, Environment = environment }));
+        Assert.Empty(NamespaceBootstrap.Validate(Request with { Team = "certs", Environment = "manager" }, ["cert-manager", "istio-*"]));
+    }
+
+    [Theory]
+    [InlineData("1e100000000")]
+    [InlineData("1E100000000")]
+    [InlineData("1e-100000000")]
+    [InlineData("1x")]
+    [InlineData("4 ")]
+    [InlineData("")]
+    public void AQuantityOutsideKubernetesGrammarIsRefusedFast(string quantity)
+    {
+        var clock = Stopwatch.StartNew();
+
+        var problems = NamespaceBootstrap.Validate(Request with { Cpu = quantity, Memory = quantity });
+
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromMilliseconds(500));
+        Assert.Contains("is not a Kubernetes quantity", Assert.Single(problems["cpu"]), StringComparison.Ordinal);
+        Assert.Contains("is not a Kubernetes quantity", Assert.Single(problems["memory"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AVeryLongQuantityIsRefusedAndNotEchoedInFull()
+    {
+        var quantity = new string('9', 10_000);
+
+        var problem = Assert.Single(NamespaceBootstrap.Validate(Request with { Memory = quantity })["memory"]);
+
+        Assert.InRange(problem.Length, 1, 1_000);
+    }
+}
+
 internal static class Kubectl
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(string[] arguments)

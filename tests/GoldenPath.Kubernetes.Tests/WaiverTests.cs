@@ -81,11 +81,11 @@ public sealed class WaiverTests
 
     [Theory]
     [InlineData("team-shop-prod/Deployment/user-api", "team-shop-prod", true)]
-    [InlineData("Deployment/user-api", "team-shop-dev", true)]
+    [InlineData("team-shop-prod/Deployment/user-api", null, false)]
     [InlineData("team-shop-dev/Deployment/user-api", "team-shop-prod", false)]
     [InlineData("team-shop-prod/StatefulSet/user-api", "team-shop-prod", false)]
     [InlineData("team-shop-prod/Deployment/orders", "team-shop-prod", false)]
-    public void AnExceptionAppliesToTheObjectItNamesOnly(string target, string objectNamespace, bool applies)
+    public void AnExceptionAppliesToTheObjectItNamesOnly(string target, string? objectNamespace, bool applies)
     {
         var documents = Emitted();
         var deployment = documents.Select(d => d.Object).OfType<V1Deployment>().Single();
@@ -99,27 +99,42 @@ public sealed class WaiverTests
         Assert.Equal(!applies, finding.Fails);
     }
 
-    [Fact]
-    public void AWorkloadExceptionAppliesToEveryObjectOfThatName()
+    [Theory]
+    [InlineData("object: DaemonSet/node-agent", "object 'DaemonSet/node-agent' names no namespace", "team-gpu-prod/DaemonSet/node-agent")]
+    [InlineData("workload: node-agent", "workload 'node-agent' would except every object of that name in every namespace", "object: <namespace>/<Kind>/node-agent")]
+    public void AnEntryWithoutANamespaceIsRefusedSoAnotherTeamsObjectOfTheSameNameStillFails(string target, string expected, string instead)
     {
-        var documents = Emitted();
-        var deployment = documents.Select(d => d.Object).OfType<V1Deployment>().Single();
-        deployment.Spec.Template.Spec.HostPID = true;
-        var (exceptions, _) = PolicyExceptions.Read("{\"exceptions\": [{\"check\": \"GPK006\", \"workload\": \"user-api\", \"owner\": \"team-platform\", \"reason\": \"a profiler that reads the host's processes\", \"expires\": \"2099-01-01\"}]}", "exceptions.json");
+        var agent = new V1DaemonSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "DaemonSet",
+            Metadata = new V1ObjectMeta { Name = "node-agent", NamespaceProperty = "team-x-prod" },
+            Spec = new V1DaemonSetSpec
+            {
+                Selector = new V1LabelSelector(),
+                Template = new V1PodTemplateSpec { Spec = new V1PodSpec { HostNetwork = true, Containers = [new V1Container { Name = "agent", Image = "agent:1" }] } },
+            },
+        };
+        var (exceptions, problems) = PolicyExceptions.Read($"exceptions:\n- check: GPK006\n  {target}\n  owner: team-platform\n  reason: the platform's node agent on the host network\n  expires: 2099-01-01\n", "platform/exceptions.yaml");
 
-        Assert.False(Assert.Single(PolicyEngine.Evaluate(documents, exceptions, new DateOnly(2026, 12, 1)), f => f.CheckId == "GPK006").Fails);
+        Assert.Empty(exceptions);
+        var problem = Assert.Single(problems);
+        Assert.Equal(("platform/exceptions.yaml", 3), (problem.File, problem.Line));
+        Assert.Contains(expected, problem.Message, StringComparison.Ordinal);
+        Assert.Contains(instead, problem.Message, StringComparison.Ordinal);
+        Assert.True(Assert.Single(PolicyEngine.Evaluate([new ManifestDocument(agent, "team-x.yaml", 1)], exceptions, new DateOnly(2026, 12, 1)), f => f.CheckId == "GPK006").Fails);
     }
 
     [Theory]
-    [InlineData("exceptions:\n- check: GPK099\n  object: Deployment/x\n  owner: team-platform\n  reason: a reason long enough\n  expires: 2099-01-01\n", 2, "GPK099 is not a check")]
-    [InlineData("exceptions:\n- check: GPK005\n  owner: team-platform\n  reason: a reason long enough\n  expires: 2099-01-01\n", 2, "object (namespace/Kind/name or Kind/name) or workload")]
-    [InlineData("exceptions:\n- check: GPK005\n  object: Deployment/x\n  owner: team-platform\n  reason: a reason long enough\n  expires: soon\n", 6, "expires 'soon' is not a date")]
-    [InlineData("exceptions:\n- check: GPK005\n  object: Deployment/x\n  reason: a reason long enough\n  expires: 2099-01-01\n", 2, "owner")]
-    [InlineData("exceptions:\n- check: GPK005\n  object: Deployment/x\n  owner: team-platform\n  reason: short\n  expires: 2099-01-01\n", 5, "reason")]
+    [InlineData("exceptions:\n- check: GPK099\n  object: team-x-prod/Deployment/x\n  owner: team-platform\n  reason: a reason long enough\n  expires: 2099-01-01\n", 2, "GPK099 is not a check")]
+    [InlineData("exceptions:\n- check: GPK005\n  owner: team-platform\n  reason: a reason long enough\n  expires: 2099-01-01\n", 2, "an exception names no object")]
+    [InlineData("exceptions:\n- check: GPK005\n  object: team-x-prod/Deployment/x\n  owner: team-platform\n  reason: a reason long enough\n  expires: soon\n", 6, "expires 'soon' is not a date")]
+    [InlineData("exceptions:\n- check: GPK005\n  object: team-x-prod/Deployment/x\n  reason: a reason long enough\n  expires: 2099-01-01\n", 2, "owner")]
+    [InlineData("exceptions:\n- check: GPK005\n  object: team-x-prod/Deployment/x\n  owner: team-platform\n  reason: short\n  expires: 2099-01-01\n", 5, "reason")]
     [InlineData("exceptions:\n- check: GPK005\n  object: a/b/c/d\n  owner: team-platform\n  reason: a reason long enough\n  expires: 2099-01-01\n", 3, "namespace/Kind/name")]
-    [InlineData("exceptions:\n- check: GPK005\n  object: Deployment/x\n  owner: team-platform\n  reason: a reason long enough\n  expires: 2099-01-01\n  approvedBy: me\n", 7, "unknown field approvedBy")]
+    [InlineData("exceptions:\n- check: GPK005\n  object: team-x-prod/Deployment/x\n  owner: team-platform\n  reason: a reason long enough\n  expires: 2099-01-01\n  approvedBy: me\n", 7, "unknown field approvedBy")]
     [InlineData("- check: GPK005\n", 1, "a mapping with an 'exceptions' list")]
-    [InlineData("exceptions:\n- check: GPK000\n  object: Deployment/x\n  owner: team-platform\n  reason: a reason long enough\n  expires: 2099-01-01\n", 2, "GPK000")]
+    [InlineData("exceptions:\n- check: GPK000\n  object: team-x-prod/Deployment/x\n  owner: team-platform\n  reason: a reason long enough\n  expires: 2099-01-01\n", 2, "GPK000")]
     public void AMalformedEntryIsAnErrorWithFileAndLine(string text, int line, string expected)
     {
         var (exceptions, problems) = PolicyExceptions.Read(text, "platform/exceptions.yaml");

@@ -376,6 +376,84 @@ public abstract class TenantIsolationTests(IPlatformStore store)
         Assert.True(passed.Passed, passed.Reason);
     }
 
+    [Theory]
+    [InlineData("kube", "system", "one Kubernetes keeps for itself")]
+    [InlineData("kube", "node-lease", "one Kubernetes keeps for itself")]
+    [InlineData("cert", "manager", "matched 'cert-manager'")]
+    [InlineData("istio", "system", "matched 'istio-*'")]
+    [InlineData("shared", "tools", "matched 'shared-*'")]
+    public async Task AnEnvironmentInANamespaceKubernetesOrTheClusterKeepsIsRefused(string team, string environment, string expected)
+    {
+        await using var platform = await StartAsync(new() { ["GoldenPath:Platform:ReservedNamespaces:0"] = "shared-*" });
+        var client = platform.Client(await platform.TokenAsync(team, "catalog:write"));
+
+        using var response = await client.PostAsJsonAsync("/api/v1/environments", new EnvironmentRequest(team, environment, "64", "256Gi", Group: "everyone"), Json.EnvironmentRequest, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, Assert.Single((await ProblemAsync(response)).Errors!["environment"]), StringComparison.Ordinal);
+        Assert.False(await platform.QueryAsync(db => db.Environments.AnyAsync(e => e.Namespace == $"{team}-{environment}", Ct)));
+    }
+
+    [Theory]
+    [InlineData("1e100000000", "4Gi")]
+    [InlineData("4", "1e100000000")]
+    [InlineData("4", "1x")]
+    public async Task AnEnvironmentQuotaOutsideKubernetesGrammarIsRefusedFast(string cpu, string memory)
+    {
+        await using var platform = await StartAsync();
+        var team = Unique("team-quota");
+        var client = platform.Client(await platform.TokenAsync(team, "catalog:write"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        using var response = await client.PostAsJsonAsync("/api/v1/environments", new EnvironmentRequest(team, "dev", cpu, memory), Json.EnvironmentRequest, Ct);
+
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var field = cpu == "4" ? "memory" : "cpu";
+        Assert.Contains("is not a Kubernetes quantity", Assert.Single((await ProblemAsync(response)).Errors![field]), StringComparison.Ordinal);
+        Assert.False(await platform.QueryAsync(db => db.Environments.AnyAsync(e => e.Team == team, Ct)));
+    }
+
+    [Theory]
+    [InlineData("    livenessProbe: {httpGet: {port: true}}\n", "whole number or a string")]
+    [InlineData("    resources: {limits: {cpu: \"1x\"}}\n", "'1x' is not a Kubernetes quantity")]
+    [InlineData("    resources: {limits: {cpu: \"1e100000000\"}}\n", "'1e100000000' is not a Kubernetes quantity")]
+    [InlineData("    resources: {requests: {memory: 1e100000000}}\n", "'1e100000000' is not a Kubernetes quantity")]
+    public async Task ManifestsWithAMalformedValueAreRefusedWith400NamingTheLine(string value, string expected)
+    {
+        await using var platform = await StartAsync();
+        var name = Unique("malformed");
+        await platform.Admin.PutAsJsonAsync($"/api/v1/services/{name}", Service("team-a"), Json.ServiceUpsertRequest, Ct);
+        var ci = platform.Client(await platform.TokenAsync("team-a", "deployments:write"));
+        var manifests = GoldenPathManifests.For(name) + "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n  - name: agent\n    image: agent:1\n" + value;
+        var line = manifests.Split('\n').Length - 1;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        using var response = await ci.PostAsJsonAsync("/api/v1/deployments", Deployment(name, $"{name}-1", Now.AddHours(-1), "success") with { Manifests = manifests }, Json.DeploymentEvent, Ct);
+
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = Assert.Single((await ProblemAsync(response)).Errors!["manifests"]);
+        Assert.StartsWith($"manifests({line},", problem, StringComparison.Ordinal);
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+        Assert.False(await platform.QueryAsync(db => db.Deployments.AnyAsync(d => d.Service == name, Ct)));
+    }
+
+    [Fact]
+    public async Task ManifestsWithAMalformedTimeAreRefusedWith400()
+    {
+        await using var platform = await StartAsync();
+        var name = Unique("malformed");
+        await platform.Admin.PutAsJsonAsync($"/api/v1/services/{name}", Service("team-a"), Json.ServiceUpsertRequest, Ct);
+        var ci = platform.Client(await platform.TokenAsync("team-a", "deployments:write"));
+        var manifests = GoldenPathManifests.For(name) + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  creationTimestamp: \"x\"\n";
+
+        using var response = await ci.PostAsJsonAsync("/api/v1/deployments", Deployment(name, $"{name}-1", Now.AddHours(-1), "success") with { Manifests = manifests }, Json.DeploymentEvent, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("RFC 3339", Assert.Single((await ProblemAsync(response)).Errors!["manifests"]), StringComparison.Ordinal);
+    }
+
     private async Task<PlatformApp> StartAsync(Dictionary<string, string?>? settings = null) =>
         (await store.StartAsync(new FakeTimeProvider(Now), settings)).App;
 

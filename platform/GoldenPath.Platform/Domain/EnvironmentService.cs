@@ -4,21 +4,24 @@ using GoldenPath.Kubernetes;
 using GoldenPath.Platform.Auth;
 using GoldenPath.Platform.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace GoldenPath.Platform.Domain;
 
 /// <summary>Self-service environments: records a team's namespace and returns the manifests that create it.</summary>
-internal sealed class EnvironmentService(PlatformDbContext db, TimeProvider time)
+internal sealed class EnvironmentService(PlatformDbContext db, TimeProvider time, IOptions<PlatformOptions> options)
 {
     /// <summary>
     /// Grants a team an environment. Its namespace, <c>{team}-{environment}</c>, is reserved by the store's unique key
     /// when the environment is first recorded, so that no other team's request can ever render the same namespace
     /// (team <c>team-payments</c>'s <c>eu-prod</c> is <c>team-payments-eu</c>'s <c>prod</c>): that request is a conflict.
+    /// A namespace Kubernetes or the cluster keeps for itself (<c>kube-system</c>, <see cref="PlatformOptions.ReservedNamespaces"/>)
+    /// is never granted: that request is invalid.
     /// </summary>
     public async Task<Outcome<EnvironmentRecord>> RequestAsync(EnvironmentRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
         var namespaceRequest = ToNamespaceRequest(request.Team, request.Environment, request.Cpu, request.Memory, request.Pods ?? 50, request.CostCenter, request.Group);
-        var problems = NamespaceBootstrap.Validate(namespaceRequest);
+        var problems = NamespaceBootstrap.Validate(namespaceRequest, options.Value.AllReservedNamespaces);
         if (problems.Count > 0)
         {
             return Problems.Invalid(problems);

@@ -13,7 +13,7 @@ internal static class ManifestsCommands
         var path = new Argument<string>("path")
         {
             Description = "A file (e.g. the output of kubectl kustomize), a folder of manifests (every *.yaml, *.yml and *.json under it), or a kustomize tree: " +
-                "then each kustomization nothing else includes (each overlay) is built with kubectl kustomize and checked as built, and manifests no kustomization covers are read as they are.",
+                "then each kustomization in it (every overlay, base and any other, hidden folders included; not components) is built with kubectl kustomize and checked as built, and manifests no kustomization covers are read as they are.",
         };
         var format = new Option<string>("--format") { Description = "table (for people), json, or sarif (for code-scanning tools).", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "sarif");
@@ -58,11 +58,11 @@ internal static class ManifestsCommands
             }
 
             // Each kustomization is named by its path in the tree; the folder given, when it is one, by its own name.
-            var roots = (Directory.Exists(target) ? KustomizeTree.Roots(target) : [])
+            var kustomizations = (Directory.Exists(target) ? KustomizeTree.Buildable(target) : [])
                 .Select(r => (Name: r == "." ? Path.GetFileName(Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar)) : r, Directory: Path.Combine(target, r)))
                 .ToList();
             var documents = new List<ManifestDocument>();
-            if (roots.Count == 0)
+            if (kustomizations.Count == 0)
             {
                 var (read, readProblems) = ManifestReader.ReadPath(target);
                 documents.AddRange(read);
@@ -70,18 +70,20 @@ internal static class ManifestsCommands
             }
             else if (FindOnPath(environment, "kubectl") is not { } kubectl)
             {
-                var example = roots.Select(r => r.Name).FirstOrDefault(r => r.EndsWith("/prod", StringComparison.Ordinal)) ?? roots[^1].Name;
+                var example = kustomizations.Select(r => r.Name).FirstOrDefault(r => r.EndsWith("/prod", StringComparison.Ordinal)) ?? kustomizations[^1].Name;
                 await stderr.WriteLineAsync(
-                    $"goldenpath: '{target}' is a kustomize tree ({string.Join(", ", roots.Select(r => r.Name))}): each of them must be built to be checked, and kubectl is not on PATH; " +
+                    $"goldenpath: '{target}' is a kustomize tree ({string.Join(", ", kustomizations.Select(r => r.Name))}): each of them must be built to be checked, and kubectl is not on PATH; " +
                     $"install kubectl: https://kubernetes.io/docs/tasks/tools/ (goldenpath doctor checks for it), or build each yourself and validate the output, " +
                     $"e.g. kubectl kustomize {example} > {Path.GetFileName(example)}.yaml, then goldenpath manifests validate {Path.GetFileName(example)}.yaml.").ConfigureAwait(false);
                 return ExitCodes.Failed;
             }
             else
             {
-                // The builds are independent processes: run them together, read the results in order.
-                var builds = await Task.WhenAll(roots.Select(r => KustomizeTree.BuildAsync(kubectl, r.Directory, ct))).ConfigureAwait(false);
-                foreach (var ((name, _), (built, error)) in roots.Zip(builds))
+                // The builds are independent processes: run as many at once as there are cores, read the results in order.
+                var builds = new (string? Output, string? Error)[kustomizations.Count];
+                await Parallel.ForEachAsync(Enumerable.Range(0, kustomizations.Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+                    async (i, token) => builds[i] = await KustomizeTree.BuildAsync(kubectl, kustomizations[i].Directory, token).ConfigureAwait(false)).ConfigureAwait(false);
+                foreach (var ((name, _), (built, error)) in kustomizations.Zip(builds))
                 {
                     if (built is null)
                     {
@@ -104,7 +106,7 @@ internal static class ManifestsCommands
 
             var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
             var findings = PolicyEngine.Evaluate(documents, exceptions, today);
-            var result = new Result(documents.Count, problems, findings, [.. exceptions.Where(e => e.IsExpired(today))], [.. roots.Select(r => r.Name)]);
+            var result = new Result(documents.Count, problems, findings, [.. exceptions.Where(e => e.IsExpired(today))], [.. kustomizations.Select(r => r.Name)]);
             var text = parse.GetValue(format) switch
             {
                 "json" => Json(result),

@@ -7,26 +7,28 @@ using YamlDotNet.RepresentationModel;
 namespace GoldenPath.Kubernetes;
 
 /// <summary>
-/// One entry of the platform's exceptions file: a check set aside for one object (or every object of one workload's
-/// name) by its owner, for a reason, until a date. Unlike an object's waiver annotation it lives outside the service's
+/// One entry of the platform's exceptions file: a check set aside for one object, named by namespace, kind and name, by
+/// its owner, for a reason, until a date. Unlike an object's waiver annotation it lives outside the service's
 /// repository, so it can set aside the checks a team may not waive itself (<see cref="PolicyWaiver.ExceptionsFile"/>).
+/// The namespace is what makes the object one team's: an entry never applies to an object of that kind and name in
+/// another namespace, nor to one that declares no namespace (it could be applied to any).
 /// </summary>
 /// <param name="CheckId">The check (<c>GPK…</c>).</param>
-/// <param name="Namespace">The object's namespace; null for any.</param>
-/// <param name="Kind">The object's kind; null when the entry names a workload (any kind).</param>
-/// <param name="Name">The object's or the workload's name.</param>
+/// <param name="Namespace">The object's namespace.</param>
+/// <param name="Kind">The object's kind.</param>
+/// <param name="Name">The object's name.</param>
 /// <param name="Owner">Who answers for it.</param>
 /// <param name="Reason">Why the object may break the rule.</param>
 /// <param name="Expires">The last day (UTC) it applies.</param>
 /// <param name="File">The exceptions file.</param>
 /// <param name="Line">The line the entry starts on.</param>
-public sealed record PolicyException(string CheckId, string? Namespace, string? Kind, string Name, string Owner, string Reason, DateOnly Expires, string File, int Line)
+public sealed record PolicyException(string CheckId, string Namespace, string Kind, string Name, string Owner, string Reason, DateOnly Expires, string File, int Line)
 {
     /// <summary>Gets where the entry is written, <c>file:line</c>: how reports name it.</summary>
     public string Entry => $"{File}:{Line}";
 
-    /// <summary>Gets what it applies to, as written: <c>namespace/Kind/name</c>, <c>Kind/name</c> or <c>workload name</c>.</summary>
-    public string Target => Kind is null ? $"workload {Name}" : Namespace is null ? $"{Kind}/{Name}" : $"{Namespace}/{Kind}/{Name}";
+    /// <summary>Gets what it applies to, as written: <c>namespace/Kind/name</c>.</summary>
+    public string Target => $"{Namespace}/{Kind}/{Name}";
 
     /// <summary>Whether the entry no longer applies on a day.</summary>
     /// <param name="today">The day (UTC).</param>
@@ -35,21 +37,23 @@ public sealed record PolicyException(string CheckId, string? Namespace, string? 
 
     /// <summary>Whether the entry names an object.</summary>
     /// <param name="value">The object.</param>
-    /// <returns>True when its name, and the kind and namespace the entry gives, match.</returns>
+    /// <returns>True when its namespace, kind and name are the entry's; never for an object that declares no namespace.</returns>
     public bool AppliesTo(IKubernetesObject<V1ObjectMeta> value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        return value.Metadata?.Name == Name
-            && (Kind is null || value.Kind == Kind)
-            && (Namespace is null || value.Metadata.NamespaceProperty == Namespace);
+        return value.Metadata is { Name: { } name, NamespaceProperty: { } ns }
+            && string.Equals(name, Name, StringComparison.Ordinal)
+            && string.Equals(value.Kind, Kind, StringComparison.Ordinal)
+            && string.Equals(ns, Namespace, StringComparison.Ordinal);
     }
 }
 
 /// <summary>
 /// Reads the platform's exceptions file (YAML or JSON) strictly: every entry needs <c>check</c>, <c>object</c>
-/// (<c>namespace/Kind/name</c> or <c>Kind/name</c>) or <c>workload</c>, <c>owner</c>, <c>reason</c> and
-/// <c>expires</c> (<c>yyyy-MM-dd</c>); an unknown check, an unknown field or a malformed value is a problem with file
-/// and line, and the entry does not apply.
+/// (<c>namespace/Kind/name</c>), <c>owner</c>, <c>reason</c> and <c>expires</c> (<c>yyyy-MM-dd</c>); an unknown check,
+/// an unknown field or a malformed value is a problem with file and line, and the entry does not apply. An entry that
+/// names no namespace (<c>Kind/name</c>, or <c>workload: name</c> for every object of that name) is refused: it would
+/// set the check aside for any team that names an object the same.
 /// </summary>
 /// <example>
 /// <code>
@@ -100,7 +104,7 @@ public static class PolicyExceptions
         {
             var at = root?.Start ?? Mark.Empty;
             problems.Add(new ManifestProblem(file, Math.Max(1, (int)at.Line), Math.Max(1, (int)at.Column),
-                "an exceptions file is one document: a mapping with an 'exceptions' list of entries (check, object or workload, owner, reason, expires); see docs/kubernetes.md"));
+                "an exceptions file is one document: a mapping with an 'exceptions' list of entries (check, object, owner, reason, expires); see docs/kubernetes.md"));
             return (exceptions, problems);
         }
 
@@ -122,7 +126,7 @@ public static class PolicyExceptions
     /// <summary>The first thing wrong with an entry, and where; null when it is well-formed.</summary>
     private static (Mark At, string Message)? Validate(YamlNode node)
     {
-        const string Shape = "each entry needs check, object (namespace/Kind/name or Kind/name) or workload, owner, reason (at least 10 characters) and expires (yyyy-MM-dd)";
+        const string Shape = "each entry needs check, object (namespace/Kind/name), owner, reason (at least 10 characters) and expires (yyyy-MM-dd)";
         if (node is not YamlMappingNode entry)
         {
             return (node.Start, $"an exception must be a mapping; {Shape}");
@@ -153,21 +157,26 @@ public static class PolicyExceptions
             return (check.At, $"{check.Text} is not a check an exception can set aside; use an id from docs/kubernetes.md (GPK001-GPK025)");
         }
 
-        var target = Value(entry, "object");
         var workload = Value(entry, "workload");
-        if ((target.Text is null) == (workload.Text is null))
+        if (workload.Text is { } name)
         {
-            return (entry.Start, $"an exception names exactly one of object (namespace/Kind/name or Kind/name) or workload; {Shape}");
+            return (workload.At, $"workload '{name}' would except every object of that name in every namespace, another team's too; name each object instead: object: <namespace>/<Kind>/{name} (e.g. team-gpu-prod/DaemonSet/{name})");
         }
 
-        if (target.Text is { } reference && (reference.Split('/') is not { Length: 2 or 3 } parts || parts.Any(string.IsNullOrWhiteSpace)))
+        var target = Value(entry, "object");
+        if (target.Text is not { } reference)
         {
-            return (target.At, $"object '{reference}' is not namespace/Kind/name or Kind/name (e.g. team-gpu-prod/DaemonSet/driver-installer)");
+            return (entry.Start, $"an exception names no object; {Shape}");
         }
 
-        if (workload.Text is { } name && name.Contains('/', StringComparison.Ordinal))
+        if (reference.Split('/') is { Length: 2 } unscoped && !unscoped.Any(string.IsNullOrWhiteSpace))
         {
-            return (workload.At, $"workload '{name}' is a name without '/'; to name one object use object: namespace/Kind/name");
+            return (target.At, $"object '{reference}' names no namespace, so it would except that {unscoped[0]} in every namespace, another team's too; write namespace/Kind/name (e.g. team-gpu-prod/{reference})");
+        }
+
+        if (reference.Split('/') is not { Length: 3 } parts || parts.Any(string.IsNullOrWhiteSpace))
+        {
+            return (target.At, $"object '{reference}' is not namespace/Kind/name (e.g. team-gpu-prod/DaemonSet/driver-installer)");
         }
 
         if (Value(entry, "owner").Text is not { Length: > 0 })
@@ -194,14 +203,8 @@ public static class PolicyExceptions
 
     private static PolicyException Create(YamlMappingNode entry, string file)
     {
-        var parts = Value(entry, "object").Text?.Split('/');
-        var (ns, kind, name) = parts switch
-        {
-            [var k, var n] => (null, k, n),
-            [var s, var k, var n] => (s, k, n),
-            _ => ((string?)null, (string?)null, Value(entry, "workload").Text!),
-        };
-        return new PolicyException(Value(entry, "check").Text!, ns, kind, name, Value(entry, "owner").Text!, Value(entry, "reason").Text!,
+        var parts = Value(entry, "object").Text!.Split('/');
+        return new PolicyException(Value(entry, "check").Text!, parts[0], parts[1], parts[2], Value(entry, "owner").Text!, Value(entry, "reason").Text!,
             DateOnly.ParseExact(Value(entry, "expires").Text!, "yyyy-MM-dd", CultureInfo.InvariantCulture), file, (int)entry.Start.Line);
     }
 

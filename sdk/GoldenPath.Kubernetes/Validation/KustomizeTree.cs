@@ -5,25 +5,24 @@ using YamlDotNet.RepresentationModel;
 namespace GoldenPath.Kubernetes;
 
 /// <summary>
-/// A folder of kustomizations checked as it is deployed: each kustomization that no other one in the folder includes
-/// (the overlays, in a base/overlays tree) is built with <c>kubectl kustomize</c>, so that what an overlay's
-/// <c>patches:</c> change is checked, not only the base it starts from.
+/// A folder of kustomizations checked as it is deployed: every kustomization in it (kind <c>Kustomization</c>; a
+/// <c>Component</c> cannot be built alone) is built with <c>kubectl kustomize</c> and checked as built, so that what an
+/// overlay's <c>patches:</c> change is checked, not only the base it starts from. Each is built, not only those no other
+/// one includes: a pipeline may apply any of them (a kustomization that includes <c>overlays/prod</c> and patches it
+/// back must not hide <c>overlays/prod</c>). Hidden folders are searched too: <c>kubectl apply -k deploy/.prod</c> works.
 /// </summary>
 internal static class KustomizeTree
 {
     private static readonly string[] FileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-    private static readonly string[] Includes = ["resources", "components", "bases"];
 
     /// <summary>Whether a file is a kustomization (named as kustomize looks for one).</summary>
     public static bool IsKustomization(string file) => FileNames.Contains(Path.GetFileName(file), StringComparer.Ordinal);
 
-    /// <summary>The kustomizations under a folder that none of the others includes, relative to it ('/'-separated, '.' for the folder itself), in order.</summary>
-    public static IReadOnlyList<string> Roots(string directory)
+    /// <summary>The kustomizations under a folder that can be built (every one but the components), relative to it ('/'-separated, '.' for the folder itself), in order.</summary>
+    public static IReadOnlyList<string> Buildable(string directory)
     {
         var root = Path.GetFullPath(directory);
-        var kustomizations = Kustomizations(root);
-        var included = new HashSet<string>(kustomizations.SelectMany(IncludedDirectories), StringComparer.Ordinal);
-        return [.. kustomizations.Where(d => !included.Contains(d)).Select(d => Relative(root, d)).Order(StringComparer.Ordinal)];
+        return [.. Kustomizations(root).Where(d => !IsComponent(d)).Select(d => Relative(root, d)).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>
@@ -45,10 +44,8 @@ internal static class KustomizeTree
     private static List<string> Kustomizations(string root) =>
         [.. Files(root).Where(IsKustomization).Select(f => Path.GetDirectoryName(f)!).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>Every file under a folder, hidden folders (.git, .github) left out.</summary>
-    private static IEnumerable<string> Files(string root) =>
-        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).SkipLast(1).Any(part => part.StartsWith('.') && part.Length > 1));
+    /// <summary>Every file under a folder, hidden folders included (kubectl reads them as it reads any other).</summary>
+    private static IEnumerable<string> Files(string root) => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories);
 
     private static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
 
@@ -77,40 +74,18 @@ internal static class KustomizeTree
             : (null, $"kubectl kustomize failed: {(await error.ConfigureAwait(false)).Trim()}");
     }
 
-    /// <summary>The folders a kustomization includes as resources or components (files and remote URLs are not kustomizations).</summary>
-    private static IEnumerable<string> IncludedDirectories(string directory)
+    /// <summary>Whether a folder's kustomization is a <c>Component</c> (which only a kustomization that includes it builds).</summary>
+    private static bool IsComponent(string directory)
     {
         var file = FileNames.Select(name => Path.Combine(directory, name)).First(File.Exists);
-        YamlStream stream;
         try
         {
-            stream = StrictYaml.Load(File.ReadAllText(file));
+            return StrictYaml.Load(File.ReadAllText(file)).Documents.FirstOrDefault()?.RootNode is YamlMappingNode kustomization
+                && kustomization.Children.TryGetValue(new YamlScalarNode("kind"), out var kind) && kind is YamlScalarNode { Value: "Component" };
         }
         catch (YamlException)
         {
-            // It then counts as including nothing: at worst more is built and checked, and kubectl reports the error.
-            yield break;
-        }
-
-        if (stream.Documents.FirstOrDefault()?.RootNode is not YamlMappingNode kustomization)
-        {
-            yield break;
-        }
-
-        foreach (var key in Includes)
-        {
-            if (!kustomization.Children.TryGetValue(new YamlScalarNode(key), out var list) || list is not YamlSequenceNode entries)
-            {
-                continue;
-            }
-
-            foreach (var entry in entries.Children.OfType<YamlScalarNode>().Select(e => e.Value).OfType<string>())
-            {
-                if (!entry.Contains("://", StringComparison.Ordinal) && Path.GetFullPath(Path.Combine(directory, entry)) is var included && Directory.Exists(included))
-                {
-                    yield return included.TrimEnd(Path.DirectorySeparatorChar);
-                }
-            }
+            return false; // built, so that kubectl reports what is wrong with it
         }
     }
 }

@@ -59,7 +59,7 @@ public static partial class ManifestReader
         IEnumerable<string> files = Directory.Exists(path)
             ? Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
                 .Where(IsManifestFile)
-                .Where(f => !Path.GetFileName(f).StartsWith("kustomization.", StringComparison.OrdinalIgnoreCase))
+                .Where(f => !KustomizeTree.IsKustomization(f))
                 .Order(StringComparer.Ordinal)
             : File.Exists(path) ? new[] { path } : throw new FileNotFoundException($"No manifest file or directory at '{path}'.", path);
         var documents = new List<ManifestDocument>();
@@ -146,10 +146,26 @@ public static partial class ManifestReader
             catch (JsonException exception)
             {
                 var (at, field) = Locate(root, exception.Path);
-                var reason = exception.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                var reason = exception is StrictJsonConverters.ValueException
+                    ? $"wrong value at {field}: {exception.Message}"
+                    : exception.Message.Contains("could not be mapped", StringComparison.Ordinal)
                     ? $"unknown field {field}; check the spelling against the Kubernetes API reference"
                     : $"wrong type at {field}: {exception.Message.Split(" Path:")[0]} Check the field's type in the Kubernetes API reference (a number, a boolean, a list or a mapping).";
                 problems.Add(new ManifestProblem(file, (int)at.Line, (int)at.Column, reason));
+            }
+            catch (YamlException exception)
+            {
+                problems.Add(new ManifestProblem(file, (int)exception.Start.Line, (int)exception.Start.Column, StrictYaml.Explain(exception)));
+            }
+#pragma warning disable CA1031 // Whatever a value makes a model or converter throw is a problem of this document, never a crash of the reader (the platform reads what a deployment sends).
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+#pragma warning restore CA1031
+            {
+                // KubernetesClient's converters name no field; a NotSupportedException carries the path in its message.
+                var (at, field) = PathInMessage().Match(exception.Message) is { Success: true } path ? Locate(root, path.Groups["path"].Value) : (root.Start, (string?)null);
+                problems.Add(new ManifestProblem(file, (int)at.Line, (int)at.Column,
+                    $"{kind}/{(Node(root, ["metadata"]) is YamlMappingNode named ? Scalar(named, "name") : null)}: a value{(field is null ? "" : $" at {field}")} could not be read ({exception.Message.Split(" Path:")[0].TrimEnd('.')}); " +
+                    "check it against the Kubernetes API reference (a number, a boolean, a string, a list or a mapping, a quantity such as 500m or 1Gi, a time such as 2026-03-31T12:00:00Z)"));
             }
         }
 
@@ -243,4 +259,7 @@ public static partial class ManifestReader
 
     [GeneratedRegex(@"\[[^\]]*\]|[^.\[]+")]
     private static partial Regex PathSegment();
+
+    [GeneratedRegex(@" Path: (?<path>\$[^ ]*)")]
+    private static partial Regex PathInMessage();
 }

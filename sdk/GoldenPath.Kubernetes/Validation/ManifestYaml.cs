@@ -15,7 +15,8 @@ namespace GoldenPath.Kubernetes;
 /// quantities, int-or-string and dates) and YamlDotNet's representation model. Written here because
 /// <c>KubernetesYaml</c>'s object-graph serializer took about 2 ms per Deployment (12 s for the 7,000 objects of
 /// 1,000 workloads, bench/results.md); this path is several times faster and strict the same way: an unknown field
-/// or a wrong type is an error.
+/// or a wrong type is an error, and so is a quantity, int-or-string or time KubernetesClient's converters would fail on
+/// (<see cref="StrictJsonConverters"/>).
 /// </summary>
 internal static partial class ManifestYaml
 {
@@ -23,7 +24,18 @@ internal static partial class ManifestYaml
     {
         JsonSerializerOptions? strict = null;
         KubernetesJson.AddJsonOptions(options => strict ??= new JsonSerializerOptions(options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow });
-        return strict ?? throw new InvalidOperationException("KubernetesJson did not hand out its serializer options.");
+        if (strict is null)
+        {
+            throw new InvalidOperationException("KubernetesJson did not hand out its serializer options.");
+        }
+
+        // Put first, they win over KubernetesClient's converters (in the list and on its types) for what is read.
+        foreach (var (converter, index) in StrictJsonConverters.All.Select((c, i) => (c, i)))
+        {
+            strict.Converters.Insert(index, converter);
+        }
+
+        return strict;
     });
 
     private static readonly Lazy<Dictionary<string, Type>> s_kinds = new(() =>
@@ -49,7 +61,7 @@ internal static partial class ManifestYaml
 
     /// <summary>Reads one document as the Kubernetes object its apiVersion and kind name.</summary>
     /// <exception cref="KeyNotFoundException">No model has that apiVersion and kind.</exception>
-    /// <exception cref="JsonException">An unknown field or a wrong type (with its JSON path).</exception>
+    /// <exception cref="JsonException">An unknown field, a wrong type or a malformed quantity, int-or-string or time (with its JSON path).</exception>
     public static IKubernetesObject<V1ObjectMeta> Load(YamlMappingNode root, string apiVersion, string kind)
     {
         var type = s_kinds.Value[Key(apiVersion, kind)];
@@ -122,6 +134,12 @@ internal static partial class ManifestYaml
                 writer.WriteStartArray();
                 foreach (var item in sequence.Children)
                 {
+                    if (item is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" })
+                    {
+                        // A null item becomes a null container, volume or variable that every reader of the model trips on.
+                        throw new YamlInputException(item.Start, item.End, "a list item is empty (null); remove it, or write the item");
+                    }
+
                     Write(writer, item);
                 }
 
