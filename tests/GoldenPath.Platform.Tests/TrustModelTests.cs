@@ -154,8 +154,35 @@ public abstract class TrustModelTests(IPlatformStore store)
         Assert.Equal(HttpStatusCode.TooManyRequests, adminButLimited.StatusCode);
     }
 
+    [Fact]
+    public async Task AServiceThatAppearsByRegistrationClaimsItsSystemSoThatAnotherTeamCannotTakeIt()
+    {
+        await using var platform = await StartAsync();
+        var system = Unique("checkout");
+        var services = platform.Client(await platform.TokenAsync("team-a", "instances:write"));
+        var teamB = platform.Client(await platform.TokenAsync("team-b", "catalog:write"));
+        var registration = Registration("team-a") with { Service = new RegisteringService("team-a", "production", system) };
+        Assert.Equal(HttpStatusCode.Created, (await services.PutAsJsonAsync($"/api/v1/services/{Unique("cart")}/instances/i-1", registration, Json.InstanceRegistration, Ct)).StatusCode);
+        var registered = await SystemOwnerAsync(platform, system);
+
+        (await teamB.PutAsJsonAsync($"/api/v1/services/{Unique("dummy")}", new ServiceUpsertRequest("team-b", "production", system), Json.ServiceUpsertRequest, Ct)).EnsureSuccessStatusCode();
+
+        Assert.Equal("group:team-a", registered);
+        Assert.Equal("group:team-a", await SystemOwnerAsync(platform, system));
+    }
+
     private async Task<PlatformApp> StartAsync(Dictionary<string, string?>? settings = null) =>
         (await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), settings)).App;
+
+    /// <summary>The owner the Backstage feed gives the System, or null when the feed has no such System.</summary>
+    private static async Task<string?> SystemOwnerAsync(PlatformApp platform, string system)
+    {
+        using var feed = System.Text.Json.JsonDocument.Parse(await platform.Admin.GetStringAsync("/api/v1/entities?limit=500", Ct));
+        return feed.RootElement.EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == "System" && e.GetProperty("metadata").GetProperty("name").GetString() == system)
+            .Select(e => e.GetProperty("spec").GetProperty("owner").GetString())
+            .SingleOrDefault();
+    }
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
