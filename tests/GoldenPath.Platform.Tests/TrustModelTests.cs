@@ -171,8 +171,58 @@ public abstract class TrustModelTests(IPlatformStore store)
         Assert.Equal("group:team-a", await SystemOwnerAsync(platform, system));
     }
 
+    [Fact]
+    public async Task AServiceThatAppearsByRegistrationClaimsItsSystemSoThatAnotherTeamCannotTakeIt()
+    {
+        await using var platform = await StartAsync();
+        var system = Unique("checkout");
+        var services = platform.Client(await platform.TokenAsync("team-a", "instances:write"));
+        var teamB = platform.Client(await platform.TokenAsync("team-b", "catalog:write"));
+        var registration = Registration("team-a") with { Service = new RegisteringService("team-a", "production", system) };
+        Assert.Equal(HttpStatusCode.Created, (await services.PutAsJsonAsync($"/api/v1/services/{Unique("cart")}/instances/i-1", registration, Json.InstanceRegistration, Ct)).StatusCode);
+        var registered = await SystemOwnerAsync(platform, system);
+
+        (await teamB.PutAsJsonAsync($"/api/v1/services/{Unique("dummy")}", new ServiceUpsertRequest("team-b", "production", system), Json.ServiceUpsertRequest, Ct)).EnsureSuccessStatusCode();
+
+        Assert.Equal("group:team-a", registered);
+        Assert.Equal("group:team-a", await SystemOwnerAsync(platform, system));
+    }
+
+    [Fact]
+    public async Task AnEnvironmentRequestThatKeepsLosingToOtherWritesIsAConflictThatSaysToRetryNotAServerError()
+    {
+        await using var platform = await StartAsync();
+        var team = Unique("team-contended");
+        // Every write of this team's environments fails as a concurrent writer's would: the store's key refuses it.
+        var function = $"refuse_{team.Replace('-', '_')}";
+        var postgres = $"""
+            CREATE FUNCTION {function}() RETURNS trigger AS $$ BEGIN RAISE unique_violation USING MESSAGE = 'taken by a concurrent writer'; END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER {function} BEFORE INSERT OR UPDATE ON environments FOR EACH ROW WHEN (NEW."Team" = '{team}') EXECUTE FUNCTION {function}();
+            """;
+        var sqlite = $"""CREATE TRIGGER {function} BEFORE INSERT ON environments WHEN NEW."Team" = '{team}' BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: environments.Team'); END;""";
+        await platform.QueryAsync(db => db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql() ? postgres : sqlite, Ct));
+        var client = platform.Client(await platform.TokenAsync(team, "catalog:write"));
+
+        using var response = await client.PostAsJsonAsync("/api/v1/environments", new EnvironmentRequest(team, "dev", "2", "4Gi"), Json.EnvironmentRequest, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var detail = (await ProblemAsync(response)).Detail;
+        Assert.Contains("was changed by other requests while this one was writing it", detail, StringComparison.Ordinal);
+        Assert.Contains("Send the request again", detail, StringComparison.Ordinal);
+    }
+
     private async Task<PlatformApp> StartAsync(Dictionary<string, string?>? settings = null) =>
         (await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), settings)).App;
+
+    /// <summary>The owner the Backstage feed gives the System, or null when the feed has no such System.</summary>
+    private static async Task<string?> SystemOwnerAsync(PlatformApp platform, string system)
+    {
+        using var feed = System.Text.Json.JsonDocument.Parse(await platform.Admin.GetStringAsync("/api/v1/entities?limit=500", Ct));
+        return feed.RootElement.EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == "System" && e.GetProperty("metadata").GetProperty("name").GetString() == system)
+            .Select(e => e.GetProperty("spec").GetProperty("owner").GetString())
+            .SingleOrDefault();
+    }
 
     /// <summary>The owner the Backstage feed gives the System, or null when the feed has no such System.</summary>
     private static async Task<string?> SystemOwnerAsync(PlatformApp platform, string system)
