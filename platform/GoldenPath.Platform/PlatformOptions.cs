@@ -56,7 +56,7 @@ public sealed class PlatformOptions
     /// Gets or sets how long a replica keeps a token and a service's owner in memory, so that heartbeats do not read
     /// them from the store each time; <see cref="TimeSpan.Zero"/> turns the cache off. A token revoked or an owner
     /// changed through any replica is forgotten by every replica within a second (PostgreSQL LISTEN/NOTIFY); a replica
-    /// that is not listening caches nothing.
+    /// that is not listening, or whose own notifications have not arrived for 3 s, caches nothing.
     /// </summary>
     public TimeSpan LookupCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
