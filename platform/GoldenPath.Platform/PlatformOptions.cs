@@ -16,11 +16,22 @@ public sealed class PlatformOptions
     /// </summary>
     public string? BootstrapToken { get; set; }
 
-    /// <summary>Gets or sets how many failed authentications one client address may make in a burst before its requests with a token are refused with 429.</summary>
+    /// <summary>
+    /// Gets or sets how many failed authentications one client (an IPv4 address, an IPv6 /64) may make in a burst before
+    /// its next failed ones are refused with 429; a valid token is always accepted.
+    /// </summary>
     public int FailedAuthenticationBurst { get; set; } = 20;
 
-    /// <summary>Gets or sets how many failed authentications per minute one client address may make, sustained.</summary>
+    /// <summary>Gets or sets how many failed authentications per minute one client may make, sustained (refilled one at a time).</summary>
     public int FailedAuthenticationsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Gets or sets the reverse proxies (addresses such as <c>10.0.0.5</c>, or networks such as <c>10.244.0.0/16</c>) whose
+    /// <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> the platform believes. Empty by default: the client is the
+    /// connection's peer and forwarded headers are ignored, even with <c>ASPNETCORE_FORWARDEDHEADERS_ENABLED=true</c>
+    /// (which on its own would believe them from anyone).
+    /// </summary>
+    public IList<string> TrustedProxies { get; } = [];
 
     /// <summary>Gets or sets whether reads (catalog, DORA, scorecards, entities) need no token.</summary>
     public bool AnonymousRead { get; set; }
@@ -56,7 +67,7 @@ public sealed class PlatformOptions
     /// Gets or sets how long a replica keeps a token and a service's owner in memory, so that heartbeats do not read
     /// them from the store each time; <see cref="TimeSpan.Zero"/> turns the cache off. A token revoked or an owner
     /// changed through any replica is forgotten by every replica within a second (PostgreSQL LISTEN/NOTIFY); a replica
-    /// that is not listening caches nothing.
+    /// that is not listening, or whose own notifications have not arrived for 3 s, caches nothing.
     /// </summary>
     public TimeSpan LookupCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 

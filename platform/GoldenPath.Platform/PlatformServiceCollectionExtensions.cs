@@ -26,6 +26,7 @@ internal static class PlatformServiceCollectionExtensions
                 $"GoldenPath:Platform:BootstrapToken is shorter than {PlatformOptions.MinimumBootstrapTokenLength} characters: an admin token that short can be guessed. " +
                 "Set a random one of at least that length (e.g. 'openssl rand -base64 32'; the GoldenPath app host generates 40), or leave it unset.");
 
+        builder.Services.AddTrustedProxies();
         builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         builder.Services.AddAuthorization(authorization => Policies.Add(authorization, options.AnonymousRead));

@@ -145,7 +145,7 @@ public sealed class PlatformRegistrationOptions
     /// <summary>Gets or sets the platform's base URL, e.g. <c>https://platform.example.com</c> (or <c>http://platform</c> with service discovery).</summary>
     public Uri? Url { get; set; }
 
-    /// <summary>Gets or sets the bearer token (scope <c>catalog:write</c> for the service's team). Keep it in a secret store, not in appsettings.</summary>
+    /// <summary>Gets or sets the bearer token: a token of the service's team with scope <c>instances:write</c> (the platform refuses admin tokens here). Keep it in a secret store, not in appsettings.</summary>
     public string? Token { get; set; }
 
     /// <summary>Gets or sets whether registration is off even when <see cref="Url"/> is set.</summary>

@@ -57,6 +57,24 @@ public sealed class ReplicaCacheTests
         Assert.Equal("team-4", await cache.GetOrLoadAsync("orders", Load, Ct));
     }
 
+    [Fact]
+    public async Task AReplicaWhoseFeedStopsBeingLiveWithoutAWordServesNothingItHadCached()
+    {
+        using var memory = new MemoryCache(new MemoryCacheOptions());
+        var invalidation = new SwitchableInvalidation { Live = true };
+        var cache = new ReplicaCache<string>("token", memory, invalidation, () => TimeSpan.FromSeconds(30));
+        var loads = 0;
+        Task<string?> Load(CancellationToken _) => Task.FromResult<string?>($"read-{Interlocked.Increment(ref loads)}");
+        Assert.Equal("read-1", await cache.GetOrLoadAsync("hash", Load, Ct));
+        Assert.Equal("read-1", await cache.GetOrLoadAsync("hash", Load, Ct));
+
+        // The listening connection stalled: no error, no "forget everything", only no more proof that messages arrive.
+        invalidation.Live = false;
+
+        Assert.Equal("read-2", await cache.GetOrLoadAsync("hash", Load, Ct));
+        Assert.Equal("read-3", await cache.GetOrLoadAsync("hash", Load, Ct));
+    }
+
     /// <summary>An invalidation feed whose connection the test opens and breaks.</summary>
     private sealed class SwitchableInvalidation : CacheInvalidation
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using GoldenPath.Catalog.Contracts;
 using GoldenPath.Platform.Domain;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -55,6 +56,48 @@ public sealed class ReplicaTests(PostgresStore store) : IClassFixture<PostgresSt
             (await oldTeam.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", registration, Json.InstanceRegistration, Ct)).StatusCode == HttpStatusCode.Forbidden);
 
         Assert.True(refusedAfter < Within, $"replica B still took team-a's heartbeat {refusedAfter.TotalMilliseconds:F0} ms after the service moved to team-b");
+    }
+
+    [Fact]
+    public async Task AReplicaWhoseListeningConnectionStallsWithoutAWordStopsCachingUntilItListensAgain()
+    {
+        var (a, b) = await StartReplicasAsync();
+        await using var replicaA = a;
+        await using var replicaB = b;
+        var invalidation = b.Services.GetRequiredService<CacheInvalidation>();
+        var secret = await a.TokenAsync("team-a", "read");
+        var onB = b.Client(secret);
+        Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync("/api/v1/services", Ct)).StatusCode);
+
+        // The listening backends stop answering, as on a stalled server or a dropped route: their connections stay open
+        // and say nothing, so only the missing messages can tell.
+        var container = await store.GetContainerAsync();
+        var listeners = await a.QueryAsync(db => db.Database.SqlQueryRaw<int>(
+            "SELECT pid AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'").ToListAsync(Ct));
+        Assert.True(listeners.Count >= 2, $"{listeners.Count} listening connections");
+        await container.ExecAsync(["sh", "-c", $"kill -STOP {string.Join(' ', listeners)}"], Ct);
+        try
+        {
+            // Its own notifications are late after 3 s (checked every second): within 5 s it knows.
+            await UntilAsync(() => Task.FromResult(!invalidation.IsLive));
+
+            var id = (await a.QueryAsync(db => db.Tokens.SingleAsync(t => t.Hash == Auth.TokenHasher.Hash(secret), Ct))).Id;
+            Assert.Equal(HttpStatusCode.NoContent, (await a.Admin.DeleteAsync($"/api/v1/tokens/{id}", Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await onB.GetAsync("/api/v1/services", Ct)).StatusCode);
+        }
+        finally
+        {
+            await container.ExecAsync(["sh", "-c", $"kill -CONT {string.Join(' ', listeners)}"], CancellationToken.None);
+        }
+
+        await UntilAsync(() => Task.FromResult(invalidation.IsLive), TimeSpan.FromSeconds(30));
+        // Listening again, B caches again: a token it has read is taken from memory, even after the store's row changed
+        // behind every replica's back (no notification).
+        var second = await a.TokenAsync("team-a", "read");
+        var secondOnB = b.Client(second);
+        Assert.Equal(HttpStatusCode.OK, (await secondOnB.GetAsync("/api/v1/services", Ct)).StatusCode);
+        await a.QueryAsync(db => db.Tokens.Where(t => t.Hash == Auth.TokenHasher.Hash(second)).ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, DateTimeOffset.UtcNow), Ct));
+        Assert.Equal(HttpStatusCode.OK, (await secondOnB.GetAsync("/api/v1/services", Ct)).StatusCode);
     }
 
     private async Task<(PlatformApp A, PlatformApp B)> StartReplicasAsync()

@@ -131,9 +131,9 @@ public abstract class TrustModelTests(IPlatformStore store)
     }
 
     [Fact]
-    public async Task FailedAuthenticationsFromOneAddressAreLimitedEvenForAValidTokenAfterwards()
+    public async Task GuessesFromAnAddressAreLimitedButNeverLockOutAValidTokenBehindTheSameAddress()
     {
-        await using var platform = await StartAsync(new() { ["GoldenPath:Platform:FailedAuthenticationBurst"] = "3", ["GoldenPath:Platform:FailedAuthenticationsPerMinute"] = "1" });
+        await using var platform = await StartAsync(new() { ["GoldenPath:Platform:FailedAuthenticationBurst"] = "3", ["GoldenPath:Platform:FailedAuthenticationsPerMinute"] = "6" });
         var valid = platform.Client(await platform.TokenAsync("team-a", "read"));
 
         var guesses = new List<HttpStatusCode>();
@@ -142,20 +142,140 @@ public abstract class TrustModelTests(IPlatformStore store)
             guesses.Add((await platform.Client($"gpt_guess-{i}").GetAsync("/api/v1/services", Ct)).StatusCode);
         }
 
-        using var limited = await platform.Client("gpt_guess-4").GetAsync("/api/v1/services", Ct);
-        using var validButLimited = await valid.GetAsync("/api/v1/services", Ct);
-        using var adminButLimited = await platform.Admin.GetAsync("/api/v1/services", Ct);
+        using var limited = await platform.Client("gpt_guess-3").GetAsync("/api/v1/services", Ct);
+        using var validMeanwhile = await valid.GetAsync("/api/v1/services", Ct);
+        using var adminMeanwhile = await platform.Admin.GetAsync("/api/v1/services", Ct);
+        using var limitedAgain = await platform.Client("gpt_guess-4").GetAsync("/api/v1/services", Ct);
 
         Assert.All(guesses, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
-        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, $"Retry-After: {limited.Headers.RetryAfter}");
         Assert.Contains("Too many failed authentications", (await ProblemAsync(limited)).Detail, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.TooManyRequests, validButLimited.StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, adminButLimited.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, validMeanwhile.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, adminMeanwhile.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limitedAgain.StatusCode);
+
+        // Six failures a minute come back one at a time, every 10 s: Retry-After says exactly when the next one may be tried.
+        var retryAfter = limitedAgain.Headers.RetryAfter?.Delta;
+        Assert.Equal(TimeSpan.FromSeconds(10), retryAfter);
+        platform.Time.Advance(retryAfter!.Value - TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await platform.Client("gpt_guess-5").GetAsync("/api/v1/services", Ct)).StatusCode);
+        platform.Time.Advance(retryAfter.Value);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await platform.Client("gpt_guess-6").GetAsync("/api/v1/services", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await platform.Client("gpt_guess-7").GetAsync("/api/v1/services", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AForwardedForHeaderFromAPeerThatIsNoTrustedProxyIsIgnoredEvenWithAspNetCoresSwitchOn()
+    {
+        // What ASPNETCORE_FORWARDEDHEADERS_ENABLED=true sets (Aspire sets it on every project it publishes).
+        await using var platform = await StartAsync(new() { ["ForwardedHeaders_Enabled"] = "true", ["GoldenPath:Platform:FailedAuthenticationBurst"] = "2" });
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await GuessAsync(platform, $"198.51.100.{i + 1}");
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task ClientsBehindATrustedProxyAreLimitedEachOnItsOwnAndAnIPv6ClientByItsNetwork()
+    {
+        await using var platform = await StartAsync(new()
+        {
+            ["GoldenPath:Platform:FailedAuthenticationBurst"] = "1",
+            ["GoldenPath:Platform:TrustedProxies:0"] = "127.0.0.1",
+            ["GoldenPath:Platform:TrustedProxies:1"] = "::1",
+            ["GoldenPath:Platform:TrustedProxies:2"] = "10.0.0.0/8",
+        });
+
+        using var first = await GuessAsync(platform, "2001:db8:1:2::a");
+        using var sameNetwork = await GuessAsync(platform, "2001:db8:1:2::b");
+        using var otherNetwork = await GuessAsync(platform, "2001:db8:1:3::a");
+        // Through a second trusted proxy (10.1.2.3); the left-most value is what the client itself claimed and is not believed.
+        using var throughTwo = await GuessAsync(platform, "203.0.113.77, 198.51.100.7, 10.1.2.3");
+        using var throughTwoAgain = await GuessAsync(platform, "203.0.113.78, 198.51.100.7, 10.1.2.3");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, sameNetwork.StatusCode);
+        Assert.Contains("from 2001:db8:1:2::/64", (await ProblemAsync(sameNetwork)).Detail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, otherNetwork.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, throughTwo.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, throughTwoAgain.StatusCode);
+        Assert.Contains("from 198.51.100.7:", (await ProblemAsync(throughTwoAgain)).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ATrustedProxyThatIsNoAddressStopsThePlatformAtStartNamingIt()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => store.StartAsync(new FakeTimeProvider(), new() { ["GoldenPath:Platform:TrustedProxies:0"] = "10.0.0.0/33" }));
+
+        Assert.Contains("GoldenPath:Platform:TrustedProxies: '10.0.0.0/33' is not a network", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AServiceThatAppearsByRegistrationClaimsItsSystemSoThatAnotherTeamCannotTakeIt()
+    {
+        await using var platform = await StartAsync();
+        var system = Unique("checkout");
+        var services = platform.Client(await platform.TokenAsync("team-a", "instances:write"));
+        var teamB = platform.Client(await platform.TokenAsync("team-b", "catalog:write"));
+        var registration = Registration("team-a") with { Service = new RegisteringService("team-a", "production", system) };
+        Assert.Equal(HttpStatusCode.Created, (await services.PutAsJsonAsync($"/api/v1/services/{Unique("cart")}/instances/i-1", registration, Json.InstanceRegistration, Ct)).StatusCode);
+        var registered = await SystemOwnerAsync(platform, system);
+
+        (await teamB.PutAsJsonAsync($"/api/v1/services/{Unique("dummy")}", new ServiceUpsertRequest("team-b", "production", system), Json.ServiceUpsertRequest, Ct)).EnsureSuccessStatusCode();
+
+        Assert.Equal("group:team-a", registered);
+        Assert.Equal("group:team-a", await SystemOwnerAsync(platform, system));
+    }
+
+    [Fact]
+    public async Task AnEnvironmentRequestThatKeepsLosingToOtherWritesIsAConflictThatSaysToRetryNotAServerError()
+    {
+        await using var platform = await StartAsync();
+        var team = Unique("team-contended");
+        // Every write of this team's environments fails as a concurrent writer's would: the store's key refuses it.
+        var function = $"refuse_{team.Replace('-', '_')}";
+        var postgres = $"""
+            CREATE FUNCTION {function}() RETURNS trigger AS $$ BEGIN RAISE unique_violation USING MESSAGE = 'taken by a concurrent writer'; END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER {function} BEFORE INSERT OR UPDATE ON environments FOR EACH ROW WHEN (NEW."Team" = '{team}') EXECUTE FUNCTION {function}();
+            """;
+        var sqlite = $"""CREATE TRIGGER {function} BEFORE INSERT ON environments WHEN NEW."Team" = '{team}' BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: environments.Team'); END;""";
+        await platform.QueryAsync(db => db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql() ? postgres : sqlite, Ct));
+        var client = platform.Client(await platform.TokenAsync(team, "catalog:write"));
+
+        using var response = await client.PostAsJsonAsync("/api/v1/environments", new EnvironmentRequest(team, "dev", "2", "4Gi"), Json.EnvironmentRequest, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var detail = (await ProblemAsync(response)).Detail;
+        Assert.Contains("was changed by other requests while this one was writing it", detail, StringComparison.Ordinal);
+        Assert.Contains("Send the request again", detail, StringComparison.Ordinal);
     }
 
     private async Task<PlatformApp> StartAsync(Dictionary<string, string?>? settings = null) =>
         (await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), settings)).App;
+
+    /// <summary>A guess at a token, sent as a proxy would send it on behalf of <paramref name="forwardedFor"/>.</summary>
+    private static Task<HttpResponseMessage> GuessAsync(PlatformApp platform, string forwardedFor)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/services");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", $"gpt_guess-{Guid.NewGuid():N}");
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return platform.Anonymous.SendAsync(request, Ct);
+    }
+
+    /// <summary>The owner the Backstage feed gives the System, or null when the feed has no such System.</summary>
+    private static async Task<string?> SystemOwnerAsync(PlatformApp platform, string system)
+    {
+        using var feed = System.Text.Json.JsonDocument.Parse(await platform.Admin.GetStringAsync("/api/v1/entities?limit=500", Ct));
+        return feed.RootElement.EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == "System" && e.GetProperty("metadata").GetProperty("name").GetString() == system)
+            .Select(e => e.GetProperty("spec").GetProperty("owner").GetString())
+            .SingleOrDefault();
+    }
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 

@@ -19,6 +19,7 @@ internal sealed class FakePlatform : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _services = new(StringComparer.Ordinal);
     private WebApplication? _app;
     private TaskCompletionSource _instanceAnswers = NewGate(open: true);
+    private (int Status, string Detail)? _refusal;
 
     private FakePlatform(int port) => Port = port;
 
@@ -61,6 +62,10 @@ internal sealed class FakePlatform : IAsyncDisposable
         {
             var call = await RecordAsync(context);
             await _instanceAnswers.Task.WaitAsync(context.RequestAborted);
+            if (_refusal is { } refusal)
+            {
+                return Results.Problem(detail: refusal.Detail, statusCode: refusal.Status);
+            }
             if (!_services.ContainsKey(name) && call.Json.TryGetProperty("service", out var identity) && identity.ValueKind == JsonValueKind.Object)
             {
                 _services[name] = true;
@@ -91,6 +96,9 @@ internal sealed class FakePlatform : IAsyncDisposable
 
     /// <summary>Records instance registrations but answers none until <see cref="StopAsync"/>: a registration on its way.</summary>
     public void HoldInstanceAnswers() => _instanceAnswers = NewGate(open: false);
+
+    /// <summary>Refuses every instance registration from now on with this status and problem detail, as the platform refuses a wrong token.</summary>
+    public void RefuseInstances(int status, string detail) => _refusal = (status, detail);
 
     /// <summary>Forgets every service, as a platform whose catalog was reset.</summary>
     public void Forget() => _services.Clear();

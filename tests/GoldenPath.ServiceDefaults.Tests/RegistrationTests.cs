@@ -116,6 +116,21 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public async Task ARefusedRegistrationTellsWhichTokenTheServiceNeeds()
+    {
+        await using var platform = await FakePlatform.StartedAsync();
+        platform.RefuseInstances(403, "The token tok_1 of team 'platform' has the admin scope, which this endpoint never accepts.");
+        await using var app = await StartServiceAsync(platform, new FakeTimeProvider());
+
+        await Eventually.UntilAsync(() => Task.FromResult(app.CapturedLogs().Any(l => l.EventId == 1004)), TimeSpan.FromSeconds(10), "the refusal in the log");
+
+        var refused = app.CapturedLogs().First(l => l.EventId == 1004);
+        Assert.Contains("admin scope", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("scope instances:write", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("catalog:write", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithoutAPlatformUrlNothingIsRegisteredAndTheStateSaysWhy()
     {
         await using var app = await TestApp.StartAsync();

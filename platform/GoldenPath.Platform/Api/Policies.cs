@@ -15,9 +15,9 @@ internal static class Policies
     public const string Writes = "writes";
     public const string Reads = "reads";
 
-    /// <summary>Whose budget a request spends: its token's, or without a token its client address's.</summary>
+    /// <summary>Whose budget a request spends: its token's, or without a token its client's (<see cref="ClientAddress"/>).</summary>
     public static string RateLimitPartition(HttpContext context) =>
-        context.User.TokenId() ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
+        context.User.TokenId() ?? ClientAddress.Key(context);
 
     public static void Add(AuthorizationOptions options, bool anonymousRead)
     {

@@ -1,45 +1,88 @@
-using System.Threading.RateLimiting;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace GoldenPath.Platform.Auth;
 
 /// <summary>
-/// Counts failed authentications per client address with a token bucket (ASP.NET Core's rate limiting primitives):
-/// an address that spent its bucket on bad tokens is refused with 429 for every request that carries a token, valid
-/// or not, until the bucket refills, so that nobody can try secrets at the speed of the server.
+/// Counts failed authentications per client (<see cref="ClientAddress"/>) in a token bucket that refills continuously:
+/// a client may fail <see cref="PlatformOptions.FailedAuthenticationBurst"/> times at once and then once every
+/// minute / <see cref="PlatformOptions.FailedAuthenticationsPerMinute"/>. A client that has no failure left is refused
+/// with 429 for its next failed attempts, never for a valid token, so that a neighbour behind the same address (an
+/// ingress, a NAT) cannot lock anybody out. The bucket runs on the injected clock, so that the Retry-After it tells is
+/// exactly when the next failure is allowed again.
 /// </summary>
-internal sealed class AuthenticationFailureLimiter : IDisposable
+internal sealed class AuthenticationFailureLimiter(IOptions<PlatformOptions> options, TimeProvider time)
 {
-    private readonly PartitionedRateLimiter<string> _failures;
-    private readonly TimeSpan _refill;
+    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+    private long _nextSweepTicks;
 
-    public AuthenticationFailureLimiter(IOptions<PlatformOptions> options)
+    /// <summary>The time one failure takes to come back.</summary>
+    private TimeSpan Interval => TimeSpan.FromMinutes(1) / options.Value.FailedAuthenticationsPerMinute;
+
+    /// <summary>How far ahead of now a client's failures may reach: its whole burst.</summary>
+    private TimeSpan Tolerance => Interval * options.Value.FailedAuthenticationBurst;
+
+    /// <summary>
+    /// Counts a failed authentication of <paramref name="client"/>; false when the client had no failure left, with how
+    /// long (counting this one) until it has one again.
+    /// </summary>
+    public bool TryRecordFailure(string client, out TimeSpan retryAfter)
     {
-        var settings = options.Value;
-        _refill = TimeSpan.FromMinutes(1) / settings.FailedAuthenticationsPerMinute;
-        _failures = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
+        var now = time.GetUtcNow();
+        var (interval, tolerance) = (Interval, Tolerance);
+        bool allowed;
+        while (true)
         {
-            TokenLimit = settings.FailedAuthenticationBurst,
-            TokensPerPeriod = settings.FailedAuthenticationsPerMinute,
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+            var bucket = _buckets.GetOrAdd(client, _ => new Bucket(now));
+            lock (bucket)
+            {
+                if (bucket.Removed)
+                {
+                    continue;
+                }
+
+                // The moment the client's bucket is full again (the generic cell rate algorithm): each failure moves it one
+                // interval on, and a failure is allowed while it stays within the burst of now. A client that fails while it
+                // has no failure left stays at none: it has to wait one interval, whatever it sent meanwhile.
+                var full = (bucket.Full > now ? bucket.Full : now) + interval;
+                allowed = full - now <= tolerance;
+                bucket.Full = allowed ? full : now + tolerance;
+                retryAfter = allowed ? TimeSpan.Zero : bucket.Full - (tolerance - interval) - now;
+                break;
+            }
+        }
+
+        SweepIfDue(now);
+        return allowed;
     }
 
-    /// <summary>Whether <paramref name="address"/> has no failures left; if so, how long until it has one again.</summary>
-    public bool IsBlocked(string address, out TimeSpan retryAfter)
+    /// <summary>Forgets the clients whose buckets are full again, at most once per time a bucket takes to refill.</summary>
+    private void SweepIfDue(DateTimeOffset now)
     {
-        // The bucket refills continuously: a fraction of a failure left is none (a zero-permit probe would succeed on it).
-        retryAfter = _refill;
-        return _failures.GetStatistics(address)?.CurrentAvailablePermits < 1;
+        var due = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextSweepTicks, (now + Tolerance).UtcTicks, due) != due)
+        {
+            return;
+        }
+
+        foreach (var (client, bucket) in _buckets)
+        {
+            lock (bucket)
+            {
+                if (bucket.Full <= now)
+                {
+                    bucket.Removed = true;
+                    _buckets.TryRemove(new KeyValuePair<string, Bucket>(client, bucket));
+                }
+            }
+        }
     }
 
-    /// <summary>Counts one failed authentication of <paramref name="address"/>.</summary>
-    public void RecordFailure(string address)
+    /// <summary>The failures of one client, as the moment its bucket is full again; guarded by locking it.</summary>
+    private sealed class Bucket(DateTimeOffset full)
     {
-        using var lease = _failures.AttemptAcquire(address);
-    }
+        public DateTimeOffset Full { get; set; } = full;
 
-    public void Dispose() => _failures.Dispose();
+        public bool Removed { get; set; }
+    }
 }

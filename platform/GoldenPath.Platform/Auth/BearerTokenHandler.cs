@@ -10,8 +10,8 @@ namespace GoldenPath.Platform.Auth;
 /// <summary>
 /// Authenticates <c>Authorization: Bearer gpt_...</c> against the stored token hashes (and the bootstrap admin
 /// token from configuration). A request without a token is anonymous; a bad, expired or revoked token fails
-/// with a 401 problem that says which. A client address that failed too often is refused with 429 and Retry-After
-/// until its allowance refills (<see cref="AuthenticationFailureLimiter"/>).
+/// with a 401 problem that says which, or with 429 and Retry-After when its client failed too often
+/// (<see cref="AuthenticationFailureLimiter"/>); a valid token is accepted whatever others sent from the same address.
 /// </summary>
 internal sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -27,9 +27,6 @@ internal sealed class BearerTokenHandler(
 
     private const string RetryAfterItem = "GoldenPath.AuthenticationRetryAfter";
 
-    /// <summary>The address failures are counted for; behind a proxy, configure forwarded headers so that it is the client's.</summary>
-    private string ClientAddress => Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
@@ -38,20 +35,22 @@ internal sealed class BearerTokenHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var address = ClientAddress;
-        if (failures.IsBlocked(address, out var retryAfter))
-        {
-            Context.Items[RetryAfterItem] = retryAfter;
-            return AuthenticateResult.Fail($"Too many failed authentications from {address}; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s with a valid token.");
-        }
-
+        // A valid token is always accepted: others failing from the same address (an ingress, a NAT) must not lock it out.
         var result = await AuthenticateTokenAsync(header);
-        if (result.Failure is not null)
+        if (result.Failure is null)
         {
-            failures.RecordFailure(address);
+            return result;
         }
 
-        return result;
+        var client = ClientAddress.Key(Context);
+        if (failures.TryRecordFailure(client, out var retryAfter))
+        {
+            return result;
+        }
+
+        Context.Items[RetryAfterItem] = retryAfter;
+        return AuthenticateResult.Fail($"Too many failed authentications from {client}: {result.Failure.Message} " +
+            $"Retry after {RetryAfterSeconds(retryAfter)} s (Retry-After); a valid token is accepted at any time.");
     }
 
     private async Task<AuthenticateResult> AuthenticateTokenAsync(string header)
@@ -92,7 +91,7 @@ internal sealed class BearerTokenHandler(
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
         if (Context.Items[RetryAfterItem] is TimeSpan retryAfter)
         {
-            Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Problems.Write(Context, StatusCodes.Status429TooManyRequests, "Too many requests", failure!);
             return;
         }
@@ -101,6 +100,8 @@ internal sealed class BearerTokenHandler(
         await Problems.Write(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
             failure ?? "This endpoint needs a bearer token: send 'Authorization: Bearer <token>'.");
     }
+
+    private static int RetryAfterSeconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
 
     private AuthenticateResult Success(string id, string team, IEnumerable<string> scopes)
     {

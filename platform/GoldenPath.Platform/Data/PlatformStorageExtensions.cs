@@ -32,9 +32,10 @@ internal static partial class PlatformStorageExtensions
 
             builder.Services.AddDbContextPool<PlatformDbContext, PostgresPlatformDbContext>(options =>
                 options.UseNpgsql(npgsqlConnection.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(3)));
-            // Replicas share this store; their caches hear of each other's changes through LISTEN/NOTIFY.
+            // Replicas share this store; their caches hear of each other's changes through LISTEN/NOTIFY. Whether that
+            // connection still delivers is a matter of real seconds, whatever clock the domain runs on.
             builder.Services.AddSingleton(services => new PostgresCacheInvalidation(connectionString,
-                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<PostgresCacheInvalidation>>()));
+                TimeProvider.System, services.GetRequiredService<ILogger<PostgresCacheInvalidation>>()));
             builder.Services.AddSingleton<Domain.CacheInvalidation>(services => services.GetRequiredService<PostgresCacheInvalidation>());
             builder.Services.AddHostedService(services => services.GetRequiredService<PostgresCacheInvalidation>());
         }

@@ -10,19 +10,38 @@ namespace GoldenPath.Platform.Data;
 /// Until that connection listens, and whenever it breaks, the replica's caches forget everything and keep nothing, so
 /// a missed message can never leave a revoked token or a previous owner in a cache.
 /// </summary>
+/// <remarks>
+/// A connection can die without a word (a stalled backend, a dropped route): it then looks open and delivers nothing.
+/// So each replica also notifies itself every <see cref="ProbeInterval"/> on a channel of its own, through another
+/// connection, and counts as listening only while those probes arrive on the listening one (the last within
+/// <see cref="LiveWindow"/>). Notifications reach a listener in commit order, so a probe that arrives proves that every
+/// change committed before it was delivered too. Transaction-mode PgBouncer does not carry LISTEN/NOTIFY: behind one,
+/// probes never arrive and the replicas cache nothing (correct, but every request reads the store).
+/// </remarks>
 internal sealed partial class PostgresCacheInvalidation(string connectionString, TimeProvider time, ILogger<PostgresCacheInvalidation> logger)
     : CacheInvalidation, IHostedService, IAsyncDisposable
 {
     public const string Channel = "goldenpath_cache";
 
+    /// <summary>How often a replica notifies itself.</summary>
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How old the last probe a replica received may be while it counts as listening: two probes may be late.</summary>
+    public static readonly TimeSpan LiveWindow = TimeSpan.FromSeconds(3);
+
     private static readonly TimeSpan s_maxRetryDelay = TimeSpan.FromSeconds(10);
 
     private readonly CancellationTokenSource _stopping = new();
+    private readonly string _probeChannel = $"goldenpath_probe_{Guid.NewGuid():N}";
     private Task? _listening;
-    private volatile bool _live;
+    private Task? _probing;
+    private volatile bool _connected;
+    private long _lastProbe;
+    private long _connectedAt;
+    private int _lapsed;
     private int _disposed;
 
-    public override bool IsLive => _live;
+    public override bool IsLive => _connected && Interlocked.Read(ref _lastProbe) is var last and > 0 && time.GetElapsedTime(last) <= LiveWindow;
 
     public override async Task PublishAsync(PlatformDbContext db, string topic, string key, CancellationToken cancellationToken)
     {
@@ -33,15 +52,19 @@ internal sealed partial class PostgresCacheInvalidation(string connectionString,
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _listening = Task.Run(() => ListenAsync(_stopping.Token), CancellationToken.None);
+        _probing = Task.Run(() => ProbeAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        if (_listening is not null)
+        foreach (var task in new[] { _listening, _probing })
         {
-            await _listening.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (task is not null)
+            {
+                await task.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
     }
 
@@ -58,7 +81,7 @@ internal sealed partial class PostgresCacheInvalidation(string connectionString,
     private async Task ListenAsync(CancellationToken stopping)
     {
         var failures = 0;
-        // Keepalives find a connection that died without a word, so that the replica stops caching.
+        // Keepalives find a connection that died without a word, so that the replica reconnects.
         var listener = new NpgsqlConnectionStringBuilder(connectionString) { KeepAlive = 5, MaxAutoPrepare = 0, Pooling = false }.ConnectionString;
         while (!stopping.IsCancellationRequested)
         {
@@ -66,15 +89,17 @@ internal sealed partial class PostgresCacheInvalidation(string connectionString,
             {
                 await using var connection = new NpgsqlConnection(listener);
                 await connection.OpenAsync(stopping);
-                connection.Notification += (_, message) => Receive(message.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                connection.Notification += (_, message) => Receive(message.Channel, message.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {_probeChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stopping);
                 }
 
-                // Anything cached before this point may have missed a message.
+                // Anything cached before this point may have missed a message; live again once a probe arrives here.
+                Interlocked.Exchange(ref _lastProbe, 0);
+                Interlocked.Exchange(ref _connectedAt, time.GetTimestamp());
                 ForgetEverything();
-                _live = true;
+                _connected = true;
                 if (failures > 0)
                 {
                     Log.Listening(logger, failures);
@@ -92,7 +117,7 @@ internal sealed partial class PostgresCacheInvalidation(string connectionString,
             }
             catch (Exception exception) when (!stopping.IsCancellationRequested)
             {
-                _live = false;
+                _connected = false;
                 ForgetEverything();
                 failures++;
                 Log.ListenFailed(logger, exception.Message);
@@ -108,7 +133,69 @@ internal sealed partial class PostgresCacheInvalidation(string connectionString,
             }
         }
 
-        _live = false;
+        _connected = false;
+    }
+
+    /// <summary>Notifies this replica every <see cref="ProbeInterval"/>, and forgets everything when its probes stop arriving.</summary>
+    private async Task ProbeAsync(CancellationToken stopping)
+    {
+        await using var source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 0, MaxPoolSize = 2, Timeout = 5, CommandTimeout = 5 }.ConnectionString);
+        using var timer = new PeriodicTimer(ProbeInterval, time);
+        var failing = false;
+        try
+        {
+            do
+            {
+                if (!_connected)
+                {
+                    continue;
+                }
+
+                var since = Math.Max(Interlocked.Read(ref _lastProbe), Interlocked.Read(ref _connectedAt));
+                if (time.GetElapsedTime(since) > LiveWindow && Interlocked.Exchange(ref _lapsed, 1) == 0)
+                {
+                    // Changes made elsewhere may not arrive either: what is cached may be stale by now.
+                    ForgetEverything();
+                    Log.ProbesLate(logger, LiveWindow.TotalSeconds);
+                }
+
+                try
+                {
+                    await using var probe = source.CreateCommand($"SELECT pg_notify('{_probeChannel}', '')");
+                    await probe.ExecuteNonQueryAsync(stopping);
+                    failing = false;
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    if (!failing)
+                    {
+                        Log.ProbeFailed(logger, exception.Message);
+                    }
+
+                    failing = true;
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stopping));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Receive(string channel, string payload)
+    {
+        if (channel == _probeChannel)
+        {
+            Interlocked.Exchange(ref _lastProbe, time.GetTimestamp());
+            if (Interlocked.Exchange(ref _lapsed, 0) == 1)
+            {
+                Log.ProbesArrive(logger);
+            }
+
+            return;
+        }
+
+        Receive(payload);
     }
 
     private void Receive(string payload)
@@ -127,5 +214,14 @@ internal sealed partial class PostgresCacheInvalidation(string connectionString,
 
         [LoggerMessage(2302, LogLevel.Information, "Listening for cache invalidations again after {Failures} failed attempt(s).")]
         public static partial void Listening(ILogger logger, int failures);
+
+        [LoggerMessage(2303, LogLevel.Warning, "This replica's own notifications have not arrived for {Seconds} s: its listening connection may be dead. It caches no token or owner until they arrive again.")]
+        public static partial void ProbesLate(ILogger logger, double seconds);
+
+        [LoggerMessage(2304, LogLevel.Information, "This replica's own notifications arrive again: it caches tokens and owners again.")]
+        public static partial void ProbesArrive(ILogger logger);
+
+        [LoggerMessage(2305, LogLevel.Warning, "This replica could not notify itself ({Reason}); it caches nothing until its notifications arrive again.")]
+        public static partial void ProbeFailed(ILogger logger, string reason);
     }
 }

@@ -216,18 +216,27 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         }
 
         var now = time.GetUtcNow();
-        db.Services.Add(Apply(new ServiceEntity { Name = name, Owner = "", System = "", Lifecycle = "", Type = "", CreatedAt = now }, request, now));
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await db.SaveChangesAsync(ct);
-            return new Outcome<string>(identity.Owner, null, Created: true);
-        }
-        catch (DbUpdateException)
-        {
-            // Another registration or a PUT created it first: the owner it stored decides.
-            db.ChangeTracker.Clear();
-            var stored = await db.Services.AsNoTracking().Where(s => s.Name == name).Select(s => s.Owner).FirstOrDefaultAsync(ct);
-            return stored is null ? throw new InvalidOperationException($"Service '{name}' could not be created and is not in the catalog.") : new Outcome<string>(stored, null);
+            var entity = db.Services.Add(Apply(new ServiceEntity { Name = name, Owner = "", System = "", Lifecycle = "", Type = "", CreatedAt = now }, request, now)).Entity;
+            // Registration is how services normally appear: it claims their System as a PUT does, in the same write.
+            await ClaimSystemAsync(entity.System, entity.Owner, now, ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return new Outcome<string>(identity.Owner, null, Created: true);
+            }
+            catch (DbUpdateException) when (attempt < 5)
+            {
+                // Another registration or a PUT created it first: the owner it stored decides. Without one, another
+                // service claimed the System in between: claim again, from what the store now holds.
+                db.ChangeTracker.Clear();
+                var stored = await db.Services.AsNoTracking().Where(s => s.Name == name).Select(s => s.Owner).FirstOrDefaultAsync(ct);
+                if (stored is not null)
+                {
+                    return new Outcome<string>(stored, null);
+                }
+            }
         }
     }
 

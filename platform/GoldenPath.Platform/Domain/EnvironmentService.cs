@@ -56,10 +56,14 @@ internal sealed class EnvironmentService(PlatformDbContext db, TimeProvider time
                 await db.SaveChangesAsync(ct);
                 return new Outcome<EnvironmentRecord>(ToContract(entity), null, created);
             }
-            catch (DbUpdateException) when (attempt < 3)
+            catch (DbUpdateException)
             {
                 // Another request took the namespace, or created this environment, in between: look again.
                 db.ChangeTracker.Clear();
+                if (attempt == 3)
+                {
+                    return Problems.Conflict($"The environment '{request.Environment}' of team '{request.Team}' (namespace '{name}') was changed by other requests while this one was writing it, {attempt} times in a row; nothing was written. Send the request again.");
+                }
             }
         }
     }

@@ -34,8 +34,9 @@ internal sealed class ReplicaCache<T> where T : class
     /// <summary>The cached value of <paramref name="key"/>, or what <paramref name="load"/> reads (a null is not cached).</summary>
     public async Task<T?> GetOrLoadAsync(string key, Func<CancellationToken, Task<T?>> load, CancellationToken cancellationToken)
     {
+        // While changes from other replicas might not arrive, what is cached might be stale: read the store.
         var duration = _duration();
-        if (duration <= TimeSpan.Zero)
+        if (duration <= TimeSpan.Zero || !_invalidation.IsLive)
         {
             return await load(cancellationToken);
         }

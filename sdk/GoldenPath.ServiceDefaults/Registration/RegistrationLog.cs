@@ -13,7 +13,7 @@ internal static partial class RegistrationLog
     [LoggerMessage(1003, LogLevel.Warning, "The platform at {PlatformUrl} cannot be reached ({Reason}); the service runs on and retries registration in the background.")]
     public static partial void Unreachable(ILogger logger, Uri platformUrl, string reason);
 
-    [LoggerMessage(1004, LogLevel.Warning, "The platform refused the registration of {ServiceName} with {StatusCode}: {Reason}. Check GoldenPath:Platform:Token (scope catalog:write, the owning team's token); retrying in the background.")]
+    [LoggerMessage(1004, LogLevel.Warning, "The platform refused the registration of {ServiceName} with {StatusCode}: {Reason}. Check GoldenPath:Platform:Token (a token of the owning team with scope instances:write; admin tokens are refused); retrying in the background.")]
     public static partial void Rejected(ILogger logger, string serviceName, int statusCode, string reason);
 
     [LoggerMessage(1006, LogLevel.Information, "Deregistered instance {InstanceId} of {ServiceName} from the platform.")]
