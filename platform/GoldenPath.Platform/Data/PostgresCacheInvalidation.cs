@@ -58,7 +58,16 @@ internal sealed partial class PostgresCacheInvalidation(string connectionString,
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        try
+        {
+            await _stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed already (the host may stop its services after the container was disposed): stopped then.
+            return;
+        }
+
         foreach (var task in new[] { _listening, _probing })
         {
             if (task is not null)
