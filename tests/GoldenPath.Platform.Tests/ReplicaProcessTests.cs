@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text.Json;
+using GoldenPath.Catalog.Contracts;
+using GoldenPath.Testing;
+using Npgsql;
+
+namespace GoldenPath.Platform.Tests;
+
+/// <summary>
+/// Two platform replicas as two real processes (<c>dotnet GoldenPath.Platform.dll</c>, as a Deployment runs them) on
+/// one PostgreSQL database: each caches tokens, and a token revoked through one is refused by the other within a second.
+/// </summary>
+public sealed class ReplicaProcessTests(PostgreSqlContainerFixture postgres) : IClassFixture<PostgreSqlContainerFixture>
+{
+    private const string BootstrapToken = "replica-process-admin-token-0123456789abcdef";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ATokenRevokedThroughOneReplicaProcessIsRefusedByTheOtherWithinASecond()
+    {
+        var connectionString = await CreateDatabaseAsync();
+        await using var a = await PlatformProcess.StartAsync(connectionString);
+        await using var b = await PlatformProcess.StartAsync(connectionString); // after A: A has migrated the database
+        var revoked = await CreateTokenAsync(a, "team-a");
+
+        // B caches once it listens (within a second or so of its start): a token revoked behind every replica's back
+        // (in the store, no notification) that B still accepts shows that B answers from its cache.
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var probe = await CreateTokenAsync(a, "team-a");
+            Assert.Equal(HttpStatusCode.OK, (await GetServicesAsync(b, probe)).StatusCode);
+            await RevokeInTheStoreAsync(connectionString, probe);
+            if ((await GetServicesAsync(b, probe)).StatusCode == HttpStatusCode.OK)
+            {
+                break;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"replica B did not cache within 30 s of its start.\n{b}");
+            await Task.Delay(200, Ct);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await GetServicesAsync(b, revoked)).StatusCode);
+
+        // Through A's API: B refuses it within a second.
+        var id = await FindTokenIdAsync(connectionString, revoked);
+        using (var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/tokens/{id}"))
+        {
+            delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", BootstrapToken);
+            Assert.Equal(HttpStatusCode.NoContent, (await a.Http.SendAsync(delete, Ct)).StatusCode);
+        }
+
+        clock.Restart();
+        while ((await GetServicesAsync(b, revoked)).StatusCode != HttpStatusCode.Unauthorized)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"replica B still accepted the revoked token after 5 s.\n{b}");
+            await Task.Delay(20, Ct);
+        }
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"replica B still accepted the revoked token {clock.Elapsed.TotalMilliseconds:F0} ms after the revocation");
+    }
+
+    private static async Task RevokeInTheStoreAsync(string connectionString, string token)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var revoke = new NpgsqlCommand("UPDATE tokens SET \"RevokedAt\" = now() WHERE \"Hash\" = @hash", connection);
+        revoke.Parameters.AddWithValue("hash", Auth.TokenHasher.Hash(token));
+        Assert.Equal(1, await revoke.ExecuteNonQueryAsync(Ct));
+    }
+
+    private async Task<string> CreateDatabaseAsync()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(await postgres.GetConnectionStringAsync());
+        var database = $"replicas_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(builder.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+            await create.ExecuteNonQueryAsync(Ct);
+        }
+
+        builder.Database = database;
+        return builder.ConnectionString;
+    }
+
+    private static async Task<string> CreateTokenAsync(PlatformProcess platform, string team)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tokens")
+        {
+            Content = JsonContent.Create(new TokenRequest(team, ["read"], "replica test"), PlatformJsonContext.Default.TokenRequest),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", BootstrapToken);
+        using var response = await platform.Http.SendAsync(request, Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+        return (await response.Content.ReadFromJsonAsync(PlatformJsonContext.Default.TokenCreated, Ct))!.Token;
+    }
+
+    private static async Task<HttpResponseMessage> GetServicesAsync(PlatformProcess platform, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/services");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await platform.Http.SendAsync(request, Ct);
+    }
+
+    private static async Task<string> FindTokenIdAsync(string connectionString, string token)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var find = new NpgsqlCommand("SELECT \"Id\" FROM tokens WHERE \"Hash\" = @hash", connection);
+        find.Parameters.AddWithValue("hash", Auth.TokenHasher.Hash(token));
+        return (string)(await find.ExecuteScalarAsync(Ct))!;
+    }
+
+    /// <summary>The platform's build output run as its own process in Production; its port is read from its JSON log.</summary>
+    private sealed class PlatformProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly ConcurrentQueue<string> _output = new();
+
+        private PlatformProcess(Process process) => _process = process;
+
+        public HttpClient Http { get; private set; } = new();
+
+        public static async Task<PlatformProcess> StartAsync(string connectionString)
+        {
+            var configuration = typeof(ReplicaProcessTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+            var assembly = Path.Combine(Repository.Root, "platform", "GoldenPath.Platform", "bin", configuration, "net10.0", "GoldenPath.Platform.dll");
+            var start = new ProcessStartInfo("dotnet", [assembly])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = Path.GetDirectoryName(assembly)!,
+            };
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+            start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+            start.Environment["ConnectionStrings__platform"] = connectionString;
+            start.Environment["GoldenPath__Platform__BootstrapToken"] = BootstrapToken;
+
+            var platform = new PlatformProcess(new Process { StartInfo = start });
+            platform._process.OutputDataReceived += (_, e) => { if (e.Data is not null) { platform._output.Enqueue(e.Data); } };
+            platform._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { platform._output.Enqueue(e.Data); } };
+            platform._process.Start();
+            platform._process.BeginOutputReadLine();
+            platform._process.BeginErrorReadLine();
+
+            var clock = Stopwatch.StartNew();
+            string? address = null;
+            while (address is null)
+            {
+                Assert.False(platform._process.HasExited, $"The platform exited before it listened.\n{platform}");
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"The platform did not listen within 60 s.\n{platform}");
+                address = platform._output.Where(l => l.Contains("Now listening on", StringComparison.Ordinal))
+                    .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("attributes").GetProperty("address").GetString())
+                    .FirstOrDefault();
+                await Task.Delay(50, Ct);
+            }
+
+            platform.Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
+            return platform;
+        }
+
+        public override string ToString() => string.Join('\n', _output.TakeLast(30));
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync(CancellationToken.None);
+            }
+
+            _process.Dispose();
+        }
+    }
+}
