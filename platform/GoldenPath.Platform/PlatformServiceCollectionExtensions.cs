@@ -45,26 +45,19 @@ internal static class PlatformServiceCollectionExtensions
                 return new ValueTask(Problems.Write(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
                     $"{detail}; retry after {retryAfter} s (Retry-After)."));
             };
-            limiter.AddPolicy(Policies.Writes, context => RateLimitPartition.GetTokenBucketLimiter(
+            // Per token (per client address without one), a bucket of `burst` refilled at `perSecond`.
+            void AddPerSecondPolicy(string policy, int perSecond, int burst) => limiter.AddPolicy(policy, context => RateLimitPartition.GetTokenBucketLimiter(
                 Policies.RateLimitPartition(context),
                 _ => new TokenBucketRateLimiterOptions
                 {
-                    TokenLimit = options.WriteBurst,
-                    TokensPerPeriod = options.WritesPerSecond,
+                    TokenLimit = burst,
+                    TokensPerPeriod = perSecond,
                     ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                     QueueLimit = 0,
                     AutoReplenishment = true,
                 }));
-            limiter.AddPolicy(Policies.Reads, context => RateLimitPartition.GetTokenBucketLimiter(
-                Policies.RateLimitPartition(context),
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.ReadBurst,
-                    TokensPerPeriod = options.ReadsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
+            AddPerSecondPolicy(Policies.Writes, options.WritesPerSecond, options.WriteBurst);
+            AddPerSecondPolicy(Policies.Reads, options.ReadsPerSecond, options.ReadBurst);
         });
 
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);

@@ -1,10 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Reflection;
-using System.Text.Json;
 using GoldenPath.Catalog.Contracts;
 using GoldenPath.Testing;
 using Npgsql;
@@ -25,8 +22,8 @@ public sealed class ReplicaProcessTests(PostgreSqlContainerFixture postgres) : I
     public async Task ATokenRevokedThroughOneReplicaProcessIsRefusedByTheOtherWithinASecond()
     {
         var connectionString = await CreateDatabaseAsync();
-        await using var a = await PlatformProcess.StartAsync(connectionString);
-        await using var b = await PlatformProcess.StartAsync(connectionString); // after A: A has migrated the database
+        await using var a = await StartPlatformAsync(connectionString);
+        await using var b = await StartPlatformAsync(connectionString); // after A: A has migrated the database
         var revoked = await CreateTokenAsync(a, "team-a");
 
         // B caches once it listens (within a second or so of its start): a token revoked behind every replica's back
@@ -90,7 +87,7 @@ public sealed class ReplicaProcessTests(PostgreSqlContainerFixture postgres) : I
         return builder.ConnectionString;
     }
 
-    private static async Task<string> CreateTokenAsync(PlatformProcess platform, string team)
+    private static async Task<string> CreateTokenAsync(ServiceProcess platform, string team)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tokens")
         {
@@ -102,7 +99,7 @@ public sealed class ReplicaProcessTests(PostgreSqlContainerFixture postgres) : I
         return (await response.Content.ReadFromJsonAsync(PlatformJsonContext.Default.TokenCreated, Ct))!.Token;
     }
 
-    private static async Task<HttpResponseMessage> GetServicesAsync(PlatformProcess platform, string token)
+    private static async Task<HttpResponseMessage> GetServicesAsync(ServiceProcess platform, string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/services");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -118,67 +115,11 @@ public sealed class ReplicaProcessTests(PostgreSqlContainerFixture postgres) : I
         return (string)(await find.ExecuteScalarAsync(Ct))!;
     }
 
-    /// <summary>The platform's build output run as its own process in Production; its port is read from its JSON log.</summary>
-    private sealed class PlatformProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly ConcurrentQueue<string> _output = new();
-
-        private PlatformProcess(Process process) => _process = process;
-
-        public HttpClient Http { get; private set; } = new();
-
-        public static async Task<PlatformProcess> StartAsync(string connectionString)
+    /// <summary>The platform's build output run as its own process in Production, as a Deployment's replica.</summary>
+    private static Task<ServiceProcess> StartPlatformAsync(string connectionString) =>
+        ServiceProcess.StartWebAsync(ServiceProcess.BuildOutput("platform/GoldenPath.Platform", "GoldenPath.Platform.dll"), [], new Dictionary<string, string?>
         {
-            var configuration = typeof(ReplicaProcessTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-            var assembly = Path.Combine(Repository.Root, "platform", "GoldenPath.Platform", "bin", configuration, "net10.0", "GoldenPath.Platform.dll");
-            var start = new ProcessStartInfo("dotnet", [assembly])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = Path.GetDirectoryName(assembly)!,
-            };
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-            start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-            start.Environment["ConnectionStrings__platform"] = connectionString;
-            start.Environment["GoldenPath__Platform__BootstrapToken"] = BootstrapToken;
-
-            var platform = new PlatformProcess(new Process { StartInfo = start });
-            platform._process.OutputDataReceived += (_, e) => { if (e.Data is not null) { platform._output.Enqueue(e.Data); } };
-            platform._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { platform._output.Enqueue(e.Data); } };
-            platform._process.Start();
-            platform._process.BeginOutputReadLine();
-            platform._process.BeginErrorReadLine();
-
-            var clock = Stopwatch.StartNew();
-            string? address = null;
-            while (address is null)
-            {
-                Assert.False(platform._process.HasExited, $"The platform exited before it listened.\n{platform}");
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"The platform did not listen within 60 s.\n{platform}");
-                address = platform._output.Where(l => l.Contains("Now listening on", StringComparison.Ordinal))
-                    .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("attributes").GetProperty("address").GetString())
-                    .FirstOrDefault();
-                await Task.Delay(50, Ct);
-            }
-
-            platform.Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
-            return platform;
-        }
-
-        public override string ToString() => string.Join('\n', _output.TakeLast(30));
-
-        public async ValueTask DisposeAsync()
-        {
-            Http.Dispose();
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync(CancellationToken.None);
-            }
-
-            _process.Dispose();
-        }
-    }
+            ["ConnectionStrings__platform"] = connectionString,
+            ["GoldenPath__Platform__BootstrapToken"] = BootstrapToken,
+        });
 }

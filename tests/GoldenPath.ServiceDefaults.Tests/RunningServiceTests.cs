@@ -213,7 +213,7 @@ public sealed class RunningServiceTests(RunningServiceTests.WebProbe probe) : IC
         {
             Platform = await FakePlatform.StartedAsync();
             Receiver = await OtlpReceiver.StartAsync();
-            Service = await ServiceProcess.StartWebAsync(new Dictionary<string, string?>
+            Service = await Probe.StartWebAsync(new Dictionary<string, string?>
             {
                 ["GoldenPath__Service__InstanceId"] = "probe-1",
                 ["GoldenPath__Platform__Url"] = Platform.Url,

@@ -10,7 +10,7 @@ public sealed class RunningWorkerTests
     public async Task AWorkersLogInsideAScopeAndASpanReachesStandardOutputWithItsTrace()
     {
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
-        await using var worker = ServiceProcess.Start("worker", new Dictionary<string, string?>
+        await using var worker = Probe.Start("worker", new Dictionary<string, string?>
         {
             ["Probe__TraceParent"] = $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01",
             ["GoldenPath__Service__InstanceId"] = "worker-1",
@@ -28,7 +28,7 @@ public sealed class RunningWorkerTests
     [Fact]
     public async Task InDevelopmentTheConsoleIsReadableTextWithTheSameLines()
     {
-        await using var service = ServiceProcess.Start("web", new Dictionary<string, string?>
+        await using var service = Probe.Start("web", new Dictionary<string, string?>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["DOTNET_ENVIRONMENT"] = "Development",
@@ -45,7 +45,7 @@ public sealed class RunningWorkerTests
     public async Task OnSigtermTheServiceDeregistersAndExitsCleanlyWithItsLastLinesWritten()
     {
         await using var platform = await FakePlatform.StartedAsync();
-        await using var service = await ServiceProcess.StartWebAsync(new Dictionary<string, string?>
+        await using var service = await Probe.StartWebAsync(new Dictionary<string, string?>
         {
             ["GoldenPath__Service__InstanceId"] = "stopping-1",
             ["GoldenPath__Platform__Url"] = platform.Url,

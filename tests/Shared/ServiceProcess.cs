@@ -4,11 +4,11 @@ using System.Net;
 using System.Reflection;
 using System.Text.Json;
 
-namespace GoldenPath.ServiceDefaults.Tests;
+namespace GoldenPath.Tests;
 
 /// <summary>
-/// tests/Apps/ProbeService run as a real process (<c>dotnet ProbeService.dll</c>, built with these tests), with
-/// its standard output and error kept line by line: what a container runtime and a log collector would get.
+/// A service of this repository run as a real process (<c>dotnet Service.dll</c>, in Production, from its build
+/// output), with its standard output and error kept line by line: what a container runtime and a log collector get.
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
@@ -18,7 +18,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     private ServiceProcess(Process process) => _process = process;
 
-    /// <summary>A client of the web probe's listener (see <see cref="StartWebAsync"/>).</summary>
+    /// <summary>A client of the service's listener (see <see cref="StartWebAsync"/>).</summary>
     public HttpClient Http { get; private set; } = new();
 
     public IReadOnlyList<string> StandardOutput => [.. _stdout];
@@ -27,31 +27,39 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>The probe's build output: the test assembly's configuration, next to this repository's other outputs.</summary>
-    public static string Assembly { get; } = Path.Combine(Repository.Root, "tests", "Apps", "ProbeService", "bin",
-        typeof(ServiceProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug", "net10.0", "ProbeService.dll");
+    /// <summary>The build output of a project of this repository, in the configuration the tests were built with.</summary>
+    public static string BuildOutput(string projectFolder, string assemblyName) =>
+        Path.Combine(Repository.Root, projectFolder, "bin",
+            typeof(ServiceProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug",
+            "net10.0", assemblyName);
 
     /// <summary>
-    /// Starts <c>ProbeService web</c> in Production on a loopback port of the system's choosing, and learns the
-    /// port from Kestrel's own "Now listening on" line on standard output (so that line must be JSON, too).
+    /// Starts a web service in Production on a loopback port of the system's choosing, and learns the port from
+    /// Kestrel's own "Now listening on" line on standard output (so that line must be JSON, too).
     /// </summary>
-    public static async Task<ServiceProcess> StartWebAsync(IReadOnlyDictionary<string, string?> environment)
+    public static async Task<ServiceProcess> StartWebAsync(string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
     {
-        var service = Start("web", environment);
-        var listening = await service.LogLineAsync("Now listening on");
+        var service = Start(assembly, arguments, environment);
+        var listening = await service.LogLineAsync("Now listening on", timeout: TimeSpan.FromSeconds(60));
         var address = listening.GetProperty("attributes").GetProperty("address").GetString()!;
-        service.Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
+        // The tests set traceparent themselves: the client injects none, or an activity listener elsewhere in the test
+        // process (an in-process app's HttpClient instrumentation) would replace theirs with a trace of its own.
+        service.Http = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null })
+        {
+            BaseAddress = new Uri(address),
+            Timeout = TimeSpan.FromSeconds(10),
+        };
         return service;
     }
 
-    /// <summary>Starts <c>ProbeService <paramref name="mode"/></c> in Production.</summary>
-    public static ServiceProcess Start(string mode, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>Starts <paramref name="assembly"/> with <paramref name="arguments"/> in Production.</summary>
+    public static ServiceProcess Start(string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo("dotnet", [Assembly, mode])
+        var start = new ProcessStartInfo("dotnet", [assembly, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(Assembly)!,
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
@@ -72,9 +80,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until <c>/health/ready</c> answers 200 over HTTP.</summary>
-    public Task WaitUntilReadyAsync() => Eventually.UntilAsync(async () =>
+    public Task WaitUntilReadyAsync() => UntilAsync(async () =>
     {
-        Assert.False(_process.HasExited, $"The probe exited with {(_process.HasExited ? _process.ExitCode : 0)} before it was ready.\n{this}");
+        Assert.False(_process.HasExited, $"The service exited with {(_process.HasExited ? _process.ExitCode : 0)} before it was ready.\n{this}");
         try
         {
             using var ready = await Http.GetAsync("/health/ready", TestContext.Current.CancellationToken);
@@ -84,20 +92,22 @@ internal sealed class ServiceProcess : IAsyncDisposable
         {
             return false;
         }
-    }, TimeSpan.FromSeconds(60), () => $"the probe to be ready.\n{this}");
+    }, TimeSpan.FromSeconds(60), "the service to be ready");
 
     /// <summary>
     /// Waits for the first line of standard output that holds <paramref name="text"/> (and <paramref name="also"/>,
     /// e.g. a request's trace id, when given), and parses it as JSON.
     /// </summary>
-    public async Task<JsonElement> LogLineAsync(string text, string? also = null)
+    public async Task<JsonElement> LogLineAsync(string text, string? also = null, TimeSpan? timeout = null)
     {
         string? found = null;
-        await Eventually.UntilAsync(() =>
+        await UntilAsync(() =>
         {
+            Assert.False(_process.HasExited && found is null && !_stdout.Any(l => l.Contains(text, StringComparison.Ordinal)),
+                $"The service exited with {(_process.HasExited ? _process.ExitCode : 0)} before it wrote '{text}'.\n{this}");
             found = _stdout.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal) && (also is null || l.Contains(also, StringComparison.Ordinal)));
             return Task.FromResult(found is not null);
-        }, TimeSpan.FromSeconds(20), () => $"a line with '{text}' on standard output.\n{this}");
+        }, timeout ?? TimeSpan.FromSeconds(20), $"a line with '{text}' on standard output");
         return Json(found!);
     }
 
@@ -131,6 +141,16 @@ internal sealed class ServiceProcess : IAsyncDisposable
         using var wait = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(wait.Token);
         _process.WaitForExit(); // the last lines of output
+    }
+
+    private async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < timeout, $"Not within {timeout}: {what}.\n{this}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 
     public override string ToString() =>
