@@ -171,6 +171,34 @@ public sealed class RunningServiceTests(RunningServiceTests.WebProbe probe) : IC
     }
 
     [Fact]
+    public async Task InProductionOneRootTraceInTenIsExported()
+    {
+        // Requests that arrive without a traceparent start traces of their own; each one's trace id is on its "plain line".
+        var before = probe.Service.StandardOutput.Count;
+        for (var i = 0; i < 300; i++)
+        {
+            using var response = await probe.Service.Http.GetAsync("/work", Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await Eventually.UntilAsync(() => Task.FromResult(RootTraces().Count == 300), TimeSpan.FromSeconds(20), () => $"300 request log lines (got {RootTraces().Count})");
+        var (marker, _) = await probe.GetAsync("/work");
+        await Eventually.UntilAsync(() => Task.FromResult(probe.Receiver.Received("/v1/traces", Bytes(marker))), TimeSpan.FromSeconds(20),
+            () => $"the marker request's span at the receiver (got: {probe.Receiver})");
+
+        // Spans leave in the order they end, so every recorded root trace is at the receiver by now. Trace ids are
+        // random: 300 roots at one in ten record 30 on average; 8..70 is more than four deviations wide. (In a test
+        // process this cannot be counted: activity listeners are process-wide, and another app's always-on sampler
+        // records the activities this one's sampler would drop.)
+        var exported = RootTraces().Count(t => probe.Receiver.Received("/v1/traces", Bytes(t)));
+        Assert.InRange(exported, 8, 70);
+
+        List<string> RootTraces() =>
+            [.. probe.Service.StandardOutput.Skip(before).Where(l => l.Contains("\"plain line\"", StringComparison.Ordinal))
+                .Select(l => ServiceProcess.Json(l).GetProperty("trace_id").GetString()!).Distinct()];
+    }
+
+    [Fact]
     public async Task TheInstanceRegistersWithThePlatformAndHeartbeats()
     {
         await Eventually.UntilAsync(() => Task.FromResult(probe.Platform.Count("PUT", "/instances/probe-1") >= 2), TimeSpan.FromSeconds(20),
