@@ -41,6 +41,7 @@ require_dotnet() {
 
 cmd_prereqs() {
   run_step "prereqs: Docker engine and container images" bash "$root/eng/prereqs.sh"
+  run_step "prereqs: OpenAPI tools (Redocly CLI, Kiota) and the repository's dotnet tools" bash "$root/eng/prereqs-openapi.sh"
 }
 
 cmd_restore() { run_step "restore $solution" dotnet restore "$solution" --nologo -v quiet; }

@@ -74,7 +74,7 @@ internal static class PlatformServiceCollectionExtensions
         builder.Services.AddHostedService<InstancePurgeService>();
         builder.Services.AddSingleton<HeartbeatWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HeartbeatWriter>());
-        builder.Services.AddOpenApi();
+        builder.Services.AddPlatformOpenApi();
         return builder;
     }
 
@@ -90,7 +90,7 @@ internal static class PlatformServiceCollectionExtensions
         app.MapOpenApi().AllowAnonymous();
 
         // Every endpoint of the API is rate-limited as a read unless it names its own policy (writes do).
-        var api = app.MapGroup("").RequireRateLimiting(Policies.Reads);
+        var api = app.MapGroup("").RequireRateLimiting(Policies.Reads).ProducesMiddlewareProblems();
         api.MapServicesApi();
         api.MapDeploymentsApi();
         api.MapInsightsApi();

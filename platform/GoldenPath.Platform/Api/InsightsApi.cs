@@ -38,15 +38,19 @@ internal static class InsightsApi
                     ? TypedResults.Ok(await dora.ReportAsync(service, team, environment ?? "production", days ?? 30, ct))
                     : Problems.Invalid(validation.Errors);
             })
+            .WithName("getDoraReport")
             .RequireAuthorization(Policies.Read)
             .WithTags("DORA")
             .Produces<DoraReport>()
+            .ProducesValidationProblemWhen("A filter is not valid: service and team together, a name that is not a lowercase RFC 1123 label, or days outside 1-365.")
             .WithSummary("The five DORA metrics for a service, a team or everything, per environment, over a window of days.");
 
         endpoints.MapGet("/api/v1/scorecards/{name}", async Task<Results<Ok<Scorecard>, ProblemHttpResult>> (string name, ScorecardService scorecards, CancellationToken ct) =>
                 await scorecards.EvaluateAsync(name, ct) is { } scorecard ? TypedResults.Ok(scorecard) : Problems.NotFound($"Service '{name}' is not in the catalog."))
+            .WithName("getScorecard")
             .RequireAuthorization(Policies.Read)
             .WithTags("Scorecards")
+            .ProducesProblemWhen(StatusCodes.Status404NotFound, "The service is not in the catalog.")
             .WithSummary("The service's golden-path conformance, check by check.");
 
         endpoints.MapGet("/api/v1/entities", async Task<IResult> (int? limit, string? after, HttpContext context, PlatformStore store, CancellationToken ct) =>
@@ -65,8 +69,11 @@ internal static class InsightsApi
 
                 return TypedResults.Text(new JsonArray([.. entities.Select(e => (JsonNode)CatalogJsonWriter.ToJson(e))]).ToJsonString(), "application/json; charset=utf-8");
             })
+            .WithName("listEntities")
             .RequireAuthorization(Policies.Read)
             .WithTags("Backstage")
+            .Produces<JsonArray>()
+            .ProducesValidationProblemWhen("after is not a cursor of this feed (use the after of the Link header).")
             .WithSummary($"The catalog as Backstage entities (Component, System, Group, Resource, API) for a Backstage entity provider, a page at a time: limit (default {Paging.DefaultPageSize}, at most {Paging.MaxPageSize}) Components, Systems and Groups, each Component with its Resources and APIs; a Link header with rel=\"next\" while more follow.");
 
         return endpoints;

@@ -22,49 +22,63 @@ internal static class ServicesApi
 
                 return TypedResults.Ok(page);
             })
+            .WithName("listServices")
             .RequireAuthorization(Policies.Read)
             .WithSummary($"Lists the catalog by name, a page at a time (limit, default {Paging.DefaultPageSize}, at most {Paging.MaxPageSize}; after: the last name of the previous page; a Link header with rel=\"next\" while more follow), with each service's live instances.");
 
         services.MapGet("/{name}", async Task<Results<Ok<ServiceDescription>, ProblemHttpResult>> (string name, CatalogService catalog, CancellationToken ct) =>
                 await catalog.GetServiceAsync(name, ct) is { } service ? TypedResults.Ok(service) : Problems.NotFound($"Service '{name}' is not in the catalog."))
+            .WithName("getService")
             .RequireAuthorization(Policies.Read)
+            .ProducesProblemWhen(StatusCodes.Status404NotFound, "The service is not in the catalog.")
             .WithSummary("Reads one service with its live instances, versions and last health.");
 
         services.MapGet("/{name}/catalog-info.yaml", async Task<IResult> (string name, PlatformStore store, CancellationToken ct) =>
                 await store.FindServiceAsync(name, ct) is { } service
                     ? TypedResults.Text(CatalogInfoWriter.Write([BackstageFeed.ToComponent(service)]), "application/yaml; charset=utf-8")
                     : Problems.NotFound($"Service '{name}' is not in the catalog."))
+            .WithName("getServiceCatalogInfo")
             .RequireAuthorization(Policies.Read)
+            .Produces<string>(StatusCodes.Status200OK, "application/yaml")
+            .ProducesProblemWhen(StatusCodes.Status404NotFound, "The service is not in the catalog.")
             .WithSummary("The service's catalog-info.yaml, valid for Backstage's catalog.");
 
         services.MapPut("/{name}", (string name, HttpContext context, CatalogService catalog) =>
                 JsonBody.WriteAsync(context, PlatformJsonContext.Default.ServiceUpsertRequest,
                     request => catalog.UpsertServiceAsync(name, request, context.User, context.RequestAborted),
                     (_, _) => $"/api/v1/services/{name}"))
+            .WithName("upsertService")
             .RequireAuthorization(Policies.CatalogWrite)
             .RequireRateLimiting(Policies.Writes)
-            .Accepts<ServiceUpsertRequest>("application/json")
+            .AcceptsJson<ServiceUpsertRequest>()
             .Produces<ServiceDescription>(StatusCodes.Status200OK)
             .Produces<ServiceDescription>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
+            .ProducesProblemWhen(StatusCodes.Status403Forbidden, "The token lacks the scope, or its team does not own the service (or the owner the request names); only an admin token transfers a service.")
             .WithSummary("Creates or updates a service's catalog entry (the owning team's token).");
 
         services.MapPut("/{name}/instances/{instanceId}", (string name, string instanceId, HttpContext context, CatalogService catalog) =>
                 JsonBody.WriteAsync(context, PlatformJsonContext.Default.InstanceRegistration,
                     registration => catalog.PutInstanceAsync(name, instanceId, registration, context.User, context.RequestAborted),
                     (_, _) => $"/api/v1/services/{name}/instances/{instanceId}"))
+            .WithName("registerInstance")
             .RequireAuthorization(Policies.InstancesWrite)
             .RequireRateLimiting(Policies.Writes)
-            .Accepts<InstanceRegistration>("application/json")
+            .AcceptsJson<InstanceRegistration>()
             .Produces<ServiceInstance>(StatusCodes.Status200OK)
             .Produces<ServiceInstance>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
+            .ProducesProblemWhen(StatusCodes.Status403Forbidden, "The token lacks the scope, has the admin scope, or its team does not own the service.")
+            .ProducesProblemWhen(StatusCodes.Status404NotFound, "The service is not in the catalog and the registration does not carry its identity ('service').")
+            .ProducesProblemWhen(StatusCodes.Status409Conflict, "The service has as many live instances as GoldenPath:Platform:MaxLiveInstancesPerService allows.")
             .WithSummary("Registers an instance or records its heartbeat (a team token with instances:write or catalog:write, never an admin token); creates the catalog entry from the registration's service identity when the service is not in the catalog, else 404.");
 
         services.MapDelete("/{name}/instances/{instanceId}", (string name, string instanceId, HttpContext context, CatalogService catalog) =>
                 catalog.DeleteInstanceAsync(name, instanceId, context.User, context.RequestAborted))
+            .WithName("deregisterInstance")
             .RequireAuthorization(Policies.InstancesWrite)
             .RequireRateLimiting(Policies.Writes)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblemWhen(StatusCodes.Status403Forbidden, "The token lacks the scope, has the admin scope, or its team does not own the service.")
+            .ProducesProblemWhen(StatusCodes.Status404NotFound, "The service is not in the catalog, or has no such instance.")
             .WithSummary("Deregisters an instance.");
 
         return endpoints;
