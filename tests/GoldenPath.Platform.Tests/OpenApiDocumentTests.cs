@@ -101,6 +101,26 @@ public sealed class OpenApiDocumentTests(SqliteStore store) : IClassFixture<Sqli
     }
 
     [Fact]
+    public async Task TheApiDocsListEveryOperationWithTheScopesAndProblemsTheDocumentDeclares()
+    {
+        await using var platform = (await store.StartAsync(new FakeTimeProvider())).App;
+        var document = await DocumentAsync(platform);
+        var docs = await File.ReadAllLinesAsync(Path.Combine(Repository.Root, "docs", "platform-api.md"), Ct);
+
+        var served = Operations(document).Select(o => string.Join(" | ",
+                o.Operation.GetProperty("operationId").GetString(),
+                $"{o.Method.ToUpperInvariant()} {o.Path}",
+                string.Join(", ", o.Operation.GetProperty("security").EnumerateArray().SelectMany(r => r.GetProperty("bearer").EnumerateArray().Select(s => s.GetString()))),
+                string.Join(", ", o.Operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).Where(status => status[0] is '4' or '5').Order(StringComparer.Ordinal))))
+            .Order(StringComparer.Ordinal);
+        var documented = docs.SkipWhile(line => !line.StartsWith("| operationId |", StringComparison.Ordinal)).Skip(2).TakeWhile(line => line.StartsWith('|'))
+            .Select(line => string.Join(" | ", line.Trim('|').Split('|').Select(cell => cell.Trim().Replace("`", "", StringComparison.Ordinal))))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(served, documented);
+    }
+
+    [Fact]
     public async Task RedoclyLintsTheServedDocumentWithItsRecommendedRulesWithoutAnyProblem()
     {
         var redocly = Path.Combine(Repository.Root, "artifacts", "tools", "redocly");
