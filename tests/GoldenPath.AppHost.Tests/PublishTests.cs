@@ -135,6 +135,50 @@ public sealed class PublishTests
         }
     }
 
+    [Fact]
+    public async Task AspirePublishFromTheToolManifestWritesTheSameTreeAsTheOperationPublish()
+    {
+        var viaOperation = await PublishAsync();
+        var viaAspire = Directory.CreateTempSubdirectory("goldenpath-aspire-publish-").FullName;
+        try
+        {
+            var publish = await RunAspirePublishAsync(viaAspire);
+
+            Assert.True(publish.ExitCode == 0, publish.Output);
+            Assert.Equal(Files(viaOperation), Files(viaAspire));
+            foreach (var file in Files(viaOperation))
+            {
+                Assert.True(await File.ReadAllTextAsync(Path.Combine(viaOperation, file), Ct) == await File.ReadAllTextAsync(Path.Combine(viaAspire, file), Ct), $"{file} differs between --operation publish and aspire publish.");
+            }
+        }
+        finally
+        {
+            Directory.Delete(viaOperation, recursive: true);
+            Directory.Delete(viaAspire, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AspirePublishFailsWithThePolicyFindingsLikeTheOperationPublish()
+    {
+        var output = Directory.CreateTempSubdirectory("goldenpath-aspire-publish-").FullName;
+        try
+        {
+            var publish = await RunAspirePublishAsync(output, ("GoldenPath__Kubernetes__ImageTag", "latest"));
+            // The CLI wraps its console lines at the terminal's width.
+            var said = System.Text.RegularExpressions.Regex.Replace(publish.Output, @"\s+", " ");
+
+            Assert.NotEqual(0, publish.ExitCode);
+            Assert.Contains("fail the GoldenPath policy", said, StringComparison.Ordinal);
+            Assert.Contains("GPK013 Deployment/user-api", said, StringComparison.Ordinal);
+            Assert.Contains("**Policy: failed", await File.ReadAllTextAsync(Path.Combine(output, "goldenpath-report.md"), Ct), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
     private const string Regenerate = "If the change is intended, run the tests with GOLDENPATH_ACCEPT=1 and review the diff.";
 
     private static async Task<string> PublishAsync()
@@ -152,6 +196,19 @@ public sealed class PublishTests
                 ("GOLDENPATH_POSTGRES_IMAGE", ""), ("GOLDENPATH_REDIS_IMAGE", ""), ("GoldenPath__Images__Registry", ""),
                 .. environment,
             ]);
+
+    /// <summary>
+    /// <c>aspire publish</c>, the Aspire CLI as pinned in the repository's tool manifest (restored by ./build.sh prereqs),
+    /// as the documented command runs it.
+    /// </summary>
+    private static async Task<(int ExitCode, string Output)> RunAspirePublishAsync(string output, params (string Key, string Value)[] environment)
+    {
+        var publish = await RunAsync("dotnet", ["tool", "run", "aspire", "publish", "--apphost", "AppHost/GoldenPath.AppHost.csproj", "-o", output, "--non-interactive"], Repository.Root,
+            [("GOLDENPATH_POSTGRES_IMAGE", ""), ("GOLDENPATH_REDIS_IMAGE", ""), ("GoldenPath__Images__Registry", ""), ("NO_COLOR", "1"), .. environment]);
+        Assert.False(publish.Output.Contains("dotnet tool restore", StringComparison.Ordinal) || publish.Output.Contains("Cannot find a tool in the manifest", StringComparison.Ordinal),
+            $"The Aspire CLI (Aspire.Cli in dotnet-tools.json) is missing or not restored: run ./build.sh prereqs.\n{publish.Output}");
+        return publish;
+    }
 
     private static List<string> Files(string root) =>
         [.. Directory.GetFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).Order(StringComparer.Ordinal)];
