@@ -144,10 +144,17 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
         var build = await repository.DotNetAsync("build", "-warnaserror");
         Assert.True(build.ExitCode == 0, build.ToString());
 
-        // The pipeline's manifests step, as .github/workflows/golden-path.yml runs it.
-        var publish = await repository.DotNetAsync("run", "--project", "src/basket-api.AppHost", "--no-build", "--", "--operation", "publish", "--step", "publish", "--output-path", "../../deploy");
+        // The pipeline's manifests and policy steps, run as .github/workflows/golden-path.yml runs them: the tools its
+        // manifest pins (the Aspire CLI from NuGet, goldenpath from this pack's feed), the commands its lines say.
+        var restore = await repository.DotNetAsync("tool", "restore");
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        var publish = await Processes.RunAsync("dotnet", WorkflowCommand(repository, "dotnet aspire publish "), repository.Directory,
+            new Dictionary<string, string?> { ["GoldenPath__Kubernetes__ImageTag"] = "3f2c1e0" });
         Assert.True(publish.ExitCode == 0, publish.ToString());
         Assert.Contains("**Policy: passed**", repository.Read("deploy/goldenpath-report.md"), StringComparison.Ordinal);
+        Assert.Contains("3f2c1e0", repository.Read("deploy/overlays/prod/kustomization.yaml"), StringComparison.Ordinal);
+        var validate = await Processes.RunAsync("dotnet", WorkflowCommand(repository, "dotnet goldenpath manifests validate "), repository.Directory);
+        Assert.True(validate.ExitCode == 0, validate.ToString());
         var prod = await Processes.RunAsync("kubectl", ["kustomize", "deploy/overlays/prod"], repository.Directory);
         Assert.True(prod.ExitCode == 0, prod.ToString());
         Assert.Contains("namespace: team-payments-prod", prod.Output, StringComparison.Ordinal);
@@ -198,6 +205,12 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The arguments of the one <c>run:</c> line of the generated workflow that starts with <paramref name="command"/>, after <c>dotnet</c>.</summary>
+    private static string[] WorkflowCommand(GeneratedRepository repository, string command) =>
+        repository.Read(".github/workflows/golden-path.yml").Split('\n').Select(line => line.Trim())
+            .Single(line => line.StartsWith($"run: {command}", StringComparison.Ordinal))["run: dotnet ".Length..]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 

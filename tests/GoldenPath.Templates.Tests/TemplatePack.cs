@@ -19,6 +19,7 @@ public sealed partial class TemplatePack : IAsyncLifetime
         "sdk/GoldenPath.Kubernetes/GoldenPath.Kubernetes.csproj",
         "sdk/GoldenPath.Hosting/GoldenPath.Hosting.csproj",
         "sdk/GoldenPath.Testing/GoldenPath.Testing.csproj",
+        "sdk/GoldenPath.Cli/GoldenPath.Cli.csproj",
         "templates/GoldenPath.Templates/GoldenPath.Templates.csproj",
     ];
 

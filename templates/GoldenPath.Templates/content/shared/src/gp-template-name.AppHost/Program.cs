@@ -1,7 +1,8 @@
 using GoldenPath.Kubernetes;
 
 // gp-template-name with what it depends on, under the Aspire dashboard (dotnet run). The same model publishes
-// the service's Kubernetes manifests: dotnet run -- --operation publish --step publish --output-path ../../deploy
+// the service's Kubernetes manifests: `dotnet aspire publish --apphost <this project> --output-path deploy` from the
+// repository's root (or, without the Aspire CLI: dotnet run -- --operation publish --step publish --output-path ../../deploy)
 var builder = DistributedApplication.CreateBuilder(args);
 #if (usePostgres)
 
