@@ -1,6 +1,7 @@
 using GoldenPath.Catalog;
 using GoldenPath.Catalog.Contracts;
 using GoldenPath.Platform.Domain;
+using Microsoft.Extensions.Options;
 
 namespace GoldenPath.Platform;
 
@@ -30,10 +31,16 @@ internal static class ServicesApi
             .RequireAuthorization(Policies.Read)
             .WithSummary("Reads one service with its live instances, versions and last health.");
 
-        services.MapGet("/{name}/catalog-info.yaml", async Task<IResult> (string name, PlatformStore store, CancellationToken ct) =>
-                await store.FindServiceAsync(name, ct) is { } service
-                    ? TypedResults.Text(CatalogInfoWriter.Write([BackstageFeed.ToComponent(service)]), "application/yaml; charset=utf-8")
-                    : Problems.NotFound($"Service '{name}' is not in the catalog."))
+        services.MapGet("/{name}/catalog-info.yaml", async Task<IResult> (string name, HttpContext context, PlatformStore store, IOptions<PlatformOptions> options, CancellationToken ct) =>
+            {
+                if (await store.FindServiceAsync(name, ct) is not { } service)
+                {
+                    return Problems.NotFound($"Service '{name}' is not in the catalog.");
+                }
+
+                var feed = FeedLinks.Context(context, options.Value) with { TeamNamespaces = await store.SingleNamespacesAsync([service.Owner], ct) };
+                return TypedResults.Text(CatalogInfoWriter.Write([BackstageFeed.ToComponent(service, feed)]), "application/yaml; charset=utf-8");
+            })
             .RequireAuthorization(Policies.Read)
             .WithSummary("The service's catalog-info.yaml, valid for Backstage's catalog.");
 
@@ -60,6 +67,12 @@ internal static class ServicesApi
             .Produces<ServiceInstance>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .WithSummary("Registers an instance or records its heartbeat (a team token with instances:write or catalog:write, never an admin token); creates the catalog entry from the registration's service identity when the service is not in the catalog, else 404.");
+
+        services.MapDelete("/{name}", (string name, HttpContext context, CatalogService catalog) =>
+                catalog.DeleteServiceAsync(name, context.User, context.RequestAborted))
+            .RequireAuthorization(Policies.CatalogWrite)
+            .RequireRateLimiting(Policies.Writes)
+            .WithSummary("Takes a service off the platform (its owning team's token with catalog:write, or an admin token): its entry and instances are removed, so it leaves the Backstage feed; its deployments and incidents stay as DORA history.");
 
         services.MapDelete("/{name}/instances/{instanceId}", (string name, string instanceId, HttpContext context, CatalogService catalog) =>
                 catalog.DeleteInstanceAsync(name, instanceId, context.User, context.RequestAborted))
