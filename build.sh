@@ -18,6 +18,7 @@ Usage: ./build.sh <command>
 Commands:
   prereqs   Make sure a Docker engine (API >= 1.44) and the PostgreSQL/Redis images are here.
             Installs and starts them on Debian as root; elsewhere says what to install.
+            Installs the Backstage packages of integrations/backstage (npm ci, cached per lock file).
             Writes the chosen images to artifacts/images.env.
   test      prereqs, restore, build (warnings are errors), then every test project.
             Ends with the line "N passed, N failed, N skipped"; exits non-zero on any failure.
@@ -41,6 +42,7 @@ require_dotnet() {
 
 cmd_prereqs() {
   run_step "prereqs: Docker engine and container images" bash "$root/eng/prereqs.sh"
+  run_step "prereqs: Backstage backend packages (npm, cached)" bash "$root/eng/prereqs-backstage.sh"
 }
 
 cmd_restore() { run_step "restore $solution" dotnet restore "$solution" --nologo -v quiet; }
