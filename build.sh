@@ -23,7 +23,7 @@ Commands:
   test      prereqs, restore, build (warnings are errors), then every test project.
             Ends with the line "N passed, N failed, N skipped"; exits non-zero on any failure.
   run       prereqs, then the whole stack under the Aspire app host, with the dashboard.
-  pack      Every NuGet package and the template pack into artifacts/packages.
+  pack      Every NuGet package, the template pack and the Backstage module (npm) into artifacts/packages.
   help      This text.
 
 Environment:
@@ -140,6 +140,8 @@ cmd_pack() {
     run_step "pack $(basename "$project" .csproj) (Release)" \
       dotnet pack "$project" --nologo -c Release -v quiet -clp:NoSummary -o "$root/artifacts/packages"
   done
+  run_step "pack the Backstage catalog module (npm)" bash -c \
+    'cd "$1/integrations/backstage" && npm run --silent build && npm pack --silent --pack-destination "$1/artifacts/packages" >/dev/null' _ "$root"
   ls -1 "$root/artifacts/packages"
 }
 

@@ -53,7 +53,7 @@ public sealed class BackstageCatalogTests
             var started = Stopwatch.StartNew();
             await using var backstage = await BackstageBackend.StartAsync(platform.Http.BaseAddress!, readToken, RefreshSeconds);
             var (entities, _) = await backstage.UntilAsync(e => expected.IsSubsetOf(e.Select(BackstageBackend.Reference)), TimeSpan.FromSeconds(90), "every entity of the platform's feed in Backstage");
-            TestContext.Current.SendDiagnosticMessage($"Backstage started and held the platform's {expected.Count} entities after {started.Elapsed.TotalSeconds:F1} s");
+            TestContext.Current.TestOutputHelper?.WriteLine($"Backstage started and held the platform's {expected.Count} entities after {started.Elapsed.TotalSeconds:F1} s");
 
             var ingested = entities.Where(e => expected.Contains(BackstageBackend.Reference(e))).ToList();
             Assert.Equal(expected.Order(StringComparer.Ordinal), ingested.Select(BackstageBackend.Reference).Order(StringComparer.Ordinal));
@@ -95,7 +95,7 @@ public sealed class BackstageCatalogTests
             var (after, took) = await backstage.UntilAsync(
                 e => !e.Any(x => BackstageBackend.Reference(x) == "component:search") && e.Any(x => BackstageBackend.Reference(x) == "component:orders" && Spec(x).Owner == "group:fulfilment"),
                 TimeSpan.FromSeconds(60), "search gone and orders owned by fulfilment");
-            TestContext.Current.SendDiagnosticMessage($"Backstage followed the removal and the new owner after {took.TotalSeconds:F1} s");
+            TestContext.Current.TestOutputHelper?.WriteLine($"Backstage followed the removal and the new owner after {took.TotalSeconds:F1} s");
 
             Assert.DoesNotContain(after, e => BackstageBackend.Reference(e) is "component:search" or "system:discovery");
             Assert.DoesNotContain(after, e => BackstageBackend.Reference(e) is "api:orders.orders" or "resource:orders.cache");
@@ -161,9 +161,13 @@ public sealed class BackstageCatalogTests
     {
         var model = new DeploymentModel { Workloads = [new Workload { Name = name, Owner = owner, System = system }] };
         var yaml = KustomizeLayout.Render(model)[$"base/{name}/{name}.yaml"];
-        return [.. KubernetesYaml.LoadAllFromString(yaml).Cast<IKubernetesObject<V1ObjectMeta>>()
-            .Select(o => (o.Kind, (IDictionary<string, string>)(o.Metadata.Labels ?? new Dictionary<string, string>())))];
+        var objects = KubernetesYaml.LoadAllFromString(yaml).Cast<IKubernetesObject<V1ObjectMeta>>().ToList();
+        // The plugin lists pods too: the Deployment's pod template carries the label as well.
+        return [.. objects.Select(o => (o.Kind, Labels(o.Metadata))),
+            .. objects.OfType<V1Deployment>().Select(d => ("Pod of the Deployment", Labels(d.Spec.Template.Metadata)))];
     }
+
+    private static IDictionary<string, string> Labels(V1ObjectMeta? metadata) => metadata?.Labels ?? new Dictionary<string, string>();
 
     /// <summary>What the platform's feed holds (every page), as Backstage references.</summary>
     private static async Task<HashSet<string>> PlatformFeedAsync(HttpClient reader)
