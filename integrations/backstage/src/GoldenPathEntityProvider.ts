@@ -30,7 +30,6 @@ export class GoldenPathEntityProvider implements EntityProvider {
     private readonly config: GoldenPathPlatformConfig,
     private readonly logger: LoggerService,
     private readonly taskRunner?: SchedulerServiceTaskRunner,
-    private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
   getProviderName(): string {
@@ -96,7 +95,7 @@ export class GoldenPathEntityProvider implements EntityProvider {
       }
 
       seen.add(next.toString());
-      const response = await this.fetchImpl(next, {
+      const response = await fetch(next, {
         headers: { Authorization: `Bearer ${this.config.token}`, Accept: 'application/json' },
         redirect: 'error',
       });
