@@ -18,11 +18,12 @@ Usage: ./build.sh <command>
 Commands:
   prereqs   Make sure a Docker engine (API >= 1.44) and the PostgreSQL/Redis images are here.
             Installs and starts them on Debian as root; elsewhere says what to install.
+            Installs the Backstage packages of integrations/backstage (npm ci, cached per lock file).
             Writes the chosen images to artifacts/images.env.
   test      prereqs, restore, build (warnings are errors), then every test project.
             Ends with the line "N passed, N failed, N skipped"; exits non-zero on any failure.
   run       prereqs, then the whole stack under the Aspire app host, with the dashboard.
-  pack      Every NuGet package and the template pack into artifacts/packages.
+  pack      Every NuGet package, the template pack and the Backstage module (npm) into artifacts/packages.
   help      This text.
 
 Environment:
@@ -42,6 +43,7 @@ require_dotnet() {
 cmd_prereqs() {
   run_step "prereqs: Docker engine and container images" bash "$root/eng/prereqs.sh"
   run_step "prereqs: OpenAPI tools (Redocly CLI, Kiota) and the repository's dotnet tools" bash "$root/eng/prereqs-openapi.sh"
+  run_step "prereqs: Backstage backend packages (npm, cached)" bash "$root/eng/prereqs-backstage.sh"
 }
 
 cmd_restore() { run_step "restore $solution" dotnet restore "$solution" --nologo -v quiet; }
@@ -139,6 +141,8 @@ cmd_pack() {
     run_step "pack $(basename "$project" .csproj) (Release)" \
       dotnet pack "$project" --nologo -c Release -v quiet -clp:NoSummary -o "$root/artifacts/packages"
   done
+  run_step "pack the Backstage catalog module (npm)" bash -c \
+    'cd "$1/integrations/backstage" && npm run --silent build && npm pack --silent --pack-destination "$1/artifacts/packages" >/dev/null' _ "$root"
   ls -1 "$root/artifacts/packages"
 }
 

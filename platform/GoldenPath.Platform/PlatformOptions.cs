@@ -95,6 +95,19 @@ public sealed class PlatformOptions
     /// <summary>Gets every reserved namespace and prefix: the defaults and the configured ones.</summary>
     internal IEnumerable<string> AllReservedNamespaces => DefaultReservedNamespaces.Concat(ReservedNamespaces);
 
+    /// <summary>
+    /// Gets or sets the URL Backstage users reach the platform at (e.g. <c>https://platform.example.com/</c>), for the links
+    /// the Backstage feed puts on each Component (its DORA figures). When not set, the URL the feed was requested at.
+    /// </summary>
+    public Uri? PublicUrl { get; set; }
+
+    /// <summary>
+    /// Gets or sets the portal's page of a service, with <c>{name}</c> for the service's name
+    /// (e.g. <c>https://platform.example.com/portal/services/{name}</c>), linked from each Component of the Backstage feed.
+    /// Not set by default: no portal link.
+    /// </summary>
+    public string? PortalServiceUrl { get; set; }
+
     /// <summary>Gets or sets how many minor versions of GoldenPath.ServiceDefaults behind the platform's own a service may run before its scorecard fails.</summary>
     public int SupportedSdkMinorVersions { get; set; } = 2;
 }

@@ -14,6 +14,11 @@ internal static class PlatformServiceCollectionExtensions
         var options = new PlatformOptions();
         builder.Configuration.GetSection(PlatformOptions.SectionName).Bind(options);
         builder.Services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.SectionName).ValidateOnStart()
+            .Validate(o => o.PublicUrl is null || (o.PublicUrl.IsAbsoluteUri && o.PublicUrl.Scheme is "http" or "https"),
+                "GoldenPath:Platform:PublicUrl must be an absolute http(s) URL, e.g. https://platform.example.com/.")
+            .Validate(o => o.PortalServiceUrl is null || (o.PortalServiceUrl.Contains(FeedContext.NamePlaceholder, StringComparison.Ordinal)
+                    && Uri.TryCreate(o.PortalServiceUrl.Replace(FeedContext.NamePlaceholder, "x", StringComparison.Ordinal), UriKind.Absolute, out var portal) && portal.Scheme is "http" or "https"),
+                "GoldenPath:Platform:PortalServiceUrl must be an absolute http(s) URL with {name} for the service's name, e.g. https://platform.example.com/portal/services/{name}.")
             .Validate(o => o.InstanceTtl > TimeSpan.Zero, "GoldenPath:Platform:InstanceTtl must be positive, e.g. 00:01:30.")
             .Validate(o => o.WritesPerSecond > 0 && o.WriteBurst > 0, "GoldenPath:Platform:WritesPerSecond and WriteBurst must be positive.")
             .Validate(o => o.ReadsPerSecond > 0 && o.ReadBurst > 0, "GoldenPath:Platform:ReadsPerSecond and ReadBurst must be positive.")

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GoldenPath.Catalog;
 
 namespace GoldenPath.Templates.Tests;
 
@@ -78,6 +79,35 @@ public sealed class TemplatePackTests(TemplatePack pack)
         Assert.True(expected.SequenceEqual(actual),
             $"The files of `dotnet new {template}` differ from {expectedFile}.\nMissing: {string.Join(", ", expected.Except(actual))}\nUnexpected: {string.Join(", ", actual.Except(expected))}\n" +
             "If the change is intended, run the tests with GOLDENPATH_ACCEPT=1 and review the diff.");
+    }
+
+    [Theory]
+    [MemberData(nameof(Templates))]
+    public async Task TheCatalogInfoCarriesTheAnnotationsBackstagesPluginsReadAndTheTechDocsTheyPointAt(string template)
+    {
+        var withSource = await pack.CreateAsync(template, "orders-api", "--owner", "team-payments", "--repository-url", "https://git.example.com/shop/orders-api/tree/main/", "--skip-restore");
+        var withoutSource = await pack.CreateAsync(template, "search-api", "--owner", "team-search", "--skip-restore");
+
+        var annotations = Assert.Single(CatalogInfoReader.Read(withSource.Read("catalog-info.yaml")).OfType<ComponentEntity>()).Metadata.Annotations;
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["backstage.io/kubernetes-id"] = "orders-api",
+            ["backstage.io/source-location"] = "url:https://git.example.com/shop/orders-api/tree/main/",
+            ["backstage.io/techdocs-ref"] = "dir:.",
+            ["goldenpath.dev/template"] = template,
+            ["goldenpath.dev/template-version"] = pack.Version,
+        }, annotations.OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary());
+        var without = Assert.Single(CatalogInfoReader.Read(withoutSource.Read("catalog-info.yaml")).OfType<ComponentEntity>()).Metadata.Annotations;
+        Assert.False(without.ContainsKey("backstage.io/source-location"));
+        Assert.Equal("dir:.", without["backstage.io/techdocs-ref"]);
+
+        // The minimal TechDocs set: mkdocs.yml names the site and its nav, docs/index.md is the page it lists.
+        var mkdocs = new YamlDotNet.Serialization.Deserializer().Deserialize<Dictionary<string, object>>(withSource.Read("mkdocs.yml"));
+        Assert.Equal("orders-api", mkdocs["site_name"]);
+        Assert.Contains("techdocs-core", (List<object>)mkdocs["plugins"]);
+        Assert.Equal("index.md", Assert.Single(((List<object>)mkdocs["nav"]).Cast<Dictionary<object, object>>()).Values.Single());
+        Assert.StartsWith("# orders-api", withSource.Read("docs/index.md"), StringComparison.Ordinal);
+        Assert.Contains("team-payments", withSource.Read("docs/index.md"), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using GoldenPath.Catalog;
 using GoldenPath.Catalog.Contracts;
 using GoldenPath.Platform.Domain;
+using Microsoft.Extensions.Options;
 
 namespace GoldenPath.Platform;
 
@@ -53,7 +54,7 @@ internal static class InsightsApi
             .ProducesProblemWhen(StatusCodes.Status404NotFound, "The service is not in the catalog.")
             .WithSummary("The service's golden-path conformance, check by check.");
 
-        endpoints.MapGet("/api/v1/entities", async Task<IResult> (int? limit, string? after, HttpContext context, PlatformStore store, CancellationToken ct) =>
+        endpoints.MapGet("/api/v1/entities", async Task<IResult> (int? limit, string? after, HttpContext context, PlatformStore store, IOptions<PlatformOptions> options, CancellationToken ct) =>
             {
                 if (after is not null && !PlatformStore.IsEntityCursor(after))
                 {
@@ -61,7 +62,7 @@ internal static class InsightsApi
                 }
 
                 var size = Paging.Size(limit);
-                var (entities, next) = await store.EntitiesPageAsync(size, after, ct);
+                var (entities, next) = await store.EntitiesPageAsync(size, after, FeedLinks.Context(context, options.Value), ct);
                 if (next is not null)
                 {
                     Paging.LinkNext(context, size, next);

@@ -1,6 +1,7 @@
 using GoldenPath.Catalog;
 using GoldenPath.Catalog.Contracts;
 using GoldenPath.Platform.Domain;
+using Microsoft.Extensions.Options;
 
 namespace GoldenPath.Platform;
 
@@ -33,10 +34,16 @@ internal static class ServicesApi
             .ProducesProblemWhen(StatusCodes.Status404NotFound, "The service is not in the catalog.")
             .WithSummary("Reads one service with its live instances, versions and last health.");
 
-        services.MapGet("/{name}/catalog-info.yaml", async Task<IResult> (string name, PlatformStore store, CancellationToken ct) =>
-                await store.FindServiceAsync(name, ct) is { } service
-                    ? TypedResults.Text(CatalogInfoWriter.Write([BackstageFeed.ToComponent(service)]), "application/yaml; charset=utf-8")
-                    : Problems.NotFound($"Service '{name}' is not in the catalog."))
+        services.MapGet("/{name}/catalog-info.yaml", async Task<IResult> (string name, HttpContext context, PlatformStore store, IOptions<PlatformOptions> options, CancellationToken ct) =>
+            {
+                if (await store.FindServiceAsync(name, ct) is not { } service)
+                {
+                    return Problems.NotFound($"Service '{name}' is not in the catalog.");
+                }
+
+                var feed = FeedLinks.Context(context, options.Value) with { TeamNamespaces = await store.SingleNamespacesAsync([service.Owner], ct) };
+                return TypedResults.Text(CatalogInfoWriter.Write([BackstageFeed.ToComponent(service, feed)]), "application/yaml; charset=utf-8");
+            })
             .WithName("getServiceCatalogInfo")
             .RequireAuthorization(Policies.Read)
             .Produces<string>(StatusCodes.Status200OK, "application/yaml")
@@ -70,6 +77,17 @@ internal static class ServicesApi
             .ProducesProblemWhen(StatusCodes.Status404NotFound, "The service is not in the catalog and the registration does not carry its identity ('service').")
             .ProducesProblemWhen(StatusCodes.Status409Conflict, "The service has as many live instances as GoldenPath:Platform:MaxLiveInstancesPerService allows.")
             .WithSummary("Registers an instance or records its heartbeat (a team token with instances:write or catalog:write, never an admin token); creates the catalog entry from the registration's service identity when the service is not in the catalog, else 404.");
+
+        services.MapDelete("/{name}", (string name, HttpContext context, CatalogService catalog) =>
+                catalog.DeleteServiceAsync(name, context.User, context.RequestAborted))
+            .WithName("deleteService")
+            .RequireAuthorization(Policies.CatalogWrite)
+            .RequireRateLimiting(Policies.Writes)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblemWhen(StatusCodes.Status403Forbidden, "The token lacks the scope, or its team does not own the service.")
+            .ProducesProblemWhen(StatusCodes.Status404NotFound, "The service is not in the catalog.")
+            .ProducesProblemWhen(StatusCodes.Status409Conflict, "The service changed owner while it was being removed.")
+            .WithSummary("Takes a service off the platform (its owning team's token with catalog:write, or an admin token): its entry and instances are removed, so it leaves the Backstage feed; its deployments and incidents stay as DORA history.");
 
         services.MapDelete("/{name}/instances/{instanceId}", (string name, string instanceId, HttpContext context, CatalogService catalog) =>
                 catalog.DeleteInstanceAsync(name, instanceId, context.User, context.RequestAborted))

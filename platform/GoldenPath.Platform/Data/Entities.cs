@@ -27,6 +27,14 @@ internal sealed class ServiceEntity
 
     public List<Catalog.Contracts.ApiDefinition> ApiDefinitions { get; set; } = [];
 
+    public string? SourceLocation { get; set; }
+
+    public string? TechDocsRef { get; set; }
+
+    public string? Template { get; set; }
+
+    public string? TemplateVersion { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -47,6 +47,10 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             Json(service.Property(s => s.ConsumesApis), json.ListString);
             Json(service.Property(s => s.DependsOn), json.ListServiceDependency);
             Json(service.Property(s => s.ApiDefinitions), json.ListApiDefinition);
+            service.Property(s => s.SourceLocation).HasMaxLength(2048);
+            service.Property(s => s.TechDocsRef).HasMaxLength(2048);
+            service.Property(s => s.Template).HasMaxLength(128);
+            service.Property(s => s.TemplateVersion).HasMaxLength(64);
         });
 
         modelBuilder.Entity<InstanceEntity>(instance =>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using GoldenPath.Catalog;
 using GoldenPath.Platform.Data;
 
@@ -11,11 +12,34 @@ namespace GoldenPath.Platform.Domain;
 /// Names that tenants share are unique by construction: a Resource or API is named after its service
 /// (<c>{service}.{name}</c>; a service name has no '.'), and a System is owned by the team that claimed it first.
 /// </summary>
-internal static class BackstageFeed
+internal static partial class BackstageFeed
 {
+    /// <summary>What Backstage's Kubernetes plugin matches, as the label <c>backstage.io/kubernetes-id</c>, on the objects of the service.</summary>
     public const string KubernetesIdAnnotation = "backstage.io/kubernetes-id";
 
-    public static ComponentEntity ToComponent(ServiceEntity service)
+    /// <summary>The one namespace the Kubernetes plugin looks in; without it, it looks in every namespace.</summary>
+    public const string KubernetesNamespaceAnnotation = "backstage.io/kubernetes-namespace";
+
+    /// <summary>Where the source is: the "View source" link and what TechDocs and other plugins read relative to.</summary>
+    public const string SourceLocationAnnotation = "backstage.io/source-location";
+
+    /// <summary>Where the TechDocs plugin finds <c>mkdocs.yml</c>.</summary>
+    public const string TechDocsRefAnnotation = "backstage.io/techdocs-ref";
+
+    /// <summary>The template the service was made from.</summary>
+    public const string TemplateAnnotation = "goldenpath.dev/template";
+
+    /// <summary>The template pack's version the service was made from.</summary>
+    public const string TemplateVersionAnnotation = "goldenpath.dev/template-version";
+
+    /// <summary>The service's Component with the platform's links; see <see cref="ToComponent(ServiceEntity, FeedContext)"/>.</summary>
+    public static ComponentEntity ToComponent(ServiceEntity service) => ToComponent(service, FeedContext.None);
+
+    /// <summary>
+    /// The service's Component: its identity, relations, the annotations Backstage's plugins read (Kubernetes, TechDocs,
+    /// source) and the links back to the platform (DORA, the portal's service page) that <paramref name="context"/> knows.
+    /// </summary>
+    public static ComponentEntity ToComponent(ServiceEntity service, FeedContext context)
     {
         var component = new ComponentEntity
         {
@@ -28,8 +52,34 @@ internal static class BackstageFeed
                 System = $"system:{service.System}",
             },
         };
-        component.Metadata.Annotations[KubernetesIdAnnotation] = service.Name;
-        component.Metadata.Annotations["goldenpath.dev/managed-by"] = "goldenpath-platform";
+        var annotations = component.Metadata.Annotations;
+        annotations[KubernetesIdAnnotation] = service.Name;
+        annotations["goldenpath.dev/managed-by"] = "goldenpath-platform";
+        if (context.NamespaceOf(service.Owner) is { } ns)
+        {
+            annotations[KubernetesNamespaceAnnotation] = ns;
+        }
+
+        if (service.SourceLocation is { } source)
+        {
+            annotations[SourceLocationAnnotation] = $"url:{source}";
+        }
+
+        if (service.TechDocsRef is { } docs && TechDocsRefProblem(docs, service.SourceLocation) is null)
+        {
+            annotations[TechDocsRefAnnotation] = ResolveTechDocsRef(docs, service.SourceLocation);
+        }
+
+        if (service.Template is { } template)
+        {
+            annotations[TemplateAnnotation] = template;
+        }
+
+        if (service.TemplateVersion is { } version)
+        {
+            annotations[TemplateVersionAnnotation] = version;
+        }
+
         foreach (var tag in service.Tags)
         {
             component.Metadata.Tags.Add(tag);
@@ -38,6 +88,16 @@ internal static class BackstageFeed
         foreach (var link in service.Links)
         {
             component.Metadata.Links.Add(link);
+        }
+
+        if (context.PlatformUrl is { } platform)
+        {
+            component.Metadata.Links.Add(new EntityLink(new Uri(platform, $"api/v1/dora?service={service.Name}").ToString(), "DORA metrics", "dashboard", "dora"));
+        }
+
+        if (context.PortalServiceUrl is { } portal)
+        {
+            component.Metadata.Links.Add(new EntityLink(portal.Replace(FeedContext.NamePlaceholder, service.Name, StringComparison.Ordinal), "GoldenPath portal", "web", "portal"));
         }
 
         // An API the service defines is provided under its qualified name, also where providesApis lists it by its own.
@@ -62,9 +122,9 @@ internal static class BackstageFeed
     }
 
     /// <summary>A service's Component with the Resources and APIs named after it.</summary>
-    public static IEnumerable<CatalogEntity> ServiceEntities(ServiceEntity service)
+    public static IEnumerable<CatalogEntity> ServiceEntities(ServiceEntity service, FeedContext context)
     {
-        yield return ToComponent(service);
+        yield return ToComponent(service, context);
         foreach (var dependency in service.DependsOn.Where(d => d.Kind is not "service"))
         {
             yield return new ResourceEntity
@@ -106,6 +166,65 @@ internal static class BackstageFeed
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(qualified)))[..10];
         return $"{qualified[..52].TrimEnd('-', '.', '_')}-{hash}";
     }
+
+    /// <summary>
+    /// Why <paramref name="docs"/> is not a TechDocs reference the feed can publish, or null: <c>dir:</c> and a folder
+    /// inside <paramref name="source"/> (no <c>..</c>, not rooted), or <c>url:</c> and an absolute http(s) URL.
+    /// </summary>
+    internal static string? TechDocsRefProblem(string docs, string? source)
+    {
+        if (docs.Length > 2048)
+        {
+            return "is longer than 2048 characters";
+        }
+
+        if (docs.StartsWith("dir:", StringComparison.Ordinal))
+        {
+            var folder = docs[4..];
+            if (source is null)
+            {
+                return $"'{docs}' is relative to the source, but sourceLocation is not given: give sourceLocation (the repository's URL) or use url:<https URL>";
+            }
+
+            return DocsFolder().IsMatch(folder) && !folder.StartsWith('/') && folder.Split('/').All(segment => segment is not "..")
+                ? null
+                : $"'{docs}' is not a folder inside the source: use dir:. or dir:<folder>, with letters, digits, '.', '-', '_' and '/', and no '..'";
+        }
+
+        if (docs.StartsWith("url:", StringComparison.Ordinal))
+        {
+            return Uri.TryCreate(docs[4..], UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                ? null
+                : $"'{docs}' is not url: and an absolute http(s) URL";
+        }
+
+        return $"'{docs}' is not a TechDocs reference: use dir:<folder in the source> (e.g. dir:.) or url:<https URL>";
+    }
+
+    /// <summary>
+    /// A <c>dir:</c> reference as a URL: entities from a provider have no file to be relative to, so the folder is resolved
+    /// against the source location (which TechDocs' URL reader understands for GitHub, GitLab, Azure DevOps, Bitbucket).
+    /// </summary>
+    private static string ResolveTechDocsRef(string docs, string? source)
+    {
+        if (!docs.StartsWith("dir:", StringComparison.Ordinal) || source is null)
+        {
+            return docs;
+        }
+
+        var folder = docs[4..].Trim('/');
+        var root = source.EndsWith('/') ? source : $"{source}/";
+        return folder is "." or "" ? $"url:{root}" : $"url:{root}{folder}/";
+    }
+
+    /// <summary>Whether <paramref name="value"/> is a short label such as a template name or version.</summary>
+    internal static bool IsAnnotationValue(string value) => AnnotationValue().IsMatch(value);
+
+    [GeneratedRegex("^[A-Za-z0-9._/-]{1,512}$")]
+    private static partial Regex DocsFolder();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$")]
+    private static partial Regex AnnotationValue();
 
     private static string ResourceType(string kind) => kind switch
     {

@@ -240,6 +240,35 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         }
     }
 
+    /// <summary>
+    /// Takes a service off the platform: its catalog entry and its instances go, so that it leaves the Backstage feed (and
+    /// Backstage deletes its Component, Resources and APIs at its next read). Its deployments and incidents stay: they are
+    /// the team's DORA history. Only the owning team's token or an admin token may do it.
+    /// </summary>
+    public async Task<IResult> DeleteServiceAsync(string name, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, ct);
+        if (service is null)
+        {
+            return Problems.NotFound($"Service '{name}' is not in the catalog.");
+        }
+
+        if (!user.MayWriteFor(service.Owner))
+        {
+            return Problems.Forbidden($"Service '{name}' is owned by team '{service.Owner}'; the token of team '{user.Team()}' may not remove it.");
+        }
+
+        // Only while the owner read is still the owner: a transfer in between leaves the entry to its new team.
+        if (await db.Services.Where(s => s.Name == name && s.Owner == service.Owner).ExecuteDeleteAsync(ct) == 0)
+        {
+            return Problems.Conflict($"Service '{name}' changed owner while it was being removed; read it again and retry with a token of its owner.");
+        }
+
+        await db.Instances.Where(i => i.ServiceName == name).ExecuteDeleteAsync(ct);
+        await lookups.ForgetOwnerAsync(db, name);
+        return TypedResults.NoContent();
+    }
+
     public async Task<IResult> DeleteInstanceAsync(string name, string instanceId, ClaimsPrincipal user, CancellationToken ct)
     {
         var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, ct);
@@ -293,6 +322,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         }
 
         ValidateDependencies(validation, request.DependsOn);
+        ValidateBackstageSources(validation, request);
         foreach (var (api, i) in (request.ApiDefinitions ?? []).Select((a, i) => (a, i)))
         {
             validation.Name($"apiDefinitions[{i}].name", api.Name);
@@ -311,6 +341,35 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         }
 
         return validation;
+    }
+
+    /// <summary>
+    /// Where Backstage's plugins will read from: the source and the TechDocs. A <c>dir:</c> reference is resolved against
+    /// the source location and must stay inside it (TechDocs would otherwise build another repository's docs under this
+    /// service's name); template name and version are short labels, nothing more.
+    /// </summary>
+    private static void ValidateBackstageSources(Validation validation, ServiceUpsertRequest request)
+    {
+        validation.AbsoluteUrl("sourceLocation", request.SourceLocation);
+        if (request.TechDocsRef is { } docs)
+        {
+            if (BackstageFeed.TechDocsRefProblem(docs, request.SourceLocation) is { } problem)
+            {
+                validation.Add("techDocsRef", problem);
+            }
+        }
+
+        validation.Length("template", request.Template, 128);
+        validation.Length("templateVersion", request.TemplateVersion, 64);
+        if (request.Template is { } template && !BackstageFeed.IsAnnotationValue(template))
+        {
+            validation.Add("template", $"'{template}' is not a template name: use letters, digits, '.', '-' and '_' (e.g. 'platform-api')");
+        }
+
+        if (request.TemplateVersion is { } version && !BackstageFeed.IsAnnotationValue(version))
+        {
+            validation.Add("templateVersion", $"'{version}' is not a version: use letters, digits, '.', '-', '+' and '_' (e.g. '1.4.0')");
+        }
     }
 
     private static void ValidateDependencies(Validation validation, IReadOnlyList<ServiceDependency>? dependencies)
@@ -335,6 +394,10 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         entity.ConsumesApis = [.. request.ConsumesApis ?? []];
         entity.DependsOn = [.. request.DependsOn ?? []];
         entity.ApiDefinitions = [.. request.ApiDefinitions ?? []];
+        entity.SourceLocation = request.SourceLocation;
+        entity.TechDocsRef = request.TechDocsRef;
+        entity.Template = request.Template;
+        entity.TemplateVersion = request.TemplateVersion;
         entity.UpdatedAt = now;
         return entity;
     }
@@ -381,7 +444,8 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
 
     internal static ServiceDescription Describe(ServiceEntity s, IEnumerable<InstanceEntity> instances) => new(
         s.Name, s.Owner, s.System, s.Lifecycle, s.Type, s.Description, s.Tags, s.Links, s.ProvidesApis, s.ConsumesApis, s.DependsOn, s.ApiDefinitions,
-        instances.OrderBy(i => i.InstanceId, StringComparer.Ordinal).Select(ToContract).ToList(), s.CreatedAt, s.UpdatedAt);
+        instances.OrderBy(i => i.InstanceId, StringComparer.Ordinal).Select(ToContract).ToList(), s.CreatedAt, s.UpdatedAt,
+        s.SourceLocation, s.TechDocsRef, s.Template, s.TemplateVersion);
 
     internal static ServiceInstance ToContract(InstanceEntity i) => new(
         i.InstanceId, i.Version, i.Environment, i.SdkVersion, i.Endpoints, new InstanceHealthUrls(i.HealthLive, i.HealthReady, i.HealthStartup),

@@ -21,7 +21,7 @@ internal sealed class PlatformStore(PlatformDbContext db)
     /// Systems, then Groups, each kind in name order, after the cursor <paramref name="after"/> (the reference of the
     /// last Component, System or Group of the previous page). <c>Next</c> is the cursor of the next page, while one may follow.
     /// </summary>
-    public async Task<(IReadOnlyList<CatalogEntity> Entities, string? Next)> EntitiesPageAsync(int limit, string? after, CancellationToken ct)
+    public async Task<(IReadOnlyList<CatalogEntity> Entities, string? Next)> EntitiesPageAsync(int limit, string? after, FeedContext context, CancellationToken ct)
     {
         var colon = after?.IndexOf(':', StringComparison.Ordinal) ?? -1;
         var stage = after is null ? 0 : Array.IndexOf(s_kinds, after[..colon]);
@@ -32,7 +32,8 @@ internal sealed class PlatformStore(PlatformDbContext db)
         if (stage == 0)
         {
             var services = await db.Services.AsNoTracking().Where(s => string.Compare(s.Name, from) > 0).OrderBy(s => s.Name).Take(remaining).ToListAsync(ct);
-            entities.AddRange(services.SelectMany(BackstageFeed.ServiceEntities));
+            var pageContext = context with { TeamNamespaces = await SingleNamespacesAsync([.. services.Select(s => s.Owner).Distinct()], ct) };
+            entities.AddRange(services.SelectMany(s => BackstageFeed.ServiceEntities(s, pageContext)));
             remaining -= services.Count;
             last = services.Count > 0 ? $"component:{services[^1].Name}" : last;
             from = "";
@@ -58,5 +59,14 @@ internal sealed class PlatformStore(PlatformDbContext db)
         }
 
         return (entities, remaining == 0 ? last : null);
+    }
+
+    /// <summary>The namespace of each of <paramref name="teams"/> that has been granted exactly one.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> SingleNamespacesAsync(IReadOnlyCollection<string> teams, CancellationToken ct)
+    {
+        var granted = await db.Environments.AsNoTracking().Where(e => teams.Contains(e.Team) && e.Namespace != null)
+            .Select(e => new { e.Team, e.Namespace }).ToListAsync(ct);
+        return granted.GroupBy(e => e.Team, StringComparer.Ordinal).Where(g => g.Count() == 1)
+            .ToDictionary(g => g.Key, g => g.Single().Namespace!, StringComparer.Ordinal);
     }
 }

@@ -12,6 +12,16 @@ namespace GoldenPath.Catalog.Contracts;
 /// <param name="ConsumesApis">APIs the service consumes.</param>
 /// <param name="DependsOn">What the service needs at run time.</param>
 /// <param name="ApiDefinitions">Definitions of the APIs it provides (OpenAPI, AsyncAPI, ...), published as Backstage API entities.</param>
+/// <param name="SourceLocation">
+/// Where the service's source is, an absolute http(s) URL (e.g. <c>https://github.com/acme/orders/tree/main/</c>):
+/// Backstage's <c>backstage.io/source-location</c>.
+/// </param>
+/// <param name="TechDocsRef">
+/// Where its TechDocs (<c>mkdocs.yml</c>) are: <c>dir:</c> and a folder relative to <paramref name="SourceLocation"/>
+/// (<c>dir:.</c> for the templates' layout), or <c>url:</c> and an absolute http(s) URL. Backstage's <c>backstage.io/techdocs-ref</c>.
+/// </param>
+/// <param name="Template">The template the service was made from, e.g. <c>platform-api</c>.</param>
+/// <param name="TemplateVersion">The version of the template pack it was made from, e.g. <c>1.4.0</c>.</param>
 public sealed record ServiceUpsertRequest(
     string Owner,
     string Lifecycle,
@@ -23,7 +33,11 @@ public sealed record ServiceUpsertRequest(
     IReadOnlyList<string>? ProvidesApis = null,
     IReadOnlyList<string>? ConsumesApis = null,
     IReadOnlyList<ServiceDependency>? DependsOn = null,
-    IReadOnlyList<ApiDefinition>? ApiDefinitions = null);
+    IReadOnlyList<ApiDefinition>? ApiDefinitions = null,
+    string? SourceLocation = null,
+    string? TechDocsRef = null,
+    string? Template = null,
+    string? TemplateVersion = null);
 
 /// <summary>An API a service provides, with its definition.</summary>
 /// <param name="Name">The API's name (a valid entity name), e.g. <c>orders-api</c>.</param>
@@ -52,6 +66,10 @@ public sealed record ServiceDependency(string Name, string Kind);
 /// <param name="Instances">The live instances (not expired).</param>
 /// <param name="CreatedAt">When the entry was first written.</param>
 /// <param name="UpdatedAt">When the entry was last written.</param>
+/// <param name="SourceLocation">Where its source is.</param>
+/// <param name="TechDocsRef">Where its TechDocs are, as it was given.</param>
+/// <param name="Template">The template it was made from.</param>
+/// <param name="TemplateVersion">The template pack's version it was made from.</param>
 public sealed record ServiceDescription(
     string Name,
     string Owner,
@@ -67,7 +85,11 @@ public sealed record ServiceDescription(
     IReadOnlyList<ApiDefinition> ApiDefinitions,
     IReadOnlyList<ServiceInstance> Instances,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? SourceLocation = null,
+    string? TechDocsRef = null,
+    string? Template = null,
+    string? TemplateVersion = null);
 
 /// <summary>The body of <c>PUT /api/v1/services/{name}/instances/{instanceId}</c>: a registration or heartbeat.</summary>
 /// <param name="Version">The running version.</param>

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GoldenPath.Catalog;
+using GoldenPath.Catalog.Contracts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GoldenPath.Platform.Tests;
+
+/// <summary>
+/// The Backstage feed's annotations and links (what Backstage's Kubernetes, TechDocs and source plugins read) and a
+/// service leaving the platform, through HTTP, once against SQLite and once against PostgreSQL.
+/// </summary>
+public abstract class BackstageFeedTests(IPlatformStore store)
+{
+    private static readonly PlatformJsonContext Json = PlatformJsonContext.Default;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AComponentCarriesTheAnnotationsBackstagesPluginsReadAndLinksToItsDoraFigures()
+    {
+        await using var platform = await StartAsync();
+        var team = Unique("team");
+        var name = Unique("orders");
+        var writer = platform.Client(await platform.TokenAsync(team, "catalog:write"));
+        using var environment = await writer.PostAsJsonAsync("/api/v1/environments", new EnvironmentRequest(team, "prod", "4", "8Gi"), Json.EnvironmentRequest, Ct);
+        Assert.Equal(HttpStatusCode.Created, environment.StatusCode);
+
+        using var put = await writer.PutAsJsonAsync($"/api/v1/services/{name}", Service(team) with
+        {
+            SourceLocation = "https://git.example.com/acme/orders/tree/main",
+            TechDocsRef = "dir:.",
+            Template = "platform-api",
+            TemplateVersion = "1.4.0",
+        }, Json.ServiceUpsertRequest, Ct);
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+
+        var fromFeed = await FeedComponentAsync(platform, name);
+        var fromFile = Assert.IsType<ComponentEntity>(Assert.Single(CatalogInfoReader.Read(await platform.Admin.GetStringAsync($"/api/v1/services/{name}/catalog-info.yaml", Ct))));
+        foreach (var component in new[] { fromFeed, fromFile })
+        {
+            Assert.Equal(new Dictionary<string, string>
+            {
+                ["backstage.io/kubernetes-id"] = name,
+                ["backstage.io/kubernetes-namespace"] = $"{team}-prod",
+                ["backstage.io/source-location"] = "url:https://git.example.com/acme/orders/tree/main",
+                ["backstage.io/techdocs-ref"] = "url:https://git.example.com/acme/orders/tree/main/",
+                ["goldenpath.dev/managed-by"] = "goldenpath-platform",
+                ["goldenpath.dev/template"] = "platform-api",
+                ["goldenpath.dev/template-version"] = "1.4.0",
+            }, component.Metadata.Annotations.OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary());
+            var dora = Assert.Single(component.Metadata.Links);
+            // Without GoldenPath:Platform:PublicUrl, the link points where the feed was read.
+            Assert.Equal((new Uri(platform.Admin.BaseAddress!, $"/api/v1/dora?service={name}").ToString(), "DORA metrics", "dora"), (dora.Url, dora.Title, dora.Type));
+        }
+    }
+
+    [Fact]
+    public async Task TheNamespaceIsLeftOutWhenTheTeamHasSeveralAndThePortalLinkAppearsOnlyWhenConfigured()
+    {
+        await using var platform = await StartAsync(new()
+        {
+            ["GoldenPath:Platform:PublicUrl"] = "https://platform.example.com/",
+            ["GoldenPath:Platform:PortalServiceUrl"] = "https://platform.example.com/portal/services/{name}",
+        });
+        var team = Unique("team");
+        var name = Unique("orders");
+        var writer = platform.Client(await platform.TokenAsync(team, "catalog:write"));
+        foreach (var environment in new[] { "staging", "prod" })
+        {
+            (await writer.PostAsJsonAsync("/api/v1/environments", new EnvironmentRequest(team, environment, "4", "8Gi"), Json.EnvironmentRequest, Ct)).EnsureSuccessStatusCode();
+        }
+
+        (await writer.PutAsJsonAsync($"/api/v1/services/{name}", Service(team), Json.ServiceUpsertRequest, Ct)).EnsureSuccessStatusCode();
+
+        var component = await FeedComponentAsync(platform, name);
+        Assert.False(component.Metadata.Annotations.ContainsKey("backstage.io/kubernetes-namespace"));
+        Assert.False(component.Metadata.Annotations.ContainsKey("backstage.io/techdocs-ref"));
+        Assert.Equal(
+            [($"https://platform.example.com/api/v1/dora?service={name}", "dora"), ($"https://platform.example.com/portal/services/{name}", "portal")],
+            component.Metadata.Links.Select(l => (l.Url, l.Type)));
+    }
+
+    [Theory]
+    [InlineData("https://git.example.com/acme/orders", "dir:../payments", "techDocsRef")]
+    [InlineData("https://git.example.com/acme/orders", "dir:/etc", "techDocsRef")]
+    [InlineData(null, "dir:.", "techDocsRef")]
+    [InlineData("https://git.example.com/acme/orders", "file:/etc/passwd", "techDocsRef")]
+    [InlineData("https://git.example.com/acme/orders", "url:javascript:alert(1)", "techDocsRef")]
+    [InlineData("javascript:alert(1)", null, "sourceLocation")]
+    [InlineData("file:///etc/passwd", null, "sourceLocation")]
+    public async Task ASourceOrDocsReferenceBackstageWouldReadOutsideTheServiceIsRefused(string? source, string? docs, string field)
+    {
+        await using var platform = await StartAsync();
+        var team = Unique("team");
+        var name = Unique("orders");
+        var writer = platform.Client(await platform.TokenAsync(team, "catalog:write"));
+
+        using var response = await writer.PutAsJsonAsync($"/api/v1/services/{name}", Service(team) with { SourceLocation = source, TechDocsRef = docs }, Json.ServiceUpsertRequest, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync(Json.PlatformProblem, Ct))!;
+        Assert.Contains(field, problem.Errors!.Keys);
+        Assert.False(await platform.QueryAsync(db => db.Services.AnyAsync(s => s.Name == name, Ct)));
+    }
+
+    [Fact]
+    public async Task AServiceRemovedByItsTeamLeavesTheFeedWithItsResourcesAndApisButNoOtherTeamMayRemoveIt()
+    {
+        await using var platform = await StartAsync();
+        var team = Unique("team");
+        var name = Unique("orders");
+        var owner = platform.Client(await platform.TokenAsync(team, "catalog:write"));
+        var otherTeam = platform.Client(await platform.TokenAsync(Unique("team"), "catalog:write"));
+        (await owner.PutAsJsonAsync($"/api/v1/services/{name}", Service(team) with
+        {
+            ApiDefinitions = [new ApiDefinition("orders-api", "openapi", "openapi: 3.0.0\ninfo:\n  title: Orders\n  version: '1'\npaths: {}\n")],
+        }, Json.ServiceUpsertRequest, Ct)).EnsureSuccessStatusCode();
+        (await owner.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", new InstanceRegistration("1.0.0", "production", "0.1.0", ["http://10.0.0.7:8080"], new InstanceHealthUrls(null, null, null), []), Json.InstanceRegistration, Ct)).EnsureSuccessStatusCode();
+
+        using var refused = await otherTeam.DeleteAsync($"/api/v1/services/{name}", Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains($"owned by team '{team}'", (await refused.Content.ReadFromJsonAsync(Json.PlatformProblem, Ct))!.Detail, StringComparison.Ordinal);
+        Assert.Equal(3, (await FeedAsync(platform)).Count(e => e.Name == name || e.Name.StartsWith($"{name}.", StringComparison.Ordinal)));
+
+        using var removed = await owner.DeleteAsync($"/api/v1/services/{name}", Ct);
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        Assert.DoesNotContain(await FeedAsync(platform), e => e.Name == name || e.Name.StartsWith($"{name}.", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync($"/api/v1/services/{name}", Ct)).StatusCode);
+        Assert.False(await platform.QueryAsync(db => db.Instances.AnyAsync(i => i.ServiceName == name, Ct)));
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.DeleteAsync($"/api/v1/services/{name}", Ct)).StatusCode);
+    }
+
+    private static async Task<ComponentEntity> FeedComponentAsync(PlatformApp platform, string name)
+    {
+        var component = (await FeedAsync(platform)).Single(e => e.Kind == "Component" && e.Name == name).Entity;
+        // JSON is YAML: the feed's entity is read back with the catalog-info.yaml reader.
+        return Assert.IsType<ComponentEntity>(Assert.Single(CatalogInfoReader.Read(component.GetRawText())));
+    }
+
+    private static async Task<List<(string Kind, string Name, JsonElement Entity)>> FeedAsync(PlatformApp platform) =>
+        [.. JsonDocument.Parse(await platform.Admin.GetStringAsync("/api/v1/entities?limit=500", Ct)).RootElement.EnumerateArray()
+            .Select(e => (e.GetProperty("kind").GetString()!, e.GetProperty("metadata").GetProperty("name").GetString()!, e))];
+
+    private async Task<PlatformApp> StartAsync(Dictionary<string, string?>? settings = null) =>
+        (await store.StartAsync(new FakeTimeProvider(new DateTimeOffset(2026, 3, 31, 0, 0, 0, TimeSpan.Zero)), settings)).App;
+
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private static ServiceUpsertRequest Service(string owner) =>
+        new(owner, "production", "payments", DependsOn: [new ServiceDependency("orders-db", "postgres")]);
+}
+
+public sealed class SqliteBackstageFeedTests(SqliteStore store) : BackstageFeedTests(store), IClassFixture<SqliteStore>;
+
+public sealed class PostgresBackstageFeedTests(PostgresStore store) : BackstageFeedTests(store), IClassFixture<PostgresStore>;
