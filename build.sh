@@ -41,6 +41,8 @@ require_dotnet() {
 
 cmd_prereqs() {
   run_step "prereqs: Docker engine and container images" bash "$root/eng/prereqs.sh"
+  run_step "prereqs: Prometheus and promtool (observability tests)" bash "$root/eng/prereqs-prometheus.sh"
+  run_step "prereqs: npm schema checkers (observability tests)" bash "$root/eng/prereqs-observability-npm.sh"
 }
 
 cmd_restore() { run_step "restore $solution" dotnet restore "$solution" --nologo -v quiet; }
