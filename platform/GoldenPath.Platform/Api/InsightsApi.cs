@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using GoldenPath.Catalog;
 using GoldenPath.Catalog.Contracts;
+using GoldenPath.Platform.Data;
 using GoldenPath.Platform.Domain;
+using Microsoft.EntityFrameworkCore;
 
 namespace GoldenPath.Platform;
 
@@ -48,6 +50,24 @@ internal static class InsightsApi
             .RequireAuthorization(Policies.Read)
             .WithTags("Scorecards")
             .WithSummary("The service's golden-path conformance, check by check.");
+
+        endpoints.MapGet("/api/v1/services/{name}/slos", async Task<Results<Ok<ServiceObjectives>, ProblemHttpResult>> (string name, PlatformDbContext db, SloBudgetService slos, CancellationToken ct) =>
+            {
+                if (!await db.Services.AsNoTracking().AnyAsync(s => s.Name == name, ct))
+                {
+                    return Problems.NotFound($"Service '{name}' is not in the catalog.");
+                }
+
+                return await slos.ReadAsync(name, ct) switch
+                {
+                    SloReading.Recorded recorded => TypedResults.Ok(new ServiceObjectives(name, recorded.Objectives)),
+                    SloReading.Unavailable unavailable => TypedResults.Problem(unavailable.Reason, statusCode: StatusCodes.Status502BadGateway, title: "Prometheus unavailable"),
+                    _ => Problems.Conflict("The platform has no Prometheus to read budgets from: set GoldenPath:Platform:PrometheusUrl to the Prometheus that loads the generated SLO rules."),
+                };
+            })
+            .RequireAuthorization(Policies.Read)
+            .WithTags("Scorecards")
+            .WithSummary("The service's objectives and what is left of their error budgets, read from the platform's Prometheus (GoldenPath:Platform:PrometheusUrl).");
 
         endpoints.MapGet("/api/v1/entities", async Task<IResult> (int? limit, string? after, HttpContext context, PlatformStore store, CancellationToken ct) =>
             {

@@ -10,10 +10,7 @@ internal static class ObservabilityTools
     public static string CheckersFolder => Path.Combine(Repository.Root, "eng", "observability");
 
     /// <summary>A program on PATH; a test that needs it fails, never skips, when it is missing.</summary>
-    public static string OnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException($"'{name}' is not on PATH; the observability tests need it. Run ./build.sh prereqs (eng/prereqs-prometheus.sh installs prometheus and promtool).");
+    public static string OnPath(string name) => PrometheusServer.OnPath(name);
 
     /// <summary>Runs a program to its end; returns its exit code and its standard output and error together.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null)

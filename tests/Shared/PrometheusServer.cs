@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 
-namespace GoldenPath.Kubernetes.Tests.Observability;
+namespace GoldenPath.Tests;
 
 /// <summary>A real Prometheus run as a process on a free loopback port, with its own data folder; stopped and removed when disposed.</summary>
 internal sealed class PrometheusServer : IAsyncDisposable
@@ -35,7 +35,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
         var config = Path.Combine(folder, "prometheus.yml");
         await File.WriteAllTextAsync(config, configuration, TestContext.Current.CancellationToken);
         var port = FreePort();
-        var start = new ProcessStartInfo(ObservabilityTools.OnPath("prometheus"),
+        var start = new ProcessStartInfo(OnPath("prometheus"),
             [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(folder, "data")}", $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"])
         {
             RedirectStandardOutput = true,
@@ -106,6 +106,12 @@ internal sealed class PrometheusServer : IAsyncDisposable
             // the data folder of a killed Prometheus can hold a lock file for a moment; the temp folder is cleaned by the system
         }
     }
+
+    /// <summary>A program on PATH; a test that needs it fails, never skips, when it is missing.</summary>
+    public static string OnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException($"'{name}' is not on PATH; the observability tests need it. Run ./build.sh prereqs (eng/prereqs-prometheus.sh installs prometheus and promtool).");
 
     private static int FreePort()
     {
