@@ -28,6 +28,19 @@ public sealed class ServiceLevelObjectivesTests
         Assert.Equal(0.01, objectives.LatencyBudget);
     }
 
+    [Fact]
+    public void RouteGroupsGetObjectivesOfTheirOwn()
+    {
+        var objectives = ServiceLevelObjectives.For(CatalogInfoReader.Read(Yaml("production",
+            "goldenpath.dev/slo-routes: \"heartbeat=PUT /api/v1/services/{name}/instances/{instanceId}; catalog-reads=GET /api/v1/services/, GET /api/v1/services/{name}\"")).OfType<ComponentEntity>().Single());
+
+        Assert.True(objectives.Declared);
+        Assert.Equal(["heartbeat", "catalog-reads"], objectives.Routes.Select(r => r.Name));
+        Assert.Equal("PUT", objectives.Routes[0].Method);
+        Assert.Equal(["/api/v1/services/{name}/instances/{instanceId}"], objectives.Routes[0].Routes);
+        Assert.Equal(["/api/v1/services/", "/api/v1/services/{name}"], objectives.Routes[1].Routes);
+    }
+
     [Theory]
     [InlineData("production", 99.9, 95, 0.5)]
     [InlineData("experimental", 99, 90, 1)]
@@ -48,6 +61,11 @@ public sealed class ServiceLevelObjectivesTests
     [InlineData("goldenpath.dev/slo-latency: \"p100 < 250ms\"", "not a latency objective")]
     [InlineData("goldenpath.dev/slo-window: \"1d\"", "use one of 7d, 14d, 28d, 30d")]
     [InlineData("goldenpath.dev/slo-availabilty: \"99.9\"", "unknown objective annotation 'goldenpath.dev/slo-availabilty'")]
+    [InlineData("goldenpath.dev/slo-routes: \"reads=GET /a, PUT /b\"", "one method per group")]
+    [InlineData("goldenpath.dev/slo-routes: \"Reads=GET /a\"", "not a list of route groups")]
+    [InlineData("goldenpath.dev/slo-routes: \"reads=GET /a; reads=GET /b\"", "not a list of route groups")]
+    [InlineData("goldenpath.dev/slo-routes: 'reads=GET /a\"} or vector(1) or {x=\"'", "not a list of route groups")]
+    [InlineData("goldenpath.dev/slo-routes: \"reads=GET /a|/b\"", "not a list of route groups")]
     public void AMalformedObjectiveIsRefusedWithItsFileLineAndHowToFixIt(string annotation, string expected)
     {
         var problem = Assert.Single(Assert.Throws<CatalogValidationException>(() => CatalogInfoReader.Read(Yaml("production", annotation), "services/orders/catalog-info.yaml")).Problems);

@@ -27,6 +27,12 @@ public sealed partial record ServiceLevelObjectives(double Availability, double 
     public const string WindowAnnotation = "goldenpath.dev/slo-window";
 
     /// <summary>
+    /// The annotation naming groups of routes that get objectives of their own (the same targets, over their requests only):
+    /// <c>"heartbeat=PUT /api/v1/services/{name}/instances/{instanceId}; catalog-reads=GET /api/v1/services/, GET /api/v1/services/{name}"</c>.
+    /// </summary>
+    public const string RoutesAnnotation = "goldenpath.dev/slo-routes";
+
+    /// <summary>
     /// The bucket boundaries (seconds) of ASP.NET Core's <c>http.server.request.duration</c> histogram: a latency threshold
     /// must be one, or the share of requests within it could only be guessed between two buckets.
     /// </summary>
@@ -40,6 +46,9 @@ public sealed partial record ServiceLevelObjectives(double Availability, double 
 
     /// <summary>The defaults of any other lifecycle (<c>experimental</c>, <c>deprecated</c>): 99 % available, 90 % within 1 s, over 30 days.</summary>
     public static ServiceLevelObjectives OtherDefaults { get; } = new(99, 90, 1, 30, Declared: false);
+
+    /// <summary>Gets the groups of routes with objectives of their own (<see cref="RoutesAnnotation"/>); empty: the service's objectives only.</summary>
+    public IReadOnlyList<RouteObjective> Routes { get; init; } = [];
 
     /// <summary>The ratio of requests allowed to fail the availability objective: the error budget (0.001 for 99.9 %).</summary>
     public double AvailabilityBudget => Math.Round(1 - (Availability / 100), 6);
@@ -65,6 +74,11 @@ public sealed partial record ServiceLevelObjectives(double Availability, double 
         {
             var (percent, threshold) = ParseLatency(latency) ?? throw new FormatException(CheckAnnotation(LatencyAnnotation, latency));
             objectives = objectives with { LatencyPercent = percent, LatencyThresholdSeconds = threshold, Declared = true };
+        }
+
+        if (annotations.TryGetValue(RoutesAnnotation, out var routes))
+        {
+            objectives = objectives with { Routes = ParseRoutes(routes) ?? throw new FormatException(CheckAnnotation(RoutesAnnotation, routes)), Declared = true };
         }
 
         if (annotations.TryGetValue(WindowAnnotation, out var window))
@@ -110,8 +124,12 @@ public sealed partial record ServiceLevelObjectives(double Availability, double 
             WindowAnnotation => ParseWindow(value) is null
                 ? $"'{value}' is not an objective period; use one of {string.Join(", ", Windows.Select(w => $"{w}d"))}"
                 : null,
+            RoutesAnnotation => ParseRoutes(value) is null
+                ? $"'{value}' is not a list of route groups; write 'name=METHOD /route[, METHOD /route][; name=...]' with a lowercase name used once, one method per group " +
+                  "(GET, PUT, POST, DELETE or PATCH) and routes as ASP.NET Core reports them in http.route (the route template), e.g. \"heartbeat=PUT /api/v1/services/{name}/instances/{instanceId}\""
+                : null,
             _ when key.StartsWith("goldenpath.dev/slo-", StringComparison.Ordinal) =>
-                $"unknown objective annotation '{key}'; use {AvailabilityAnnotation}, {LatencyAnnotation} or {WindowAnnotation}",
+                $"unknown objective annotation '{key}'; use {AvailabilityAnnotation}, {LatencyAnnotation}, {WindowAnnotation} or {RoutesAnnotation}",
             _ => null,
         };
     }
@@ -139,6 +157,30 @@ public sealed partial record ServiceLevelObjectives(double Availability, double 
         return double.IsNaN(bucket) ? null : (percent, bucket);
     }
 
+    private static List<RouteObjective>? ParseRoutes(string value)
+    {
+        var groups = new List<RouteObjective>();
+        foreach (var entry in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var separator = entry.IndexOf('=', StringComparison.Ordinal);
+            var name = separator > 0 ? entry[..separator].Trim() : "";
+            if (!RouteName().IsMatch(name) || groups.Any(g => g.Name == name))
+            {
+                return null;
+            }
+
+            var specs = entry[(separator + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => RouteSpec().Match(r)).ToList();
+            if (specs.Count == 0 || specs.Any(m => !m.Success) || specs.Select(m => m.Groups["method"].Value).Distinct(StringComparer.Ordinal).Count() != 1)
+            {
+                return null;
+            }
+
+            groups.Add(new RouteObjective(name, specs[0].Groups["method"].Value, [.. specs.Select(m => m.Groups["route"].Value)]));
+        }
+
+        return groups.Count > 0 ? groups : null;
+    }
+
     private static int? ParseWindow(string value) =>
         Window().Match(value) is { Success: true } match && int.TryParse(match.Groups["days"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var days) && Windows.Contains(days) ? days : null;
 
@@ -150,4 +192,16 @@ public sealed partial record ServiceLevelObjectives(double Availability, double 
 
     [GeneratedRegex(@"^(?<days>[0-9]{1,2})d$")]
     private static partial Regex Window();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,30}$")]
+    private static partial Regex RouteName();
+
+    [GeneratedRegex(@"^(?<method>GET|PUT|POST|DELETE|PATCH) (?<route>/[A-Za-z0-9/{}._~:*?-]*)$")]
+    private static partial Regex RouteSpec();
 }
+
+/// <summary>A group of routes with objectives of their own: requests of one method to any of the routes.</summary>
+/// <param name="Name">The group's name (the objectives are <c>&lt;name&gt;-availability</c> and <c>&lt;name&gt;-latency</c>).</param>
+/// <param name="Method">The HTTP method.</param>
+/// <param name="Routes">The route templates, as ASP.NET Core reports them in <c>http.route</c>.</param>
+public sealed record RouteObjective(string Name, string Method, IReadOnlyList<string> Routes);

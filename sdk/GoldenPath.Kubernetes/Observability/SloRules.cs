@@ -7,8 +7,9 @@ namespace GoldenPath.Kubernetes;
 /// <param name="Name">The objective's name, the <c>slo</c> label: <c>availability</c> or <c>latency</c>.</param>
 /// <param name="Target">The share of good requests, as a ratio (0.999).</param>
 /// <param name="BadRequests">PromQL of the bad requests per second over a window.</param>
+/// <param name="AllRequests">PromQL of all the requests the objective counts, per second over a window.</param>
 /// <param name="Description">What a bad request is, for alerts and the dashboard.</param>
-internal sealed record SloObjective(string Name, double Target, Func<string, string> BadRequests, string Description)
+internal sealed record SloObjective(string Name, double Target, Func<string, string> BadRequests, Func<string, string> AllRequests, string Description)
 {
     public double Budget => Math.Round(1 - Target, 6);
 }
@@ -71,22 +72,34 @@ public static class SloRules
     internal static IReadOnlyList<SloObjective> Objectives(Workload workload)
     {
         var objectives = ObjectivesOf(workload);
-        var job = Job(workload);
         var threshold = objectives.LatencyThresholdSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        return
-        [
-            new("availability", objectives.Availability / 100, window => $"(sum(rate({RequestCount}{{job=\"{job}\",http_response_status_code=~\"5..\"}}[{window}])) or vector(0))",
-                "requests answered with a 5xx"),
-            new("latency", objectives.LatencyPercent / 100, window => $"({Total(workload, window)} - (sum(rate({RequestBucket}{{job=\"{job}\",le=\"{threshold}\"}}[{window}])) or vector(0)))",
-                $"requests slower than {ServiceLevelObjectives.FormatThreshold(objectives.LatencyThresholdSeconds)}"),
-        ];
+        // The service's requests, then each route group's: requests of its method to its routes (http.route is the route template).
+        var scopes = new List<(string Prefix, string Matchers, string Where)> { ("", $"job=\"{Job(workload)}\"", "") };
+        scopes.AddRange(objectives.Routes.Select(r => ($"{r.Name}-", $"job=\"{Job(workload)}\",http_request_method=\"{r.Method}\",http_route=~\"{RouteRegex(r.Routes)}\"",
+            $" among {r.Method} {string.Join(", ", r.Routes)}")));
+        var list = new List<SloObjective>();
+        foreach (var (prefix, matchers, where) in scopes)
+        {
+            string All(string window) => $"sum(rate({RequestCount}{{{matchers}}}[{window}]))";
+            list.Add(new($"{prefix}availability", objectives.Availability / 100,
+                window => $"(sum(rate({RequestCount}{{{matchers},http_response_status_code=~\"5..\"}}[{window}])) or vector(0))", All, $"requests{where} answered with a 5xx"));
+            list.Add(new($"{prefix}latency", objectives.LatencyPercent / 100,
+                window => $"({All(window)} - (sum(rate({RequestBucket}{{{matchers},le=\"{threshold}\"}}[{window}])) or vector(0)))", All,
+                $"requests{where} slower than {ServiceLevelObjectives.FormatThreshold(objectives.LatencyThresholdSeconds)}"));
+        }
+
+        return list;
     }
+
+    /// <summary>A fully anchored RE2 alternation of route templates, escaped for the regex and then for a PromQL string.</summary>
+    private static string RouteRegex(IEnumerable<string> routes) =>
+        string.Join("|", routes.Select(r => string.Concat(r.Select(c => "\\.+*?()|[]{}^$".Contains(c, StringComparison.Ordinal) ? $"\\\\{c}" : c.ToString()))));
 
     /// <summary>The PromQL of all requests per second over a window.</summary>
     internal static string Total(Workload workload, string window) => $"sum(rate({RequestCount}{{job=\"{Job(workload)}\"}}[{window}]))";
 
     /// <summary>The PromQL of the ratio of bad requests over a window.</summary>
-    internal static string Ratio(Workload workload, SloObjective objective, string window) => $"{objective.BadRequests(window)} / {Total(workload, window)}";
+    internal static string Ratio(SloObjective objective, string window) => $"{objective.BadRequests(window)} / {objective.AllRequests(window)}";
 
     /// <summary>The objective's period as a PromQL duration (<c>30d</c>).</summary>
     internal static string Period(Workload workload) => $"{ObjectivesOf(workload).WindowDays}d";
@@ -105,7 +118,7 @@ public static class SloRules
             var labels = Labels(workload, objective);
             foreach (var window in Windows.Append(period).Distinct(StringComparer.Ordinal))
             {
-                recording.Rules.Add(new PrometheusRuleEntry { Record = ErrorRatio + window, Expr = Ratio(workload, objective, window), Labels = new SortedDictionary<string, string>(labels, StringComparer.Ordinal) });
+                recording.Rules.Add(new PrometheusRuleEntry { Record = ErrorRatio + window, Expr = Ratio(objective, window), Labels = new SortedDictionary<string, string>(labels, StringComparer.Ordinal) });
             }
 
             recording.Rules.Add(new PrometheusRuleEntry { Record = Objective, Expr = $"vector({Number(objective.Target)})", Labels = new SortedDictionary<string, string>(labels, StringComparer.Ordinal) });

@@ -19,7 +19,9 @@ public sealed class RunningPrometheusTests
         var component = CatalogInfoReader.Read(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "tests", "Apps", "ProbeService", CatalogInfoReader.FileName), TestContext.Current.CancellationToken))
             .OfType<ComponentEntity>().Single();
         var identity = ServiceIdentity.FromComponent(component);
-        var workload = new Workload { Name = identity.Name, Owner = identity.Owner, System = identity.System, Objectives = ServiceLevelObjectives.For(component) };
+        // Route groups as a service declares them (goldenpath.dev/slo-routes): each failing and each passing endpoint on its own.
+        var objectives = ServiceLevelObjectives.For(component) with { Routes = [new("boom", "GET", ["/boom"]), new("work", "GET", ["/work", "/odd"])] };
+        var workload = new Workload { Name = identity.Name, Owner = identity.Owner, System = identity.System, Objectives = objectives };
 
         // The metrics reach Prometheus as the OTLP path names them: job = service.namespace/service.name. Debian's Prometheus
         // has no OTLP receiver, so it scrapes the same instruments from the service's /metrics under that job.
@@ -51,6 +53,9 @@ public sealed class RunningPrometheusTests
         Assert.NotNull(recorded);
         TestContext.Current.SendDiagnosticMessage($"recorded SLI (error ratio over 5m): {recorded}");
         Assert.InRange(recorded.Value, 0.1 - Tolerance, 0.1 + Tolerance);
+        // The route groups select by http.route as the service reports it: /boom always fails, /work never does.
+        Assert.Equal(1, await prometheus.ScalarAsync($"{SloRules.ErrorRatio}5m{{service=\"{workload.Name}\",slo=\"boom-availability\"}}"));
+        Assert.Equal(0, await prometheus.ScalarAsync($"{SloRules.ErrorRatio}5m{{service=\"{workload.Name}\",slo=\"work-availability\"}}"));
         // 99 % allowed (experimental): a 10 % error ratio over the whole period has overspent the budget ten times over.
         var budget = await prometheus.ScalarAsync($"{SloRules.BudgetRemaining}{{service=\"{workload.Name}\",slo=\"availability\"}}");
         Assert.NotNull(budget);

@@ -53,6 +53,33 @@ public sealed class SloRulesTests
     }
 
     [Fact]
+    public async Task ThePlatformsOwnRulesCoverItsApiHeartbeatAndCatalogReadsAndPassPromtool()
+    {
+        var component = CatalogInfoReader.Read(await File.ReadAllTextAsync(Path.Combine(GoldenPath.Tests.Repository.Root, "platform", "GoldenPath.Platform", CatalogInfoReader.FileName), TestContext.Current.CancellationToken))
+            .OfType<ComponentEntity>().Single();
+        var platform = new Workload { Name = "platform", Owner = "team-platform", System = "goldenpath", Objectives = ServiceLevelObjectives.For(component) };
+        var folder = Directory.CreateTempSubdirectory("goldenpath-platform-rules-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "platform.rules");
+            await File.WriteAllTextAsync(file, ObservabilityLayout.RulesFile(platform), TestContext.Current.CancellationToken);
+
+            var (exitCode, output) = await ObservabilityTools.RunAsync(ObservabilityTools.OnPath("promtool"), ["check", "rules", file]);
+
+            Assert.True(exitCode == 0, output);
+            // The API, the heartbeat path and the catalog reads: 2 objectives each, 10 recording rules and 2 alerts per objective.
+            Assert.Contains("SUCCESS: 72 rules found", output, StringComparison.Ordinal);
+            var heartbeat = SloRules.Groups(platform).SelectMany(g => g.Rules).Single(r => r.Record == "goldenpath:slo_errors:ratio_rate5m" && r.Labels!["slo"] == "heartbeat-availability");
+            Assert.Contains("http_request_method=\"PUT\",http_route=~\"/api/v1/services/\\\\{name\\\\}/instances/\\\\{instanceId\\\\}\"", heartbeat.Expr, StringComparison.Ordinal);
+            Assert.Contains(SloRules.Groups(platform).SelectMany(g => g.Rules), r => r.Alert == SloRules.PageAlert && r.Labels!["slo"] == "catalog-reads-latency");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ThePlainRulesFileAndThePrometheusRuleCarryTheSameRules()
     {
         var rule = ObservabilityLayout.Rule(Orders);
