@@ -44,6 +44,8 @@ cmd_prereqs() {
   run_step "prereqs: Docker engine and container images" bash "$root/eng/prereqs.sh"
   run_step "prereqs: OpenAPI tools (Redocly CLI, Kiota) and the repository's dotnet tools" bash "$root/eng/prereqs-openapi.sh"
   run_step "prereqs: Backstage backend packages (npm, cached)" bash "$root/eng/prereqs-backstage.sh"
+  run_step "prereqs: Prometheus and promtool (observability tests)" bash "$root/eng/prereqs-prometheus.sh"
+  run_step "prereqs: npm schema checkers (observability tests)" bash "$root/eng/prereqs-observability-npm.sh"
 }
 
 cmd_restore() { run_step "restore $solution" dotnet restore "$solution" --nologo -v quiet; }

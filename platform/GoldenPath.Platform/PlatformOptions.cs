@@ -33,6 +33,12 @@ public sealed class PlatformOptions
     /// </summary>
     public IList<string> TrustedProxies { get; } = [];
 
+    /// <summary>
+    /// Gets or sets the Prometheus that runs the services' generated SLO rules (docs/observability.md): the scorecard's
+    /// <c>slos-declared</c> check and <c>GET /api/v1/services/{name}/slos</c> read the objectives and budgets it records.
+    /// </summary>
+    public Uri? PrometheusUrl { get; set; }
+
     /// <summary>Gets or sets whether reads (catalog, DORA, scorecards, entities) need no token.</summary>
     public bool AnonymousRead { get; set; }
 

@@ -73,6 +73,7 @@ internal static class PlatformServiceCollectionExtensions
         builder.Services.AddScoped<DeploymentService>();
         builder.Services.AddScoped<DoraService>();
         builder.Services.AddScoped<ScorecardService>();
+        builder.Services.AddHttpClient<SloBudgetService>();
         builder.Services.AddScoped<EnvironmentService>();
         builder.Services.AddScoped<TokenService>();
         builder.Services.AddScoped<PlatformStore>();

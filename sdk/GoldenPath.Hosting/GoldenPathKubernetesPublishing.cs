@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Pipelines;
+using GoldenPath.Catalog;
 using GoldenPath.Kubernetes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,7 +83,8 @@ public static partial class GoldenPathKubernetesPublishing
                 continue;
             }
 
-            var identity = await GoldenPathServiceIdentity.ReadAsync(project, cancellationToken).ConfigureAwait(false);
+            var component = await GoldenPathServiceIdentity.ReadComponentAsync(project, cancellationToken).ConfigureAwait(false);
+            var identity = ServiceIdentity.FromComponent(component);
             var translated = await TranslateEnvironmentAsync(project, model, executionContext, configuration, dataServices, cancellationToken).ConfigureAwait(false);
             var isPlatform = project.Annotations.OfType<GoldenPathPlatformAnnotation>().Any();
             if (!isPlatform && (hasPlatform || settings["PlatformUrl"] is { Length: > 0 }))
@@ -107,6 +109,7 @@ public static partial class GoldenPathKubernetesPublishing
                 Settings = translated.Settings,
                 Secrets = translated.Secrets,
                 Dependencies = translated.Dependencies,
+                Objectives = ServiceLevelObjectives.For(component),
             });
         }
 
@@ -134,7 +137,7 @@ public static partial class GoldenPathKubernetesPublishing
     {
         ArgumentNullException.ThrowIfNull(model);
         Directory.CreateDirectory(directory);
-        var files = KustomizeLayout.Write(model, directory);
+        var files = KustomizeLayout.Write(model, directory).Concat(ObservabilityLayout.Write(model, directory)).ToList();
         var (documents, problems) = ManifestReader.ReadPath(directory);
         var findings = PolicyEngine.Evaluate(documents);
         File.WriteAllText(Path.Combine(directory, ReportFile), Report(model, files, problems, findings));

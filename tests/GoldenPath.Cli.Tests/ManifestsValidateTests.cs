@@ -10,11 +10,14 @@ public sealed class ManifestsValidateTests : IDisposable
 
     public ManifestsValidateTests()
     {
-        KustomizeLayout.Write(new DeploymentModel
+        // What the publish step writes: the kustomize tree and the observability next to it.
+        var model = new DeploymentModel
         {
             Workloads = [new Workload { Name = "orders-api", Owner = "team-payments", System = "shop" }],
             DataServices = [new DataService("postgres", DataServiceKind.Postgres, "docker.io/library/postgres:17")],
-        }, _directory);
+        };
+        KustomizeLayout.Write(model, _directory);
+        ObservabilityLayout.Write(model, _directory);
     }
 
     [Fact]
@@ -25,7 +28,7 @@ public sealed class ManifestsValidateTests : IDisposable
         Assert.Equal(ExitCodes.Success, exitCode);
         Assert.Matches(@"\nwaived\s+GPK015\s+StatefulSet/postgres\s+overlays/dev:", output);
         Assert.Matches(@"\nwaived\s+GPK015\s+Deployment/orders-api\s+overlays/dev:", output);
-        Assert.EndsWith(" objects (base, base/orders-api, overlays/dev, overlays/prod, overlays/staging built with kubectl kustomize): passed, 0 error(s), 0 warning(s), 3 waived, 0 excepted.\n", output, StringComparison.Ordinal);
+        Assert.EndsWith(" objects (base, base/orders-api, observability, overlays/dev, overlays/prod, overlays/staging built with kubectl kustomize): passed, 0 error(s), 0 warning(s), 3 waived, 0 excepted.\n", output, StringComparison.Ordinal);
     }
 
     [Fact]

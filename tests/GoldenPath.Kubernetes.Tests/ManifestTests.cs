@@ -179,7 +179,7 @@ public sealed class ManifestTests
     private static List<ManifestDocument> Emitted()
     {
         var model = Model();
-        return [.. ManifestEmitter.Emit(model.Workloads[0], model).Append(ManifestEmitter.DefaultDeny()).Select(o => new ManifestDocument(o, "emitted.yaml", 1))];
+        return [.. ManifestEmitter.Emit(model.Workloads[0], model).Append(ManifestEmitter.DefaultDeny()).Append(ObservabilityLayout.Rule(model.Workloads[0])).Select(o => new ManifestDocument(o, "emitted.yaml", 1))];
     }
 
     internal static void Break(string id, List<ManifestDocument> documents)
@@ -215,6 +215,7 @@ public sealed class ManifestTests
             case "GPK023": deployment.Metadata.Labels.Remove("backstage.io/kubernetes-id"); break;
             case "GPK024": pod.AutomountServiceAccountToken = null; break;
             case "GPK025": pod.SecurityContext.Sysctls = [new V1Sysctl { Name = "kernel.core_pattern", Value = "|/tmp/escape" }]; break;
+            case "GPK026": documents.RemoveAll(d => d.Object is PrometheusRule); break;
             default: throw new InvalidOperationException($"No failing fixture for {id}: add one here.");
         }
     }

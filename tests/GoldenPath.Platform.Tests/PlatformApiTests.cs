@@ -359,14 +359,16 @@ public abstract class PlatformApiTests(IPlatformStore store)
         await admin.PutAsJsonAsync($"/api/v1/services/{name}", Service("team-a"), Json.ServiceUpsertRequest, Ct);
 
         var bare = (await admin.GetFromJsonAsync($"/api/v1/scorecards/{name}", Json.Scorecard, Ct))!;
-        Assert.Equal(["live-instance", "ready", "telemetry-configured", "deployed-recently", "manifests-passed-policy", "sdk-supported"], bare.Checks.Where(c => !c.Passed).Select(c => c.Id));
+        Assert.Equal(["live-instance", "ready", "telemetry-configured", "deployed-recently", "manifests-passed-policy", "sdk-supported", "slos-declared"], bare.Checks.Where(c => !c.Passed).Select(c => c.Id));
+        Assert.Contains("set GoldenPath:Platform:PrometheusUrl", bare.Checks.Single(c => c.Id == "slos-declared").Reason, StringComparison.Ordinal);
         Assert.Contains("Is GoldenPath:Platform:Url set", bare.Checks.Single(c => c.Id == "live-instance").Reason, StringComparison.Ordinal);
 
         await platform.Client(await platform.TokenAsync("team-a", "instances:write")).PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration() with { TelemetryConfigured = true }, Json.InstanceRegistration, Ct);
         await admin.PostAsJsonAsync("/api/v1/deployments", Deployment(name, $"{name}-1", Now.AddDays(-1), "success") with { Manifests = GoldenPathManifests.For(name) }, Json.DeploymentEvent, Ct);
 
         var full = (await admin.GetFromJsonAsync($"/api/v1/scorecards/{name}", Json.Scorecard, Ct))!;
-        Assert.Equal((100, 10, 10), (full.Score, full.Passed, full.Total));
+        // Every check but slos-declared, which needs a Prometheus (SloBudgetTests).
+        Assert.Equal((91, 10, 11), (full.Score, full.Passed, full.Total));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/scorecards/{Unique("none")}", Ct)).StatusCode);
     }
 

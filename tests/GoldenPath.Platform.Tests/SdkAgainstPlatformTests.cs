@@ -121,7 +121,7 @@ public sealed class SdkAgainstPlatformTests(SqliteStore store) : IClassFixture<S
         Assert.Equal("regular", deployment.Type);
         Assert.Equal(at.AddHours(2), resolved.ResolvedAt);
         Assert.Equal((1.0, 1.0), (dora.ChangeFailureRate.Value, dora.FailedDeploymentRecoveryTime.Value));
-        Assert.Equal(10, scorecard.Total);
+        Assert.Equal(11, scorecard.Total);
         Assert.Equal("team-pay-dev", environment.Namespace);
         Assert.Equal(System.Net.HttpStatusCode.Conflict, conflict.StatusCode);
         Assert.Contains("already reported with different content", conflict.Problem!.Detail, StringComparison.Ordinal);

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using GoldenPath.Catalog;
 using GoldenPath.Catalog.Contracts;
+using GoldenPath.Platform.Data;
 using GoldenPath.Platform.Domain;
 using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
 
 namespace GoldenPath.Platform;
 
@@ -53,6 +55,28 @@ internal static class InsightsApi
             .WithTags("Scorecards")
             .ProducesProblemWhen(StatusCodes.Status404NotFound, "The service is not in the catalog.")
             .WithSummary("The service's golden-path conformance, check by check.");
+
+        endpoints.MapGet("/api/v1/services/{name}/slos", async Task<Results<Ok<ServiceObjectives>, ProblemHttpResult>> (string name, PlatformDbContext db, SloBudgetService slos, CancellationToken ct) =>
+            {
+                if (!await db.Services.AsNoTracking().AnyAsync(s => s.Name == name, ct))
+                {
+                    return Problems.NotFound($"Service '{name}' is not in the catalog.");
+                }
+
+                return await slos.ReadAsync(name, ct) switch
+                {
+                    SloReading.Recorded recorded => TypedResults.Ok(new ServiceObjectives(name, recorded.Objectives)),
+                    SloReading.Unavailable unavailable => TypedResults.Problem(unavailable.Reason, statusCode: StatusCodes.Status502BadGateway, title: "Prometheus unavailable"),
+                    _ => Problems.Conflict("The platform has no Prometheus to read budgets from: set GoldenPath:Platform:PrometheusUrl to the Prometheus that loads the generated SLO rules."),
+                };
+            })
+            .WithName("getServiceObjectives")
+            .RequireAuthorization(Policies.Read)
+            .WithTags("Scorecards")
+            .ProducesProblemWhen(StatusCodes.Status404NotFound, "The service is not in the catalog.")
+            .ProducesProblemWhen(StatusCodes.Status409Conflict, "The platform has no Prometheus configured (GoldenPath:Platform:PrometheusUrl).")
+            .ProducesProblemWhen(StatusCodes.Status502BadGateway, "The platform's Prometheus did not answer.")
+            .WithSummary("The service's objectives and what is left of their error budgets, read from the platform's Prometheus (GoldenPath:Platform:PrometheusUrl).");
 
         endpoints.MapGet("/api/v1/entities", async Task<IResult> (int? limit, string? after, HttpContext context, PlatformStore store, IOptions<PlatformOptions> options, CancellationToken ct) =>
             {

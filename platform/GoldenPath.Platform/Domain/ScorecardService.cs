@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace GoldenPath.Platform.Domain;
 
 /// <summary>A service's golden-path conformance, check by check, with the reason for each result.</summary>
-internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, IOptions<PlatformOptions> options, GoldenPath.ServiceDefaults.ServiceInfo platform)
+internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, IOptions<PlatformOptions> options, GoldenPath.ServiceDefaults.ServiceInfo platform, SloBudgetService slos)
 {
     public static readonly TimeSpan DeploymentWindow = TimeSpan.FromDays(30);
 
@@ -47,6 +47,7 @@ internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, 
                 "A successful deployment in the window.", $"No successful deployment reported in the last {DeploymentWindow.TotalDays} days (goldenpath deployment report in the pipeline)."),
             PolicyCheck(lastDeployment),
             SdkCheck(instances),
+            SlosCheck(await slos.ReadAsync(name, ct)),
         };
 
         var passed = checks.Count(c => c.Passed);
@@ -72,6 +73,18 @@ internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, 
         return Check("valid-catalog-entry", "The catalog entry is a valid Backstage Component with a valid name", problems.Count == 0 && nameProblem is null,
             "Backstage accepts the entry.", nameProblem ?? string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}.")));
     }
+
+    /// <summary>Passes when the service's objectives are recorded by the Prometheus that runs its generated rules: declared, deployed and evaluated.</summary>
+    private static ScorecardCheck SlosCheck(SloReading reading) =>
+        Check("slos-declared", "The service's objectives are recorded by Prometheus (SLO rules generated from catalog-info.yaml and deployed)",
+            reading is SloReading.Recorded { Objectives.Count: > 0 },
+            reading is SloReading.Recorded recorded ? $"Recorded: {string.Join(", ", recorded.Objectives.Select(o => $"{o.Slo} {o.Objective.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}"))}." : "",
+            reading switch
+            {
+                SloReading.NotConfigured => "The platform has no Prometheus to read objectives from: set GoldenPath:Platform:PrometheusUrl to the Prometheus that loads the generated rules (observability/).",
+                SloReading.Unavailable unavailable => unavailable.Reason,
+                _ => "Prometheus records no objective for this service: deploy observability/<name>-rules.yaml from the publish step (objectives: goldenpath.dev/slo-* annotations in catalog-info.yaml, docs/observability.md).",
+            });
 
     private ScorecardCheck SdkCheck(List<InstanceEntity> instances)
     {

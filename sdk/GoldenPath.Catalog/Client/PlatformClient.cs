@@ -144,6 +144,13 @@ public class PlatformClient(HttpClient http)
     public Task<Scorecard> GetScorecardAsync(string name, CancellationToken cancellationToken = default) =>
         SendAsync<object, Scorecard>(HttpMethod.Get, $"api/v1/scorecards/{Escape(name)}", null, null, s_json.Scorecard, cancellationToken);
 
+    /// <summary>Reads a service's objectives and remaining error budgets (<c>GET /api/v1/services/{name}/slos</c>; the platform reads them from its Prometheus).</summary>
+    /// <param name="name">The service.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The objectives.</returns>
+    public Task<ServiceObjectives> GetObjectivesAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<object, ServiceObjectives>(HttpMethod.Get, $"api/v1/services/{Escape(name)}/slos", null, null, s_json.ServiceObjectives, cancellationToken);
+
     /// <summary>Requests a team's environment (<c>POST /api/v1/environments</c>) and returns its manifests.</summary>
     /// <param name="request">The environment.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

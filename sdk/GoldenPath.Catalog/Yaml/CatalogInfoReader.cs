@@ -178,7 +178,7 @@ public static class CatalogInfoReader
 
         foreach (var (key, value, keyNode) in context.StringMap(node, "annotations", "metadata"))
         {
-            if (BackstageRules.CheckKey(key) is { } problem)
+            if ((BackstageRules.CheckKey(key) ?? ServiceLevelObjectives.CheckAnnotation(key, value)) is { } problem)
             {
                 context.Problem(keyNode, $"metadata.annotations.{key}", problem);
             }

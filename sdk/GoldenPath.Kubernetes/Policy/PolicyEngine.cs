@@ -69,7 +69,15 @@ public sealed class PolicyContext
         Autoscalers = [.. documents.Select(d => d.Object).OfType<V2HorizontalPodAutoscaler>()];
         NetworkPolicies = [.. documents.Select(d => d.Object).OfType<V1NetworkPolicy>()];
         PodLabels = [.. documents.Where(d => d.Object is not V1PodTemplate).Select(d => PolicyEngine.PodTemplateOf(d.Object)?.Metadata?.Labels).OfType<IDictionary<string, string>>()];
+        PrometheusRules = [.. documents.Select(d => d.Object).OfType<PrometheusRule>()];
+        Services = [.. documents.Select(d => d.Object).OfType<V1Service>()];
     }
+
+    /// <summary>Gets the prometheus-operator PrometheusRules.</summary>
+    public IReadOnlyList<PrometheusRule> PrometheusRules { get; }
+
+    /// <summary>Gets the Services.</summary>
+    public IReadOnlyList<V1Service> Services { get; }
 
     /// <summary>Gets every object.</summary>
     public IReadOnlyList<ManifestDocument> All { get; }
@@ -191,6 +199,12 @@ public static class PolicyEngine
             pod.AutomountServiceAccountToken == false ? null : "set automountServiceAccountToken: false unless the pod calls the Kubernetes API")),
         new("GPK025", "no other host-level security settings", PolicySeverity.Error, $"{Pss} baseline: HostProcess, SELinux, /proc mount type, sysctls, AppArmor", Host, (d, _) =>
             PodTemplateOf(d.Object) is { Spec: { } pod } template && HostLevelSetting(template.Metadata, pod) is { } message ? [message] : []),
+        // A Deployment behind a Service serves requests: its objectives are recorded and alerted on (docs/observability.md).
+        new("GPK026", "SLO recording rules and burn-rate alerts for every serving Deployment", PolicySeverity.Warning, "GoldenPath; Google SRE workbook (alerting on SLOs)", Team, (d, all) =>
+            d.Object is V1Deployment dep && PodLabelsOf(d) is { } labels && all.Services.Any(s => s.Spec?.Selector is { Count: > 0 } sel && sel.All(l => labels.TryGetValue(l.Key, out var v) && v == l.Value))
+                && !all.PrometheusRules.Any(r => CoversService(r, dep))
+                ? [$"no PrometheusRule records and alerts on its objectives (a rule over job=\"{Label(dep, "app.kubernetes.io/part-of")}/{Label(dep, "app.kubernetes.io/name")}\" and an alert); " +
+                   $"the GoldenPath publish step writes observability/{Label(dep, "app.kubernetes.io/name")}-rules.yaml from catalog-info.yaml: deploy it with the workload"] : []),
     ];
 
     /// <summary>Evaluates every check on every object.</summary>
@@ -249,7 +263,7 @@ public static class PolicyEngine
             var check = Checks.FirstOrDefault(c => c.Id == id);
             if (check is null)
             {
-                problems.Add($"waiver '{entry}' names no known check; use an id from docs/kubernetes.md (GPK001-GPK025)");
+                problems.Add($"waiver '{entry}' names no known check; use an id from docs/kubernetes.md (GPK001-GPK026)");
             }
             else if (check.WaivedBy != PolicyWaiver.Annotation)
             {
@@ -289,6 +303,17 @@ public static class PolicyEngine
         document.Object is V1Deployment or V1StatefulSet or V1DaemonSet or V1ReplicaSet or V1ReplicationController
             ? PodTemplateOf(document.Object)?.Metadata?.Labels ?? new Dictionary<string, string>()
             : null;
+
+    /// <summary>Whether a PrometheusRule records over a Deployment's OTLP metrics (<c>job="system/name"</c>) and alerts on them.</summary>
+    private static bool CoversService(PrometheusRule rule, V1Deployment deployment)
+    {
+        var job = $"job=\"{Label(deployment, "app.kubernetes.io/part-of")}/{Label(deployment, "app.kubernetes.io/name")}\"";
+        var rules = rule.Spec?.Groups?.SelectMany(g => g.Rules ?? []).ToList() ?? [];
+        return rules.Any(r => r.Record is { Length: > 0 } && r.Expr.Contains(job, StringComparison.Ordinal)) && rules.Any(r => r.Alert is { Length: > 0 });
+    }
+
+    private static string Label(V1Deployment deployment, string key) =>
+        deployment.Metadata?.Labels?.TryGetValue(key, out var value) == true ? value : deployment.Metadata?.Name ?? "";
 
     private static IEnumerable<string> Pod(ManifestDocument document, Func<V1PodSpec, string?> check) =>
         PodTemplateOf(document.Object)?.Spec is { } pod && check(pod) is { } message ? [message] : [];

@@ -39,7 +39,7 @@ internal static partial class ManifestYaml
     });
 
     private static readonly Lazy<Dictionary<string, Type>> s_kinds = new(() =>
-        typeof(V1Deployment).Assembly.GetTypes()
+        typeof(V1Deployment).Assembly.GetTypes().Append(typeof(PrometheusRule))
             .Select(t => (Type: t, Entity: t.GetCustomAttribute<KubernetesEntityAttribute>()))
             .Where(x => x.Entity is not null && typeof(IKubernetesObject).IsAssignableFrom(x.Type) && !x.Type.Name.EndsWith("List", StringComparison.Ordinal))
             .GroupBy(x => Key(string.IsNullOrEmpty(x.Entity!.Group) ? x.Entity.ApiVersion : $"{x.Entity.Group}/{x.Entity.ApiVersion}", x.Entity.Kind))

@@ -86,6 +86,9 @@ public sealed record Workload
     /// <summary>Gets the startup path.</summary>
     public string StartupPath { get; init; } = "/health/startup";
 
+    /// <summary>Gets the service's objectives (from its <c>catalog-info.yaml</c>), for its Prometheus rules and dashboard; null: the non-production defaults.</summary>
+    public GoldenPath.Catalog.ServiceLevelObjectives? Objectives { get; init; }
+
     /// <summary>Gets the image reference of the base: <see cref="Image"/> or the name, with <see cref="ImageTag"/>.</summary>
     public string ImageReference => $"{Image ?? Name}:{ImageTag}";
 }

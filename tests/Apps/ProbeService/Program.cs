@@ -1,3 +1,4 @@
+using OpenTelemetry.Metrics;
 using ProbeService;
 
 // `web` (the default): an API whose endpoints log the way services do. `worker`: a generic host whose background
@@ -13,8 +14,20 @@ if (args.FirstOrDefault() == "worker")
 
 var builder = WebApplication.CreateBuilder(args.FirstOrDefault() == "web" ? args[1..] : args);
 builder.AddGoldenPath();
+// Probe:PrometheusEndpoint=true also serves the golden-path metrics at /metrics for a Prometheus to scrape: the
+// observability tests' Prometheus (Debian's build) has no OTLP receiver. The scrapes are left out of the HTTP metrics.
+var scraped = builder.Configuration.GetValue<bool>("Probe:PrometheusEndpoint");
+if (scraped)
+{
+    builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddPrometheusExporter());
+}
 
 var app = builder.Build();
 app.MapGoldenPath();
 app.MapProbeApi();
+if (scraped)
+{
+    app.MapPrometheusScrapingEndpoint().DisableHttpMetrics();
+}
+
 await app.RunAsync();
