@@ -1,3 +1,4 @@
+using GoldenPath.Catalog;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml;
@@ -47,7 +48,7 @@ internal static class PackageVersionBump
         foreach (var (include, version) in GoldenPathVersions(document))
         {
             var target = packages.GetValueOrDefault(include.Value) ?? sdk;
-            if (target is not null && Compare(version.Value, target) < 0)
+            if (target is not null && ReleaseVersion.Compare(version.Value, target) < 0)
             {
                 version.Value = target;
                 changed = true;
@@ -70,40 +71,13 @@ internal static class PackageVersionBump
             return text;
         }
 
-        if (tool is null || root?["tools"]?[ToolId] is not JsonObject entry || entry["version"]?.ToString() is not { } current || Compare(current, tool) >= 0)
+        if (tool is null || root?["tools"]?[ToolId] is not JsonObject entry || entry["version"]?.ToString() is not { } current || ReleaseVersion.Compare(current, tool) >= 0)
         {
             return text;
         }
 
         entry["version"] = tool;
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + (text.EndsWith('\n') ? "\n" : "");
-    }
-
-    /// <summary>Orders two NuGet versions (numeric parts, then a release above its pre-releases, then the pre-release labels).</summary>
-    public static int Compare(string left, string right)
-    {
-        static (Version Number, string Label) Split(string v)
-        {
-            var core = v.Split('+')[0];
-            var dash = core.IndexOf('-', StringComparison.Ordinal);
-            var number = dash < 0 ? core : core[..dash];
-            return (Version.TryParse(number, out var parsed) ? parsed : new Version(0, 0), dash < 0 ? "" : core[(dash + 1)..]);
-        }
-
-        var (a, b) = (Split(left), Split(right));
-        var byNumber = a.Number.CompareTo(b.Number);
-        if (byNumber != 0)
-        {
-            return byNumber;
-        }
-
-        return (a.Label.Length, b.Label.Length) switch
-        {
-            (0, 0) => 0,
-            (0, _) => 1,
-            (_, 0) => -1,
-            _ => string.CompareOrdinal(a.Label, b.Label),
-        };
     }
 
     private static string? ToolVersion(string text)

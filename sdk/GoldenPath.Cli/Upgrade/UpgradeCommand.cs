@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
+using GoldenPath.Catalog;
 
 namespace GoldenPath.Cli.Upgrade;
 
@@ -144,24 +144,18 @@ internal static class UpgradeCommand
     /// <summary>"1 minor version behind" and the like, from the first part that differs.</summary>
     public static string Gap(string recorded, string newest)
     {
-        var a = Parts(recorded);
-        var b = Parts(newest);
+        var (a, b) = (ReleaseVersion.Numbers(recorded), ReleaseVersion.Numbers(newest));
         string[] names = ["major", "minor", "patch"];
         for (var i = 0; i < 3; i++)
         {
             if (a[i] != b[i])
             {
-                var difference = b[i] - a[i];
-                return difference > 0
-                    ? $"{difference} {names[i]} version{(difference == 1 ? "" : "s")} behind"
-                    : $"{-difference} {names[i]} version{(difference == -1 ? "" : "s")} ahead of it";
+                var difference = Math.Abs(b[i] - a[i]);
+                return $"{difference} {names[i]} version{(difference == 1 ? "" : "s")} {(b[i] > a[i] ? "behind" : "ahead of it")}";
             }
         }
 
-        return PackageVersionBump.Compare(recorded, newest) < 0 ? "a pre-release behind" : "the same release";
-
-        static int[] Parts(string version) =>
-            [.. version.Split('-', '+')[0].Split('.').Concat(["0", "0", "0"]).Take(3).Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)];
+        return ReleaseVersion.Compare(recorded, newest) < 0 ? "a pre-release behind" : "the same release";
     }
 
     private static List<FileChange> WithRaisedVersions(string root, string targetRender, IReadOnlyList<FileChange> planned, string target)
