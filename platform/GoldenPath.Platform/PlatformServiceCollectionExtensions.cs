@@ -68,6 +68,7 @@ internal static class PlatformServiceCollectionExtensions
         builder.Services.AddScoped<DeploymentService>();
         builder.Services.AddScoped<DoraService>();
         builder.Services.AddScoped<ScorecardService>();
+        builder.Services.AddScoped<FleetVersionsService>();
         builder.Services.AddScoped<EnvironmentService>();
         builder.Services.AddScoped<TokenService>();
         builder.Services.AddScoped<PlatformStore>();
@@ -94,6 +95,7 @@ internal static class PlatformServiceCollectionExtensions
         api.MapServicesApi();
         api.MapDeploymentsApi();
         api.MapInsightsApi();
+        api.MapFleetApi();
         api.MapAdminApi();
         return app;
     }

@@ -22,6 +22,7 @@ namespace GoldenPath.Catalog.Contracts;
 [JsonSerializable(typeof(IncidentRecord))]
 [JsonSerializable(typeof(DoraReport))]
 [JsonSerializable(typeof(Scorecard))]
+[JsonSerializable(typeof(FleetVersions))]
 [JsonSerializable(typeof(EnvironmentRequest))]
 [JsonSerializable(typeof(EnvironmentRecord))]
 [JsonSerializable(typeof(TokenRequest))]
