@@ -31,6 +31,9 @@ public sealed class UpgradeTests(TemplatePack pack)
         await File.WriteAllTextAsync(Path.Combine(root, "src", "orders", "TeamNotes.cs"), "namespace Orders;\n\ninternal static class TeamNotes;\n", Ct);
         await CommitAsync(root, "The team's changes");
 
+        var doctor = await RunAsync(["doctor", "--repository", root]);
+        Assert.Contains($"template  platform-api {pack.Version} (.goldenpath.json): 1 minor version behind {next};", doctor.Output, StringComparison.Ordinal);
+
         var check = await UpgradeAsync(root, "--check");
         Assert.True(check.ExitCode == ExitCodes.Failed, check.Output + check.Error);
         Assert.Contains($"Behind: platform-api {pack.Version} is recorded in .goldenpath.json, {next} is the newest (1 minor version behind).", check.Output, StringComparison.Ordinal);
@@ -86,16 +89,38 @@ public sealed class UpgradeTests(TemplatePack pack)
         var test = await repository.DotNetAsync("test");
         Assert.True(test.ExitCode == 0, test.ToString());
         Assert.Contains("failed: 0", test.Output, StringComparison.Ordinal);
+
+        // The build embedded the template and its new version, which the service's registration carries to the platform.
+        var embedded = EmbeddedMetadata(Path.Combine(root, "src", "orders", "bin", "Debug", "net10.0", "orders.dll"));
+        Assert.Equal(("platform-api", next), (embedded["GoldenPath.Service.Template"], embedded["GoldenPath.Service.TemplateVersion"]));
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> UpgradeAsync(string root, params string[] arguments)
+    private Task<(int ExitCode, string Output, string Error)> UpgradeAsync(string root, params string[] arguments) =>
+        RunAsync(["upgrade", "--repository", root, .. arguments]);
+
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] arguments)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
         var cache = Path.Combine(pack.Root, "upgrade-cache");
-        var exitCode = await GoldenPathCli.RunAsync(["upgrade", "--repository", root, .. arguments], output, error,
+        var exitCode = await GoldenPathCli.RunAsync(arguments, output, error,
             name => name == "GOLDENPATH_TEMPLATE_CACHE" ? cache : Environment.GetEnvironmentVariable(name));
         return (exitCode, output.ToString(), error.ToString());
+    }
+
+    private static Dictionary<string, string?> EmbeddedMetadata(string assemblyPath)
+    {
+        var context = new System.Runtime.Loader.AssemblyLoadContext("embedded-metadata", isCollectible: true);
+        try
+        {
+            return context.LoadFromAssemblyPath(assemblyPath).GetCustomAttributesData()
+                .Where(a => a.AttributeType.FullName == typeof(System.Reflection.AssemblyMetadataAttribute).FullName)
+                .ToDictionary(a => (string)a.ConstructorArguments[0].Value!, a => (string?)a.ConstructorArguments[1].Value);
+        }
+        finally
+        {
+            context.Unload();
+        }
     }
 
     private static string Record(string root) =>
