@@ -16,7 +16,8 @@ public sealed class UpgradeTests(TemplatePack pack)
     public async Task AnUpgradeMergesTheTemplatesChangeIntoTheTeamsEditsConflictsOnlyWhereBothChangedTheSameLinesAndTheServiceStillBuildsAndPasses()
     {
         var next = await NextTemplatePack.EnsureAsync(pack);
-        var repository = await pack.CreateAsync("platform-api", "orders", "--owner", "team-payments", "--skip-restore");
+        // An answer that looks like an option must reach both renders as a value.
+        var repository = await pack.CreateAsync("platform-api", "orders", "--owner", "team-payments", "--description=--debug:custom-hive /tmp", "--skip-restore");
         var root = repository.Directory;
         await GitAsync(root, "init", "-q");
         await CommitAsync(root, "dotnet new platform-api");

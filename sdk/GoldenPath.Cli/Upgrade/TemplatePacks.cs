@@ -114,13 +114,14 @@ internal sealed class TemplatePacks(string cacheRoot, string workingDirectory, s
             return ([], $"{PackageId} {version} has no template '{record.Template}' (the template recorded in {GoldenPathRecord.FileName}).");
         }
 
-        var arguments = new List<string> { "new", record.Template, "-n", record.Name, "-o", output };
+        // --option=value: a recorded answer that looks like an option ("--debug:custom-hive") stays a value.
+        var arguments = new List<string> { "new", record.Template, $"--name={record.Name}", $"--output={output}", "--no-update-check" };
         var dropped = new List<string>();
         foreach (var (key, value) in record.Answers.Where(a => a.Key != "name").OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             if (parameters.Contains(key))
             {
-                arguments.AddRange([$"--{key}", value]);
+                arguments.Add($"--{key}={value}");
             }
             else
             {
