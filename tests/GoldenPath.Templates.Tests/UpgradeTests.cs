@@ -17,7 +17,7 @@ public sealed class UpgradeTests(TemplatePack pack)
     {
         var next = await NextTemplatePack.EnsureAsync(pack);
         // An answer that looks like an option must reach both renders as a value.
-        var repository = await pack.CreateAsync("platform-api", "orders", "--owner", "team-payments", "--description=--debug:custom-hive /tmp", "--skip-restore");
+        var repository = await pack.CreateAsync("platform-api", "orders", "--owner", "team-payments", "--description=--dry-run", "--skip-restore");
         var root = repository.Directory;
         await GitAsync(root, "init", "-q");
         await CommitAsync(root, "dotnet new platform-api");
