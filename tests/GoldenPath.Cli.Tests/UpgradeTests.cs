@@ -94,6 +94,20 @@ public sealed class UpgradeTests : IDisposable
         Assert.Contains("no .goldenpath.json at", noRecord.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ARecordedNameThatIsNoServiceNameIsRefusedBeforeAnythingIsRendered()
+    {
+        Write("escape/.goldenpath.json", """{ "template": "platform-api", "templateVersion": "0.1.0", "answers": { "name": "../../../tmp/escape", "owner": "team-a" } }""");
+        Assert.Equal(0, (await Cli.ProcessAsync("git", ["init", "-q"], Path.Combine(_root, "escape"))).ExitCode);
+
+        var result = await Cli.RunAsync("upgrade", "--repository", Path.Combine(_root, "escape"), "--to", "0.2.0");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("answers.name: service name", result.Error, StringComparison.Ordinal);
+        Assert.Equal([".goldenpath.json"], Directory.GetFiles(Path.Combine(_root, "escape")).Select(Path.GetFileName));
+        Assert.False(Directory.Exists("/tmp/escape"), "a render wrote outside its folder");
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private void Write(string relative, string text)

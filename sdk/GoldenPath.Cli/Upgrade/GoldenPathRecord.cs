@@ -51,9 +51,15 @@ internal sealed record GoldenPathRecord(string Template, string TemplateVersion,
             }
         }
 
-        if (!answers.ContainsKey("name"))
+        if (!answers.TryGetValue("name", out var name))
         {
             return (null, $"{path}: answers.name is missing; it is the -n the repository was created with (the service name).");
+        }
+
+        // The name becomes folder and file names in the renders: only a golden-path name may (no '/', no '..').
+        if (GoldenPath.Catalog.ServiceName.Validate(name) is { } problem)
+        {
+            return (null, $"{path}: answers.name: service name {problem}; it must be the name the repository was created with (metadata.name in catalog-info.yaml).");
         }
 
         return (new GoldenPathRecord(template, version, answers), null);

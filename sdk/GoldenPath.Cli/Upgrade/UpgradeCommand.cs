@@ -66,6 +66,12 @@ internal static class UpgradeCommand
                 target = newest;
             }
 
+            if (parse.GetValue(to) is null && ReleaseVersion.Compare(target, record.TemplateVersion) < 0)
+            {
+                await output.WriteLineAsync($"Ahead: {record.Template} {record.TemplateVersion} is recorded, newer than {target}, the newest on the feeds; nothing to do.").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
             var heading = $"{record.Template} {record.TemplateVersion} -> {target} ({record.Name})";
             if (target == record.TemplateVersion)
             {
