@@ -5,6 +5,7 @@
 #
 #   bench/run.sh           the full run (about 20 minutes)
 #   bench/run.sh --quick   a smoke run (under 5 minutes): fewer rounds, shorter runs
+#   bench/run.sh --only upgrade   one section alone (its Markdown on standard output; results.md untouched)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,11 +13,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/eng/common.sh"
 
 quick=false
+only=""
 case "${1:-}" in
   --quick) quick=true ;;
+  --only) only="${2:-}"; [ "$only" = upgrade ] || fail "unknown section '$only'" "use bench/run.sh --only upgrade" ;;
   "") ;;
-  -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
-  *) fail "unknown option '$1'" "use bench/run.sh [--quick]" ;;
+  -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+  *) fail "unknown option '$1'" "use bench/run.sh [--quick | --only upgrade]" ;;
 esac
 
 if $quick; then
@@ -182,6 +185,46 @@ CONFIG
   } >>"$work/results.md"
 }
 
+# 6. goldenpath upgrade of a generated service: the current template pack and a next version (one more workflow step,
+# one more file) in a local feed, a service made with the first and committed, a team's edit, then the upgrade.
+section_upgrade() {
+  local feed="$work/up-feed" gen="$work/up-gen" cache="$work/up-cache" next="$work/up-next"
+  mkdir -p "$feed" "$gen"
+  dotnet build "$root/sdk/GoldenPath.Cli/GoldenPath.Cli.csproj" -c Release -v q -clp:NoSummary -nologo >/dev/null || return 1
+  local cli="$root/sdk/GoldenPath.Cli/bin/Release/net10.0/GoldenPath.Cli.dll"
+  dotnet pack "$root/templates/GoldenPath.Templates/GoldenPath.Templates.csproj" -c Release -o "$feed" -v q -clp:NoSummary -nologo >/dev/null || return 1
+  local version; version=$(basename "$feed"/GoldenPath.Templates.*.nupkg .nupkg); version=${version#GoldenPath.Templates.}
+  local target; target=$(echo "$version" | awk -F'[.-]' '{print $1 "." $2 + 1 ".0"}')
+  mkdir -p "$next" && cp "$root"/{Directory.Build.props,Directory.Packages.props,global.json} "$next"/ || return 1
+  (cd "$root/templates" && tar --exclude=bin --exclude=obj -cf - GoldenPath.Templates) | tar -C "$next" -xf - || return 1
+  sed -i 's|^      - run: dotnet build -warnaserror$|      - name: Check the formatting\n        run: dotnet format --verify-no-changes\n&|' "$next/GoldenPath.Templates/content/shared/.github/workflows/golden-path.yml"
+  printf '# gp-template-name runbook\n' >"$next/GoldenPath.Templates/content/shared/RUNBOOK.md"
+  dotnet pack "$next/GoldenPath.Templates/GoldenPath.Templates.csproj" -c Release -o "$feed" -p:VersionPrefix="$target" -v q -clp:NoSummary -nologo >/dev/null || return 1
+  printf '<?xml version="1.0" encoding="utf-8"?>\n<configuration><packageSources><clear /><add key="local" value="%s" /></packageSources></configuration>\n' "$feed" >"$gen/nuget.config"
+  dotnet new install "$feed/GoldenPath.Templates.$version.nupkg" --debug:custom-hive "$work/up-hive" >/dev/null || return 1
+  dotnet new platform-api -n orders-api --owner team-payments -o "$gen/orders-api" --skip-restore --debug:custom-hive "$work/up-hive" >/dev/null || return 1
+  (cd "$gen/orders-api" && git init -q && git add -A && git -c user.name=bench -c user.email=bench@example.com commit -qm generated \
+    && sed -i 's|^app.MapItemsApi();$|&\napp.MapGet("/team", () => "team-payments");|' src/orders-api/Program.cs \
+    && git -c user.name=bench -c user.email=bench@example.com commit -qam "the team's edit") || return 1
+  local env="GOLDENPATH_TEMPLATE_CACHE=$cache"
+  (cd "$gen/orders-api" && hyperfine --runs "$template_runs" --export-markdown "$work/upgrade.md" \
+    --prepare "git reset -q --hard && git clean -qfd && rm -rf $cache" -n "upgrade, empty template cache (installs both versions)" "env $env dotnet $cli upgrade --to $target" \
+    --prepare "git reset -q --hard && git clean -qfd" -n "upgrade, both versions cached (render x2 + merge)" "env $env dotnet $cli upgrade --to $target" \
+    --prepare "true" -n "upgrade --check, up to date (resolves the newest: one dotnet new install)" "env $env dotnet $cli upgrade --check || true" \
+    --prepare "true" -n "one dotnet new render alone" "rm -rf $work/up-render && dotnet new platform-api -n orders-api --owner team-payments -o $work/up-render --skip-restore --debug:custom-hive $cache/$version" \
+    --prepare "true" -n "one dotnet new install into an empty hive" "rm -rf $work/up-hive2 && dotnet new install GoldenPath.Templates::$target --debug:custom-hive $work/up-hive2" \
+    --prepare "true" -n "goldenpath --help (the tool's own start)" "dotnet $cli --help" >/dev/null) || return 1
+  {
+    echo "## 6. Upgrade"
+    echo
+    echo "\`goldenpath upgrade\` of a generated \`platform-api\` service from $version to $target (one more workflow step, one more file; the team's"
+    echo "edit in Program.cs), hyperfine, $template_runs runs, what it is made of below it:"
+    echo
+    cat "$work/upgrade.md"
+    echo
+  } >>"$work/results.md"
+}
+
 header() {
   {
     echo "# GoldenPath benchmarks"
@@ -200,6 +243,14 @@ header() {
   } >"$work/results.md"
 }
 
+if [ "$only" = upgrade ]; then
+  command -v hyperfine >/dev/null || fail "hyperfine is missing" "install it (Debian: apt-get install hyperfine)"
+  : >"$work/results.md"
+  run_step "6. goldenpath upgrade" section_upgrade
+  cat "$work/results.md"
+  exit 0
+fi
+
 run_step "tools (wrk, hyperfine, dotnet-counters)" ensure_tools
 run_step "prerequisites (Docker engine, images)" "$root/build.sh" prereqs
 run_step "build the benchmarks and the platform (Release)" build
@@ -208,5 +259,6 @@ run_step "1-2. request overhead and start-up" section_overhead_startup
 run_step "3. platform under load" section_platform
 run_step "4. manifests at scale" section_manifests
 run_step "5. templates" section_templates
+run_step "6. goldenpath upgrade" section_upgrade
 cp "$work/results.md" "$root/bench/results.md"
 echo "Wrote bench/results.md"

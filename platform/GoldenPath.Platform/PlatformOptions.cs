@@ -114,6 +114,16 @@ public sealed class PlatformOptions
     /// </summary>
     public string? PortalServiceUrl { get; set; }
 
-    /// <summary>Gets or sets how many minor versions of GoldenPath.ServiceDefaults behind the platform's own a service may run before its scorecard fails.</summary>
+    /// <summary>
+    /// Gets or sets how many minor versions behind the newest GoldenPath release (<see cref="NewestVersion"/>) a service's
+    /// GoldenPath.ServiceDefaults and template version may be before its scorecard's <c>sdk-supported</c> check fails.
+    /// </summary>
     public int SupportedSdkMinorVersions { get; set; } = 2;
+
+    /// <summary>
+    /// Gets or sets the newest GoldenPath release (SDK packages and template pack share one version) that
+    /// <c>GET /api/v1/fleet/versions</c> and the scorecard measure services against; default: the platform's own
+    /// GoldenPath.ServiceDefaults version. Versions services report never change it.
+    /// </summary>
+    public string? NewestVersion { get; set; }
 }

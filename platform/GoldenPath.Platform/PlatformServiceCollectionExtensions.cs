@@ -74,6 +74,7 @@ internal static class PlatformServiceCollectionExtensions
         builder.Services.AddScoped<DoraService>();
         builder.Services.AddScoped<ScorecardService>();
         builder.Services.AddHttpClient<SloBudgetService>();
+        builder.Services.AddScoped<FleetVersionsService>();
         builder.Services.AddScoped<EnvironmentService>();
         builder.Services.AddScoped<TokenService>();
         builder.Services.AddScoped<PlatformStore>();
@@ -100,6 +101,7 @@ internal static class PlatformServiceCollectionExtensions
         api.MapServicesApi();
         api.MapDeploymentsApi();
         api.MapInsightsApi();
+        api.MapFleetApi();
         api.MapAdminApi();
         return app;
     }

@@ -25,6 +25,7 @@ public static class GoldenPathCli
         root.Subcommands.Add(new Command("deployment", "Deployments, for DORA metrics.") { DeploymentCommands.Report(environment, time) });
         root.Subcommands.Add(new Command("catalog", "The service catalog.") { CatalogCommands.Validate() });
         root.Subcommands.Add(DoctorCommand.Create(environment));
+        root.Subcommands.Add(Upgrade.UpgradeCommand.Create(environment));
         return root;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GoldenPath.Catalog;
 using Microsoft.Build.Framework;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
@@ -12,7 +13,8 @@ namespace GoldenPath.ServiceDefaults.Build;
 /// <remarks>
 /// Codes: GP0001 the service name breaks the name rule; GP0002 no catalog-info.yaml was found;
 /// GP0003 the file is not a valid Backstage catalog file; GP0004 the file holds no Component, or several
-/// and <c>GoldenPathServiceName</c> does not say which.
+/// and <c>GoldenPathServiceName</c> does not say which; GP0005 the <c>.goldenpath.json</c> beside it is not JSON.
+/// The template and its version are read from that <c>.goldenpath.json</c>, when there is one, for the registration.
 /// </remarks>
 public sealed class ReadServiceIdentity : MSBuildTask
 {
@@ -49,6 +51,18 @@ public sealed class ReadServiceIdentity : MSBuildTask
     /// <summary>Gets the description.</summary>
     [Output]
     public string? Description { get; private set; }
+
+    /// <summary>Gets the template the repository was made from (<c>.goldenpath.json</c> beside catalog-info.yaml), when there is one.</summary>
+    [Output]
+    public string? Template { get; private set; }
+
+    /// <summary>Gets the template pack version the repository is at (<c>.goldenpath.json</c>), when there is one.</summary>
+    [Output]
+    public string? TemplateVersion { get; private set; }
+
+    /// <summary>Gets the <c>.goldenpath.json</c> that was read, when there is one.</summary>
+    [Output]
+    public string? ResolvedTemplateRecordPath { get; private set; }
 
     /// <inheritdoc />
     public override bool Execute()
@@ -106,7 +120,35 @@ public sealed class ReadServiceIdentity : MSBuildTask
         }
 
         (Name, Owner, System, Lifecycle, Description) = (identity.Name, identity.Owner, identity.System, identity.Lifecycle, identity.Description);
-        return true;
+        ReadTemplateRecord(Path.Combine(Path.GetDirectoryName(path)!, TemplateRecordFileName));
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>The record <c>dotnet new</c> leaves at the root of a generated repository (and <c>goldenpath upgrade</c> rewrites).</summary>
+    public const string TemplateRecordFileName = ".goldenpath.json";
+
+    private void ReadTemplateRecord(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        ResolvedTemplateRecordPath = path;
+        try
+        {
+            using var record = JsonDocument.Parse(File.ReadAllText(path));
+            string? Text(string property) =>
+                record.RootElement.ValueKind == JsonValueKind.Object && record.RootElement.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+                    ? value.GetString()
+                    : null;
+            (Template, TemplateVersion) = (Text("template"), Text("templateVersion"));
+        }
+        catch (JsonException exception)
+        {
+            Log.LogError(null, "GP0005", null, path, 0, 0, 0, 0,
+                $"{path} is not valid JSON ({exception.Message}): it records the template the repository was made from; restore it from git (git checkout -- {TemplateRecordFileName}).");
+        }
     }
 
     private void LogNameError(string path, int line, int column, string name)

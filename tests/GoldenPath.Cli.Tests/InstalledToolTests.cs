@@ -40,7 +40,7 @@ public sealed class InstalledToolTests
             var usage = await Cli.ProcessAsync(goldenpath, ["manifests", "validate"], root);
 
             Assert.True(help.ExitCode == 0, help.Output);
-            foreach (var command in new[] { "manifests", "namespace", "deployment", "catalog", "doctor" })
+            foreach (var command in new[] { "manifests", "namespace", "deployment", "catalog", "doctor", "upgrade" })
             {
                 Assert.Contains($"  {command} ", help.Output, StringComparison.Ordinal);
             }
@@ -53,6 +53,28 @@ public sealed class InstalledToolTests
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    [Fact]
+    public void TheGeneratedUpgradeWorkflowRunsTheUpgradeOnAScheduleAndOpensAPullRequest()
+    {
+        var workflow = Path.Combine(Repository.Root, "templates", "GoldenPath.Templates", "content", "shared", ".github", "workflows", "golden-path-upgrade.yml");
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(workflow)));
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+
+        Assert.True(((YamlMappingNode)root["on"]).Children.ContainsKey("schedule"), "the upgrade runs on a schedule");
+        var runs = ((YamlMappingNode)root["jobs"]).Children.Values
+            .SelectMany(job => ((YamlSequenceNode)((YamlMappingNode)job)["steps"]).Children.Cast<YamlMappingNode>())
+            .Where(step => step.Children.ContainsKey("run"))
+            .SelectMany(step => ((YamlScalarNode)step["run"]).Value!.Split('\n'))
+            .Select(line => line.Trim())
+            .ToList();
+        var upgrade = Assert.Single(runs, line => line.StartsWith("dotnet goldenpath ", StringComparison.Ordinal));
+        var parse = GoldenPathCli.Create().Parse(upgrade.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2..].TakeWhile(a => a != ">").ToArray());
+        Assert.True(parse.Errors.Count == 0, $"`{upgrade}`: {string.Join("; ", parse.Errors.Select(e => e.Message))}");
+        Assert.Equal("upgrade", parse.CommandResult.Command.Name);
+        Assert.Contains(runs, line => line.StartsWith("gh pr create ", StringComparison.Ordinal));
     }
 
     [Fact]

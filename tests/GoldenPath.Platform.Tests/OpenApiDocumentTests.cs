@@ -25,7 +25,7 @@ public sealed class OpenApiDocumentTests(SqliteStore store) : IClassFixture<Sqli
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
         Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));
         var operations = Operations(document).ToList();
-        Assert.Equal(21, operations.Count);
+        Assert.Equal(22, operations.Count);
         var ids = operations.Select(o => o.Operation.TryGetProperty("operationId", out var id) ? id.GetString() : null).ToList();
         Assert.All(ids, id => Assert.Matches("^[a-z][A-Za-z]+$", id ?? ""));
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());

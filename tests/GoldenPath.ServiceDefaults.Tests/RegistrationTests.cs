@@ -25,6 +25,7 @@ public sealed class RegistrationTests
         Assert.Equal("3.1.0", body.GetProperty("version").GetString());
         Assert.Equal("production", body.GetProperty("environment").GetString());
         Assert.Equal("0.1.0", body.GetProperty("sdkVersion").GetString());
+        Assert.Equal(("platform-api", "0.1.0"), (body.GetProperty("template").GetString(), body.GetProperty("templateVersion").GetString()));
         Assert.Equal(["http://orders.test:8080"], body.GetProperty("endpoints").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("http://orders.test:8080/health/ready", body.GetProperty("health").GetProperty("ready").GetString());
         Assert.Equal("http://orders.test:8080/health/live", body.GetProperty("health").GetProperty("live").GetString());

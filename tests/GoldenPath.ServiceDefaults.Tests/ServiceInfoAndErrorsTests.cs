@@ -35,6 +35,8 @@ public sealed class ServiceInfoAndErrorsTests
         Assert.Equal("production", info.GetProperty("environment").GetString());
         Assert.Equal("orders-7d9-x", info.GetProperty("instanceId").GetString());
         Assert.Equal("0.1.0", info.GetProperty("sdkVersion").GetString());
+        // Embedded at build from the .goldenpath.json beside catalog-info.yaml.
+        Assert.Equal(("platform-api", "0.1.0"), (info.GetProperty("template").GetString(), info.GetProperty("templateVersion").GetString()));
         Assert.DoesNotContain("s3cret", body, StringComparison.Ordinal);
     }
 

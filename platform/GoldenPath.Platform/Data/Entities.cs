@@ -53,6 +53,11 @@ internal sealed class InstanceEntity
 
     public required string SdkVersion { get; set; }
 
+    /// <summary>The template the service's repository was made from, as its build embedded it from .goldenpath.json.</summary>
+    public string? Template { get; set; }
+
+    public string? TemplateVersion { get; set; }
+
     public List<string> Endpoints { get; set; } = [];
 
     public string? HealthLive { get; set; }

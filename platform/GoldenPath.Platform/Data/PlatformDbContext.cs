@@ -59,6 +59,8 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             instance.HasKey(i => new { i.ServiceName, i.InstanceId });
             instance.HasIndex(i => i.ExpiresAt);
             instance.Property(i => i.InstanceId).HasMaxLength(128);
+            instance.Property(i => i.Template).HasMaxLength(Domain.FleetVersionsService.MaxTemplateLength);
+            instance.Property(i => i.TemplateVersion).HasMaxLength(Domain.FleetVersionsService.MaxVersionLength);
             Json(instance.Property(i => i.Endpoints), json.ListString);
             Json(instance.Property(i => i.Dependencies), json.ListServiceDependency);
         });

@@ -118,6 +118,8 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         validation.Required("version", registration.Version, 64);
         validation.Required("environment", registration.Environment, 63);
         validation.Required("sdkVersion", registration.SdkVersion, 64);
+        validation.Length("template", registration.Template, FleetVersionsService.MaxTemplateLength);
+        validation.Length("templateVersion", registration.TemplateVersion, FleetVersionsService.MaxVersionLength);
         validation.Length("commit", registration.Commit, 64);
         validation.OneOf("status", registration.Status, s_statuses, required: false);
         validation.Count("endpoints", registration.Endpoints, 20);
@@ -407,6 +409,8 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         entity.Version = registration.Version;
         entity.Environment = registration.Environment;
         entity.SdkVersion = registration.SdkVersion;
+        entity.Template = registration.Template;
+        entity.TemplateVersion = registration.TemplateVersion;
         entity.Endpoints = [.. registration.Endpoints ?? []];
         entity.HealthLive = registration.Health?.Live;
         entity.HealthReady = registration.Health?.Ready;
@@ -449,5 +453,5 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
 
     internal static ServiceInstance ToContract(InstanceEntity i) => new(
         i.InstanceId, i.Version, i.Environment, i.SdkVersion, i.Endpoints, new InstanceHealthUrls(i.HealthLive, i.HealthReady, i.HealthStartup),
-        i.Dependencies, i.Commit, i.Status, i.TelemetryConfigured, i.RegisteredAt, i.LastHeartbeatAt, i.ExpiresAt);
+        i.Dependencies, i.Commit, i.Status, i.TelemetryConfigured, i.RegisteredAt, i.LastHeartbeatAt, i.ExpiresAt, i.Template, i.TemplateVersion);
 }

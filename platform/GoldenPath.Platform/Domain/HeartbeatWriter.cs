@@ -207,7 +207,8 @@ internal sealed partial class HeartbeatWriter(IServiceScopeFactory scopes, ILogg
     {
         private static readonly string[] s_written =
         [
-            nameof(InstanceEntity.Version), nameof(InstanceEntity.Environment), nameof(InstanceEntity.SdkVersion), nameof(InstanceEntity.Endpoints),
+            nameof(InstanceEntity.Version), nameof(InstanceEntity.Environment), nameof(InstanceEntity.SdkVersion),
+            nameof(InstanceEntity.Template), nameof(InstanceEntity.TemplateVersion), nameof(InstanceEntity.Endpoints),
             nameof(InstanceEntity.HealthLive), nameof(InstanceEntity.HealthReady), nameof(InstanceEntity.HealthStartup), nameof(InstanceEntity.Dependencies),
             nameof(InstanceEntity.Commit), nameof(InstanceEntity.Status), nameof(InstanceEntity.TelemetryConfigured), nameof(InstanceEntity.StartedAt),
             nameof(InstanceEntity.LastHeartbeatAt), nameof(InstanceEntity.ExpiresAt),
@@ -248,7 +249,8 @@ internal sealed partial class HeartbeatWriter(IServiceScopeFactory scopes, ILogg
             object?[] values =
             [
                 heartbeat.Now,
-                registration.Version, registration.Environment, registration.SdkVersion, new List<string>(registration.Endpoints ?? []),
+                registration.Version, registration.Environment, registration.SdkVersion,
+                registration.Template, registration.TemplateVersion, new List<string>(registration.Endpoints ?? []),
                 registration.Health?.Live, registration.Health?.Ready, registration.Health?.Startup, new List<ServiceDependency>(registration.Dependencies ?? []),
                 registration.Commit, registration.Status, registration.TelemetryConfigured, registration.StartedAt?.ToUniversalTime(),
                 heartbeat.Now, heartbeat.Expires,

@@ -2,12 +2,11 @@ using GoldenPath.Catalog;
 using GoldenPath.Catalog.Contracts;
 using GoldenPath.Platform.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace GoldenPath.Platform.Domain;
 
 /// <summary>A service's golden-path conformance, check by check, with the reason for each result.</summary>
-internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, IOptions<PlatformOptions> options, GoldenPath.ServiceDefaults.ServiceInfo platform, SloBudgetService slos)
+internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, FleetVersionsService fleet, SloBudgetService slos)
 {
     public static readonly TimeSpan DeploymentWindow = TimeSpan.FromDays(30);
 
@@ -86,15 +85,16 @@ internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, 
                 _ => "Prometheus records no objective for this service: deploy observability/<name>-rules.yaml from the publish step (objectives: goldenpath.dev/slo-* annotations in catalog-info.yaml, docs/observability.md).",
             });
 
+    /// <summary>On a supported SDK and template: every live instance within the supported minor versions of the newest release (a platform setting).</summary>
     private ScorecardCheck SdkCheck(List<InstanceEntity> instances)
     {
-        // The platform runs the newest GoldenPath.ServiceDefaults it supports.
-        var current = Version.Parse(platform.SdkVersion.Split('-', '+')[0]);
-        var oldest = new Version(current.Major, Math.Max(0, current.Minor - options.Value.SupportedSdkMinorVersions));
-        var outdated = instances.Where(i => !Version.TryParse(i.SdkVersion.Split('-', '+')[0], out var v) || v < oldest).ToList();
-        return Check("sdk-supported", $"GoldenPath.ServiceDefaults is {oldest.Major}.{oldest.Minor} or newer", instances.Count > 0 && outdated.Count == 0,
-            $"Every live instance runs GoldenPath.ServiceDefaults {oldest.Major}.{oldest.Minor} or newer (the platform's is {current}).",
-            instances.Count == 0 ? "No live instance to tell." : $"Outdated: {string.Join(", ", outdated.Select(i => $"{i.InstanceId} ({i.SdkVersion})"))}; upgrade the GoldenPath.ServiceDefaults package to {oldest.Major}.{oldest.Minor} or newer.");
+        var oldest = fleet.OldestSupported;
+        var outdated = instances.Where(i => !fleet.Supported(i)).ToList();
+        return Check("sdk-supported", $"GoldenPath.ServiceDefaults and the template are {oldest} or newer", instances.Count > 0 && outdated.Count == 0,
+            $"Every live instance runs GoldenPath.ServiceDefaults {oldest} or newer{(instances.Any(i => i.TemplateVersion is not null) ? $", built from template {oldest} or newer" : "")} (the newest is {fleet.Newest}).",
+            instances.Count == 0
+                ? "No live instance to tell."
+                : $"Outdated: {string.Join(", ", outdated.Select(i => $"{i.InstanceId} (SDK {i.SdkVersion}{(i.TemplateVersion is null ? "" : $", template {i.TemplateVersion}")})"))}; run 'dotnet goldenpath upgrade' in the service's repository (it raises the GoldenPath packages and merges the template's changes) to reach {oldest} or newer.");
     }
 
     private static ScorecardCheck Check(string id, string title, bool passed, string whyPassed, string whyFailed) =>

@@ -23,6 +23,7 @@ namespace GoldenPath.Catalog.Contracts;
 [JsonSerializable(typeof(DoraReport))]
 [JsonSerializable(typeof(Scorecard))]
 [JsonSerializable(typeof(ServiceObjectives))]
+[JsonSerializable(typeof(FleetVersions))]
 [JsonSerializable(typeof(EnvironmentRequest))]
 [JsonSerializable(typeof(EnvironmentRecord))]
 [JsonSerializable(typeof(TokenRequest))]

@@ -106,6 +106,8 @@ public sealed record ServiceDescription(
 /// The service's identity from its <c>catalog-info.yaml</c>. When the service is not in the catalog yet, the platform
 /// creates its entry from it (for a token of the owning team); an existing entry is never changed by a registration.
 /// </param>
+/// <param name="Template">The template the service's repository was made from (<c>.goldenpath.json</c>), e.g. <c>platform-api</c>.</param>
+/// <param name="TemplateVersion">The template pack version the repository is at (<c>.goldenpath.json</c>).</param>
 public sealed record InstanceRegistration(
     string Version,
     string Environment,
@@ -117,7 +119,9 @@ public sealed record InstanceRegistration(
     string? Status = null,
     DateTimeOffset? StartedAt = null,
     bool TelemetryConfigured = false,
-    RegisteringService? Service = null);
+    RegisteringService? Service = null,
+    string? Template = null,
+    string? TemplateVersion = null);
 
 /// <summary>
 /// The identity a registering instance states for its service, from its <c>catalog-info.yaml</c>: what the platform
@@ -149,6 +153,8 @@ public sealed record InstanceHealthUrls(string? Live, string? Ready, string? Sta
 /// <param name="RegisteredAt">When it first registered.</param>
 /// <param name="LastHeartbeatAt">When it last sent a heartbeat.</param>
 /// <param name="ExpiresAt">When the platform forgets it unless it sends another heartbeat.</param>
+/// <param name="Template">The template its repository was made from, when it says.</param>
+/// <param name="TemplateVersion">The template pack version its repository is at, when it says.</param>
 public sealed record ServiceInstance(
     string InstanceId,
     string Version,
@@ -162,7 +168,9 @@ public sealed record ServiceInstance(
     bool TelemetryConfigured,
     DateTimeOffset RegisteredAt,
     DateTimeOffset LastHeartbeatAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt,
+    string? Template = null,
+    string? TemplateVersion = null);
 
 /// <summary>An RFC 7807 problem, as the platform returns it for every error.</summary>
 /// <param name="Type">A URI that identifies the problem type.</param>

@@ -20,7 +20,11 @@ internal static class DoctorCommand
 
     public static Command Create(Func<string, string?> environment)
     {
-        var command = new Command("doctor", "Check this machine for what the golden path needs (dotnet, git, a Docker engine, kubectl) and say how to get what is missing. Exit 0: all there; 1: something is missing.");
+        var repository = new Option<string>("--repository") { Description = "A generated repository to tell how far behind the newest template it is (where .goldenpath.json is).", DefaultValueFactory = _ => "." };
+        var command = new Command("doctor", "Check this machine for what the golden path needs (dotnet, git, a Docker engine, kubectl) and say how to get what is missing; in a generated repository, also say how far behind the newest template version it is. Exit 0: all there; 1: something is missing.")
+        {
+            repository,
+        };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -43,9 +47,37 @@ internal static class DoctorCommand
             }
 
             await output.WriteLineAsync(missing == 0 ? "Everything the golden path needs is here." : $"{missing} thing(s) missing.").ConfigureAwait(false);
+            if (await TemplateGapAsync(Path.GetFullPath(parse.GetValue(repository)!), environment, ct).ConfigureAwait(false) is { } gap)
+            {
+                await output.WriteLineAsync(gap).ConfigureAwait(false);
+            }
+
             return missing == 0 ? ExitCodes.Success : ExitCodes.Failed;
         });
         return command;
+    }
+
+    /// <summary>How far the repository's template version is behind the newest on its feeds; null outside a generated repository.</summary>
+    private static async Task<string?> TemplateGapAsync(string repository, Func<string, string?> environment, CancellationToken ct)
+    {
+        var file = Path.Combine(repository, Upgrade.GoldenPathRecord.FileName);
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        var (record, problem) = Upgrade.GoldenPathRecord.Read(file);
+        if (record is null)
+        {
+            return $"template  {problem}";
+        }
+
+        var (newest, resolveProblem) = await new Upgrade.TemplatePacks(Upgrade.TemplatePacks.DefaultCacheRoot(environment), repository, null).NewestAsync(ct).ConfigureAwait(false);
+        return newest is null
+            ? $"template  {record.Template} {record.TemplateVersion} (.goldenpath.json); the newest is unknown: {resolveProblem}"
+            : newest == record.TemplateVersion
+                ? $"template  {record.Template} {record.TemplateVersion} (.goldenpath.json): up to date"
+                : $"template  {record.Template} {record.TemplateVersion} (.goldenpath.json): {Upgrade.UpgradeCommand.Gap(record.TemplateVersion, newest)} {newest}; 'dotnet goldenpath upgrade --dry-run' shows what would change";
     }
 
     private static bool IsNewer(string version, int major) =>

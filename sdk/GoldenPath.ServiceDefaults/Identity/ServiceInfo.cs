@@ -24,4 +24,11 @@ public sealed record ServiceInfo(
     string? Commit,
     string Environment,
     string InstanceId,
-    string SdkVersion);
+    string SdkVersion)
+{
+    /// <summary>Gets the template the service's repository was made from (<c>.goldenpath.json</c>, embedded at build), when known.</summary>
+    public string? Template { get; init; }
+
+    /// <summary>Gets the template pack version the repository is at (<c>.goldenpath.json</c>, embedded at build), when known.</summary>
+    public string? TemplateVersion { get; init; }
+}

@@ -46,7 +46,11 @@ internal static class ServiceInfoResolver
             Environment: First(resource.GetValueOrDefault("deployment.environment.name"), resource.GetValueOrDefault("deployment.environment"), options.Environment)
                 ?? environment.EnvironmentName.ToLowerInvariant(),
             InstanceId: First(resource.GetValueOrDefault("service.instance.id"), options.InstanceId) ?? Guid.NewGuid().ToString(),
-            SdkVersion: SdkVersion);
+            SdkVersion: SdkVersion)
+        {
+            Template = embedded.GetValueOrDefault("Template"),
+            TemplateVersion = embedded.GetValueOrDefault("TemplateVersion"),
+        };
     }
 
     public static string SdkVersion { get; } =

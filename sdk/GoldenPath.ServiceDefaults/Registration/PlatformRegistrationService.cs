@@ -186,7 +186,9 @@ internal sealed class PlatformRegistrationService(
             Status: await ReadinessAsync(cancellationToken).ConfigureAwait(false),
             StartedAt: StartedAt,
             TelemetryConfigured: OtlpSettings.IsConfigured(configuration),
-            Service: new RegisteringService(service.Owner, service.Lifecycle, service.System, service.Description));
+            Service: new RegisteringService(service.Owner, service.Lifecycle, service.System, service.Description),
+            Template: service.Template,
+            TemplateVersion: service.TemplateVersion);
     }
 
     private DateTimeOffset StartedAt { get; } = time.GetUtcNow();

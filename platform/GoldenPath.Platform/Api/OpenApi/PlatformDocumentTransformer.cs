@@ -16,6 +16,7 @@ internal sealed class PlatformDocumentTransformer : IOpenApiDocumentTransformer
         ["Incidents"] = "Incidents, linked to the deployment that caused them.",
         ["DORA"] = "The five DORA metrics of a service, a team or everything.",
         ["Scorecards"] = "A service's golden-path conformance, check by check.",
+        ["Fleet"] = "Which GoldenPath SDK and template versions the fleet runs, against the newest release.",
         ["Backstage"] = "The catalog as Backstage entities, for a Backstage entity provider.",
         ["Tokens"] = "Bearer tokens of teams (admin only).",
         ["Environments"] = "Self-service namespaces of teams: quota, limits, RBAC and a default-deny network policy.",

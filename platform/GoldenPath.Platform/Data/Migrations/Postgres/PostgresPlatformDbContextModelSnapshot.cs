@@ -231,6 +231,14 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                     b.Property<bool>("TelemetryConfigured")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Template")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("TemplateVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Version")
                         .IsRequired()
                         .HasColumnType("text");

@@ -225,6 +225,14 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                     b.Property<bool>("TelemetryConfigured")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Template")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TemplateVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Version")
                         .IsRequired()
                         .HasColumnType("TEXT");
