@@ -133,6 +133,31 @@ public abstract class BackstageFeedTests(IPlatformStore store)
         Assert.Equal(HttpStatusCode.NotFound, (await owner.DeleteAsync($"/api/v1/services/{name}", Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task ANameTakenAgainAfterItsServiceWasRemovedComesWithNoneOfTheOldServicesHistory()
+    {
+        await using var platform = await StartAsync();
+        var (first, second, name) = (Unique("team"), Unique("team"), Unique("orders"));
+        var firstTeam = platform.Client(await platform.TokenAsync(first, "catalog:write"));
+        var firstCi = platform.Client(await platform.TokenAsync(first, "deployments:write"));
+        (await firstTeam.PutAsJsonAsync($"/api/v1/services/{name}", Service(first), Json.ServiceUpsertRequest, Ct)).EnsureSuccessStatusCode();
+        var finished = new DateTimeOffset(2026, 3, 30, 12, 0, 0, TimeSpan.Zero);
+        var deployment = new DeploymentEvent("d-1", name, "prod", "1.0.0", "abc123", finished.AddMinutes(-5), finished, "failure", [new DeployedCommit("abc123", finished.AddHours(-3))]);
+        (await firstCi.PostAsJsonAsync("/api/v1/deployments", deployment, Json.DeploymentEvent, Ct)).EnsureSuccessStatusCode();
+        (await platform.Client(await platform.TokenAsync(first, "incidents:write")).PostAsJsonAsync("/api/v1/incidents",
+            new IncidentRequest(name, "prod", "Checkout errors", finished.AddMinutes(10), DeploymentId: "d-1", IncidentId: "INC-1"), Json.IncidentRequest, Ct)).EnsureSuccessStatusCode();
+        (await firstTeam.DeleteAsync($"/api/v1/services/{name}", Ct)).EnsureSuccessStatusCode();
+
+        // Another team takes the name: its first report with the same id is a new deployment, not a retry of the old
+        // team's, and neither the old deployments nor the old incidents count in its DORA figures.
+        var secondTeam = platform.Client(await platform.TokenAsync(second, "catalog:write"));
+        (await secondTeam.PutAsJsonAsync($"/api/v1/services/{name}", Service(second), Json.ServiceUpsertRequest, Ct)).EnsureSuccessStatusCode();
+        using var reported = await platform.Client(await platform.TokenAsync(second, "deployments:write")).PostAsJsonAsync("/api/v1/deployments", deployment with { Outcome = "success" }, Json.DeploymentEvent, Ct);
+        Assert.Equal(HttpStatusCode.Created, reported.StatusCode);
+        Assert.Equal("success", Assert.Single(await platform.QueryAsync(db => db.Deployments.Where(d => d.Service == name).ToListAsync(Ct))).Outcome);
+        Assert.False(await platform.QueryAsync(db => db.Incidents.AnyAsync(i => i.Service == name, Ct)), "the old team's incident stayed on the name");
+    }
+
     private static async Task<ComponentEntity> FeedComponentAsync(PlatformApp platform, string name)
     {
         var component = (await FeedAsync(platform)).Single(e => e.Kind == "Component" && e.Name == name).Entity;

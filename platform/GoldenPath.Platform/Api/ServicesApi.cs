@@ -87,7 +87,7 @@ internal static class ServicesApi
             .ProducesProblemWhen(StatusCodes.Status403Forbidden, "The token lacks the scope, or its team does not own the service.")
             .ProducesProblemWhen(StatusCodes.Status404NotFound, "The service is not in the catalog.")
             .ProducesProblemWhen(StatusCodes.Status409Conflict, "The service changed owner while it was being removed.")
-            .WithSummary("Takes a service off the platform (its owning team's token with catalog:write, or an admin token): its entry and instances are removed, so it leaves the Backstage feed; its deployments and incidents stay as DORA history.");
+            .WithSummary("Takes a service off the platform (its owning team's token with catalog:write, or an admin token): its entry, instances, deployments and incidents are removed, so it leaves the Backstage feed and its name is free with no history attached.");
 
         services.MapDelete("/{name}/instances/{instanceId}", (string name, string instanceId, HttpContext context, CatalogService catalog) =>
                 catalog.DeleteInstanceAsync(name, instanceId, context.User, context.RequestAborted))

@@ -243,9 +243,9 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
     }
 
     /// <summary>
-    /// Takes a service off the platform: its catalog entry and its instances go, so that it leaves the Backstage feed (and
-    /// Backstage deletes its Component, Resources and APIs at its next read). Its deployments and incidents stay: they are
-    /// the team's DORA history. Only the owning team's token or an admin token may do it.
+    /// Takes a service off the platform: its catalog entry, its instances, its deployments and its incidents go, so that it
+    /// leaves the Backstage feed (and Backstage deletes its Component, Resources and APIs at its next read) and its name
+    /// is free again with no history attached. Only the owning team's token or an admin token may do it.
     /// </summary>
     public async Task<IResult> DeleteServiceAsync(string name, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -260,13 +260,29 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
             return Problems.Forbidden($"Service '{name}' is owned by team '{service.Owner}'; the token of team '{user.Team()}' may not remove it.");
         }
 
-        // Only while the owner read is still the owner: a transfer in between leaves the entry to its new team.
-        if (await db.Services.Where(s => s.Name == name && s.Owner == service.Owner).ExecuteDeleteAsync(ct) == 0)
+        // One transaction: the entry (only while the owner read is still the owner: a transfer in between leaves the
+        // entry to its new team), its instances, and its history. Deployment and incident ids are per service and DORA
+        // follows the current owner: history left on a free name would become the next claimant's (its first report
+        // taken for a retry of the old team's, the old failures in its figures).
+        var removed = await db.Database.CreateExecutionStrategy().ExecuteAsync(async cancellation =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellation);
+            if (await db.Services.Where(s => s.Name == name && s.Owner == service.Owner).ExecuteDeleteAsync(cancellation) == 0)
+            {
+                return false;
+            }
+
+            await db.Instances.Where(i => i.ServiceName == name).ExecuteDeleteAsync(cancellation);
+            await db.Incidents.Where(i => i.Service == name).ExecuteDeleteAsync(cancellation);
+            await db.Deployments.Where(d => d.Service == name).ExecuteDeleteAsync(cancellation);
+            await transaction.CommitAsync(cancellation);
+            return true;
+        }, ct);
+        if (!removed)
         {
             return Problems.Conflict($"Service '{name}' changed owner while it was being removed; read it again and retry with a token of its owner.");
         }
 
-        await db.Instances.Where(i => i.ServiceName == name).ExecuteDeleteAsync(ct);
         await lookups.ForgetOwnerAsync(db, name);
         return TypedResults.NoContent();
     }
