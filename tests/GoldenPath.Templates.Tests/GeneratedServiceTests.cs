@@ -146,14 +146,17 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
 
         // The pipeline's manifests and policy steps, run as .github/workflows/golden-path.yml runs them: the tools its
         // manifest pins (the Aspire CLI from NuGet, goldenpath from this pack's feed), the commands its lines say.
-        var restore = await repository.DotNetAsync("tool", "restore");
+        // The CLI's home is the fixture's own, as a CI runner's is its own: the SDK remembers where it found a local
+        // tool of a given version (~/.dotnet/toolResolverCache), and an earlier run's fixture folder is gone.
+        var cliHome = new Dictionary<string, string?> { ["DOTNET_CLI_HOME"] = Path.Combine(pack.Root, "cli-home") };
+        var restore = await Processes.RunAsync("dotnet", ["tool", "restore"], repository.Directory, cliHome);
         Assert.True(restore.ExitCode == 0, restore.ToString());
         var publish = await Processes.RunAsync("dotnet", WorkflowCommand(repository, "dotnet aspire publish "), repository.Directory,
-            new Dictionary<string, string?> { ["GoldenPath__Kubernetes__ImageTag"] = "3f2c1e0" });
+            new Dictionary<string, string?>(cliHome) { ["GoldenPath__Kubernetes__ImageTag"] = "3f2c1e0" });
         Assert.True(publish.ExitCode == 0, publish.ToString());
         Assert.Contains("**Policy: passed**", repository.Read("deploy/goldenpath-report.md"), StringComparison.Ordinal);
         Assert.Contains("3f2c1e0", repository.Read("deploy/overlays/prod/kustomization.yaml"), StringComparison.Ordinal);
-        var validate = await Processes.RunAsync("dotnet", WorkflowCommand(repository, "dotnet goldenpath manifests validate "), repository.Directory);
+        var validate = await Processes.RunAsync("dotnet", WorkflowCommand(repository, "dotnet goldenpath manifests validate "), repository.Directory, cliHome);
         Assert.True(validate.ExitCode == 0, validate.ToString());
         var prod = await Processes.RunAsync("kubectl", ["kustomize", "deploy/overlays/prod"], repository.Directory);
         Assert.True(prod.ExitCode == 0, prod.ToString());

@@ -119,7 +119,12 @@ internal sealed class TemplatePacks(string cacheRoot, string workingDirectory, s
         var dropped = new List<string>();
         foreach (var (key, value) in record.Answers.Where(a => a.Key != "name").OrderBy(a => a.Key, StringComparer.Ordinal))
         {
-            if (parameters.Contains(key))
+            if (parameters.Contains(key) && value.Length == 0)
+            {
+                // dotnet new reads "--key=" as a missing value: an empty answer goes as its own (empty) argument.
+                arguments.AddRange([$"--{key}", ""]);
+            }
+            else if (parameters.Contains(key))
             {
                 arguments.Add($"--{key}={value}");
             }
