@@ -28,14 +28,15 @@ internal static class InsightsApi
                     validation.Name("team", team);
                 }
 
-                validation.Name("environment", environment ?? "production");
+                environment ??= DeploymentEnvironments.Production;
+                validation.Name("environment", environment);
                 if (days is < 1 or > 365)
                 {
                     validation.Add("days", $"{days} is not between 1 and 365");
                 }
 
                 return validation.IsValid
-                    ? TypedResults.Ok(await dora.ReportAsync(service, team, environment ?? "production", days ?? 30, ct))
+                    ? TypedResults.Ok(await dora.ReportAsync(service, team, environment, days ?? 30, ct))
                     : Problems.Invalid(validation.Errors);
             })
             .RequireAuthorization(Policies.Read)

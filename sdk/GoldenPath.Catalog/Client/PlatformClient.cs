@@ -128,11 +128,11 @@ public class PlatformClient(HttpClient http)
     /// <summary>Reads the DORA metrics (<c>GET /api/v1/dora</c>) of a service, a team, or everything.</summary>
     /// <param name="service">The service, or <see langword="null"/>.</param>
     /// <param name="team">The team, or <see langword="null"/>.</param>
-    /// <param name="environment">The environment.</param>
+    /// <param name="environment">The environment; by default <see cref="DeploymentEnvironments.Production"/>, where the generated pipeline deploys last.</param>
     /// <param name="days">The window in days.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The report.</returns>
-    public Task<DoraReport> GetDoraAsync(string? service = null, string? team = null, string environment = "production", int days = 30, CancellationToken cancellationToken = default) =>
+    public Task<DoraReport> GetDoraAsync(string? service = null, string? team = null, string environment = DeploymentEnvironments.Production, int days = 30, CancellationToken cancellationToken = default) =>
         SendAsync<object, DoraReport>(HttpMethod.Get,
             $"api/v1/dora{Query(("service", service), ("team", team), ("environment", environment), ("days", days.ToString(System.Globalization.CultureInfo.InvariantCulture)))}",
             null, null, s_json.DoraReport, cancellationToken);
