@@ -165,6 +165,24 @@ public sealed class ManifestTests
         Assert.False(string.IsNullOrWhiteSpace(finding.Message));
     }
 
+    [Theory]
+    [InlineData("Database__Password", "hunter2")]
+    [InlineData("ConnectionStrings__users", "Host=pg;Database=users;Username=app;Password=hunter2")]
+    [InlineData("Users__Store", "Host=pg;Database=users;Username=app;Password=hunter2")]
+    [InlineData("Stripe__ApiKey", "sk_live_0123")]
+    public void ASecretLiteralInTheConfigMapTheSettingsGoToFailsGpk014(string key, string value)
+    {
+        var documents = Emitted();
+        var config = documents.Select(d => d.Object).OfType<V1ConfigMap>().Single();
+        config.Data[key] = value;
+
+        var finding = Assert.Single(PolicyEngine.Evaluate(documents), f => f.CheckId == "GPK014");
+
+        Assert.Equal(PolicySeverity.Error, finding.Severity);
+        Assert.Contains(key, finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", finding.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AWaiverWithAReasonWaivesAndOneWithoutIsAnError()
     {
