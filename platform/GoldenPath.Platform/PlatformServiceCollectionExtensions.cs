@@ -18,6 +18,7 @@ internal static class PlatformServiceCollectionExtensions
             .Validate(o => o.WritesPerSecond > 0 && o.WriteBurst > 0, "GoldenPath:Platform:WritesPerSecond and WriteBurst must be positive.")
             .Validate(o => o.ReadsPerSecond > 0 && o.ReadBurst > 0, "GoldenPath:Platform:ReadsPerSecond and ReadBurst must be positive.")
             .Validate(o => o.MaxLiveInstancesPerService > 0, "GoldenPath:Platform:MaxLiveInstancesPerService must be positive, e.g. 500.")
+            .Validate(o => o.MaxPageSize is >= 1 and <= Paging.MaxPageSize, $"GoldenPath:Platform:MaxPageSize must be between 1 and {Paging.MaxPageSize}.")
             .Validate(o => o.MaxRequestBodyBytes >= 1024, "GoldenPath:Platform:MaxRequestBodyBytes must be at least 1024.")
             .Validate(o => o.ReservedNamespaces.All(IsNamespaceOrPrefix),
                 "GoldenPath:Platform:ReservedNamespaces holds namespace names (lowercase letters, digits and '-') or prefixes ending with '*', e.g. 'observability' or 'shared-*'.")

@@ -34,6 +34,24 @@ public sealed class SdkAgainstPlatformTests(SqliteStore store) : IClassFixture<S
     }
 
     [Fact]
+    public async Task TheClientListsACatalogLargerThanThePlatformsPageByFollowingItsNextLinks()
+    {
+        await using var handle = await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), new() { ["GoldenPath:Platform:MaxPageSize"] = "10" });
+        var admin = new PlatformClient(handle.App.Admin);
+        var prefix = $"page-{Guid.NewGuid().ToString("N")[..8]}";
+        var names = Enumerable.Range(0, 25).Select(i => $"{prefix}-{i:00}").ToList();
+        foreach (var name in names)
+        {
+            await admin.UpsertServiceAsync(name, new ServiceUpsertRequest("team-paging", "production"), Ct);
+        }
+
+        var listed = await admin.ListServicesAsync(Ct);
+
+        Assert.Equal(names, listed.Select(s => s.Name).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)));
+        Assert.Equal(listed.Count, listed.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
     public async Task WhatTheTeamWroteInTheCatalogSurvivesItsServicesRestarts()
     {
         await using var handle = await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow));

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using GoldenPath.Catalog;
 using GoldenPath.Catalog.Contracts;
 using GoldenPath.Platform.Domain;
+using Microsoft.Extensions.Options;
 
 namespace GoldenPath.Platform;
 
@@ -50,14 +51,14 @@ internal static class InsightsApi
             .WithTags("Scorecards")
             .WithSummary("The service's golden-path conformance, check by check.");
 
-        endpoints.MapGet("/api/v1/entities", async Task<IResult> (int? limit, string? after, HttpContext context, PlatformStore store, CancellationToken ct) =>
+        endpoints.MapGet("/api/v1/entities", async Task<IResult> (int? limit, string? after, HttpContext context, PlatformStore store, IOptions<PlatformOptions> options, CancellationToken ct) =>
             {
                 if (after is not null && !PlatformStore.IsEntityCursor(after))
                 {
                     return Problems.Invalid(new() { ["after"] = [$"'{after}' is not a cursor of this feed: use the after of its Link header (component:, system: or group: and a name)"] });
                 }
 
-                var size = Paging.Size(limit);
+                var size = Paging.Size(limit, options.Value.MaxPageSize);
                 var (entities, next) = await store.EntitiesPageAsync(size, after, ct);
                 if (next is not null)
                 {
