@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -99,5 +101,64 @@ public sealed class ServiceInfoAndErrorsTests
 
         Assert.Single(builder.Services, d => d.ServiceType == typeof(ServiceInfo));
         Assert.Single(builder.Services, d => d.ImplementationType == typeof(GoldenPath.ServiceDefaults.Registration.RegistrationStatus));
+    }
+
+    [Fact]
+    public async Task TheOptionsAreBoundAndConfiguredOnceAndAreTheOnesTheServicesRead()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = typeof(TestApp).Assembly.GetName().Name, EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection([new("GoldenPath:Health:CheckTimeout", "00:00:03")]);
+        var configured = new List<GoldenPathOptions>();
+
+        builder.AddGoldenPath(options =>
+        {
+            configured.Add(options);
+            options.Platform.HeartbeatInterval = TimeSpan.FromSeconds(7);
+        });
+        using var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var served = host.Services.GetRequiredService<IOptions<GoldenPathOptions>>().Value;
+        var monitored = host.Services.GetRequiredService<IOptionsMonitor<GoldenPathOptions>>().CurrentValue;
+        await host.StopAsync(TestContext.Current.CancellationToken);
+
+        var once = Assert.Single(configured);
+        Assert.Same(once, served);
+        Assert.Same(once, monitored);
+        Assert.Equal((TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(7)), (served.Health.CheckTimeout, served.Platform.HeartbeatInterval));
+    }
+
+    [Fact]
+    public void TheExportersTimeoutIsSetOnTheExporterNotWrittenIntoTheAppsConfiguration()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = typeof(TestApp).Assembly.GetName().Name, EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection([
+            new("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            new("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+            new("GoldenPath:Telemetry:ShutdownTimeout", "00:00:02"),
+        ]);
+        var sourcesBefore = builder.Configuration.Sources.Count;
+
+        builder.AddGoldenPath();
+        using var host = builder.Build();
+
+        Assert.Null(builder.Configuration["OTEL_EXPORTER_OTLP_TIMEOUT"]);
+        Assert.Equal(sourcesBefore, builder.Configuration.Sources.Count);
+        Assert.Equal(2000, host.Services.GetRequiredService<IOptionsMonitor<OpenTelemetry.Exporter.OtlpExporterOptions>>().CurrentValue.TimeoutMilliseconds);
+    }
+
+    [Fact]
+    public void AnExporterTimeoutTheOperatorSetWinsOverTheShutdownBudget()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = typeof(TestApp).Assembly.GetName().Name, EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection([
+            new("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            new("OTEL_EXPORTER_OTLP_TIMEOUT", "1234"),
+            new("GoldenPath:Telemetry:ShutdownTimeout", "00:00:02"),
+        ]);
+
+        builder.AddGoldenPath();
+        using var host = builder.Build();
+
+        Assert.Equal(1234, host.Services.GetRequiredService<IOptionsMonitor<OpenTelemetry.Exporter.OtlpExporterOptions>>().CurrentValue.TimeoutMilliseconds);
     }
 }
