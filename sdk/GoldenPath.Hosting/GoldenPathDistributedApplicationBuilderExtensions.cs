@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using GoldenPath.Catalog;
 using GoldenPath.Hosting;
 
 namespace Aspire.Hosting;
@@ -7,10 +8,10 @@ namespace Aspire.Hosting;
 public static class GoldenPathDistributedApplicationBuilderExtensions
 {
     /// <summary>The environment variable a service reads the platform's URL from.</summary>
-    public const string PlatformUrlVariable = "GoldenPath__Platform__Url";
+    public const string PlatformUrlVariable = GoldenPathConfigurationKeys.PlatformUrl;
 
     /// <summary>The environment variable a service reads its platform token from.</summary>
-    public const string PlatformTokenVariable = "GoldenPath__Platform__Token";
+    public const string PlatformTokenVariable = GoldenPathConfigurationKeys.PlatformToken;
 
     /// <summary>
     /// Adds the GoldenPath platform: the project, its own PostgreSQL server and database (from the configured
@@ -35,13 +36,13 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
             .WithAnnotation(new GoldenPathWorkloadAnnotation { External = true })
             .WithReference(database, connectionName: "platform")
             .WaitFor(database)
-            .WithEnvironment("GoldenPath__Platform__BootstrapToken", token)
+            .WithEnvironment(GoldenPathConfigurationKeys.PlatformBootstrapToken, token)
             .WithEnvironment(context =>
             {
                 // Anonymous reads are for the local stack only, never for a published platform.
                 if (context.ExecutionContext.IsRunMode)
                 {
-                    context.EnvironmentVariables["GoldenPath__Platform__AnonymousRead"] = "true";
+                    context.EnvironmentVariables[GoldenPathConfigurationKeys.PlatformAnonymousRead] = "true";
                 }
             })
             .WithHttpHealthCheck("/health/ready");
@@ -120,7 +121,7 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
                     return;
                 }
 
-                context.EnvironmentVariables["GoldenPath__Platform__HeartbeatInterval"] = builder.Configuration["GoldenPath:Hosting:HeartbeatInterval"] ?? "00:00:10";
+                context.EnvironmentVariables[GoldenPathConfigurationKeys.PlatformHeartbeatInterval] = builder.Configuration["GoldenPath:Hosting:HeartbeatInterval"] ?? "00:00:10";
                 if (context.ExecutionContext.IsRunMode)
                 {
                     var identity = await GoldenPathServiceIdentity.ReadAsync(service.Resource, context.CancellationToken).ConfigureAwait(false);

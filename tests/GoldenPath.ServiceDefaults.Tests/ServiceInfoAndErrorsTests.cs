@@ -161,4 +161,24 @@ public sealed class ServiceInfoAndErrorsTests
 
         Assert.Equal(1234, host.Services.GetRequiredService<IOptionsMonitor<OpenTelemetry.Exporter.OtlpExporterOptions>>().CurrentValue.TimeoutMilliseconds);
     }
+
+    [Fact]
+    public void TheVariablesTheAppHostAndTheManifestsSetAreTheOnesAddGoldenPathBinds()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = typeof(TestApp).Assembly.GetName().Name, EnvironmentName = "Production" });
+        // As environment variables: the configuration's environment provider turns "__" into ":".
+        var variables = new Dictionary<string, string?>
+        {
+            [GoldenPath.Catalog.GoldenPathConfigurationKeys.PlatformUrl] = "http://platform.test:8080",
+            [GoldenPath.Catalog.GoldenPathConfigurationKeys.PlatformToken] = "gpt_team-token",
+            [GoldenPath.Catalog.GoldenPathConfigurationKeys.PlatformHeartbeatInterval] = "00:00:10",
+        };
+        builder.Configuration.AddInMemoryCollection(variables.Select(v => new KeyValuePair<string, string?>(v.Key.Replace("__", ":", StringComparison.Ordinal), v.Value)));
+
+        builder.AddGoldenPath();
+        using var host = builder.Build();
+
+        var platform = host.Services.GetRequiredService<IOptions<GoldenPathOptions>>().Value.Platform;
+        Assert.Equal((new Uri("http://platform.test:8080"), "gpt_team-token", TimeSpan.FromSeconds(10)), (platform.Url, platform.Token, platform.HeartbeatInterval));
+    }
 }
