@@ -77,6 +77,12 @@ public sealed class PlatformOptions
     /// </summary>
     public TimeSpan LookupCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets the most items one page of a list holds (<c>GET /api/v1/services</c>, <c>/api/v1/entities</c>), at most
+    /// 500: a larger <c>limit</c> is answered this many at a time, with a <c>Link: rel="next"</c> header to the rest.
+    /// </summary>
+    public int MaxPageSize { get; set; } = 500;
+
     /// <summary>Gets or sets the largest request body accepted, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
 

@@ -2,6 +2,8 @@ using System.Threading.RateLimiting;
 using GoldenPath.Platform.Auth;
 using GoldenPath.Platform.Domain;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace GoldenPath.Platform;
@@ -11,8 +13,7 @@ internal static class PlatformServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddPlatformServices(this IHostApplicationBuilder builder)
     {
-        var options = new PlatformOptions();
-        builder.Configuration.GetSection(PlatformOptions.SectionName).Bind(options);
+        // One instance of the settings, bound and validated once: every part below reads it from IOptions when it is built.
         builder.Services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.SectionName).ValidateOnStart()
             .Validate(o => o.PublicUrl is null || (o.PublicUrl.IsAbsoluteUri && o.PublicUrl.Scheme is "http" or "https"),
                 "GoldenPath:Platform:PublicUrl must be an absolute http(s) URL, e.g. https://platform.example.com/.")
@@ -23,6 +24,7 @@ internal static class PlatformServiceCollectionExtensions
             .Validate(o => o.WritesPerSecond > 0 && o.WriteBurst > 0, "GoldenPath:Platform:WritesPerSecond and WriteBurst must be positive.")
             .Validate(o => o.ReadsPerSecond > 0 && o.ReadBurst > 0, "GoldenPath:Platform:ReadsPerSecond and ReadBurst must be positive.")
             .Validate(o => o.MaxLiveInstancesPerService > 0, "GoldenPath:Platform:MaxLiveInstancesPerService must be positive, e.g. 500.")
+            .Validate(o => o.MaxPageSize is >= 1 and <= Paging.MaxPageSize, $"GoldenPath:Platform:MaxPageSize must be between 1 and {Paging.MaxPageSize}.")
             .Validate(o => o.MaxRequestBodyBytes >= 1024, "GoldenPath:Platform:MaxRequestBodyBytes must be at least 1024.")
             .Validate(o => o.ReservedNamespaces.All(IsNamespaceOrPrefix),
                 "GoldenPath:Platform:ReservedNamespaces holds namespace names (lowercase letters, digits and '-') or prefixes ending with '*', e.g. 'observability' or 'shared-*'.")
@@ -34,11 +36,14 @@ internal static class PlatformServiceCollectionExtensions
         builder.Services.AddTrustedProxies();
         builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
-        builder.Services.AddAuthorization(authorization => Policies.Add(authorization, options.AnonymousRead));
+        builder.Services.AddAuthorization();
+        builder.Services.AddOptions<AuthorizationOptions>().Configure<IOptions<PlatformOptions>>((authorization, platform) => Policies.Add(authorization, platform.Value.AnonymousRead));
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
 
-        builder.Services.AddRateLimiter(limiter =>
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<PlatformOptions>>((limiter, platform) =>
         {
+            var options = platform.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = (context, _) =>
             {
@@ -65,7 +70,8 @@ internal static class PlatformServiceCollectionExtensions
             AddPerSecondPolicy(Policies.Reads, options.ReadsPerSecond, options.ReadBurst);
         });
 
-        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<IOptions<PlatformOptions>>((kestrel, platform) => kestrel.Limits.MaxRequestBodySize = platform.Value.MaxRequestBodyBytes);
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<LookupCache>();
         builder.Services.AddSingleton<AuthenticationFailureLimiter>();

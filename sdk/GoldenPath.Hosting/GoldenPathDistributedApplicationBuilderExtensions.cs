@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using GoldenPath.Catalog;
 using GoldenPath.Hosting;
 
 namespace Aspire.Hosting;
@@ -7,10 +8,10 @@ namespace Aspire.Hosting;
 public static class GoldenPathDistributedApplicationBuilderExtensions
 {
     /// <summary>The environment variable a service reads the platform's URL from.</summary>
-    public const string PlatformUrlVariable = "GoldenPath__Platform__Url";
+    public const string PlatformUrlVariable = GoldenPathConfigurationKeys.PlatformUrl;
 
     /// <summary>The environment variable a service reads its platform token from.</summary>
-    public const string PlatformTokenVariable = "GoldenPath__Platform__Token";
+    public const string PlatformTokenVariable = GoldenPathConfigurationKeys.PlatformToken;
 
     /// <summary>
     /// Adds the GoldenPath platform: the project, its own PostgreSQL server and database (from the configured
@@ -29,22 +30,30 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
         var database = builder.AddGoldenPathPostgres($"{name}-postgres").AddDatabase($"{name}-db", databaseName: "platform");
         GoldenPathKubernetesPublishing.EnsureRegistered(builder);
         var platform = EnsureHttpEndpoint(builder.AddProject<TProject>(name));
-        return platform
+        platform
             .WithAnnotation(new GoldenPathPlatformAnnotation(token))
             .WithAnnotation(new GoldenPathPlatformTokens(platform.Resource, token.Resource))
             .WithAnnotation(new GoldenPathWorkloadAnnotation { External = true })
             .WithReference(database, connectionName: "platform")
             .WaitFor(database)
-            .WithEnvironment("GoldenPath__Platform__BootstrapToken", token)
+            .WithEnvironment(GoldenPathConfigurationKeys.PlatformBootstrapToken, token)
             .WithEnvironment(context =>
             {
                 // Anonymous reads are for the local stack only, never for a published platform.
                 if (context.ExecutionContext.IsRunMode)
                 {
-                    context.EnvironmentVariables["GoldenPath__Platform__AnonymousRead"] = "true";
+                    context.EnvironmentVariables[GoldenPathConfigurationKeys.PlatformAnonymousRead] = "true";
                 }
             })
             .WithHttpHealthCheck("/health/ready");
+
+        // Services wired before the platform was added wait for it too.
+        foreach (var service in builder.Resources.Where(r => r.Annotations.OfType<GoldenPathServiceAnnotation>().Any()).ToList())
+        {
+            WaitForPlatform(builder, service, platform.Resource);
+        }
+
+        return platform;
     }
 
     /// <summary>Adds a PostgreSQL server from the configured image (<c>GoldenPath:Images:Postgres</c>).</summary>
@@ -61,7 +70,7 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
     public static IResourceBuilder<RedisResource> AddGoldenPathRedis(this IDistributedApplicationBuilder builder, string name) =>
         builder.AddRedis(name).WithGoldenPathImage("Redis");
 
-    /// <summary>Adds a golden-path service project, wired to the platform when one was added (see <see cref="WithGoldenPath"/>).</summary>
+    /// <summary>Adds a golden-path service project, wired to the app host's platform, added before or after it (see <see cref="WithGoldenPath"/>).</summary>
     /// <typeparam name="TProject">The service project.</typeparam>
     /// <param name="builder">The app host builder.</param>
     /// <param name="name">The resource name: the service's name in its catalog-info.yaml, since Aspire sets <c>OTEL_SERVICE_NAME</c> to it.</param>
@@ -75,7 +84,7 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
 
     /// <summary>
     /// Wires a service to the golden path: the platform's URL and a token of the service's own team (when the app host
-    /// has a platform), a short heartbeat for local use, <c>/health/ready</c> as the health check the dashboard and
+    /// has a platform, added before or after the service), a short heartbeat for local use, <c>/health/ready</c> as the health check the dashboard and
     /// <c>WaitFor</c> use, and the default workload settings for publishing.
     /// </summary>
     /// <remarks>
@@ -89,31 +98,40 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
     public static IResourceBuilder<ProjectResource> WithGoldenPath(this IResourceBuilder<ProjectResource> service)
     {
         ArgumentNullException.ThrowIfNull(service);
-        var platform = service.ApplicationBuilder.Resources.OfType<ProjectResource>()
-            .Select(r => (Resource: r, Annotation: r.Annotations.OfType<GoldenPathPlatformAnnotation>().FirstOrDefault()))
-            .FirstOrDefault(p => p.Annotation is not null);
-        if (platform.Resource is not null)
+        if (service.Resource.Annotations.OfType<GoldenPathServiceAnnotation>().Any())
         {
-            var endpoint = platform.Resource.GetEndpoint("http");
-            service.WithEnvironment(PlatformUrlVariable, endpoint);
-            if (!service.ApplicationBuilder.ExecutionContext.IsPublishMode)
-            {
-                // Local runs only: a deployed service keeps the package's default heartbeat, and reads its team's token
-                // from a Secret (the publish step references it).
-                service.WithEnvironment("GoldenPath__Platform__HeartbeatInterval", service.ApplicationBuilder.Configuration["GoldenPath:Hosting:HeartbeatInterval"] ?? "00:00:10");
-                var tokens = platform.Resource.Annotations.OfType<GoldenPathPlatformTokens>().Single();
-                service.WaitFor(service.ApplicationBuilder.CreateResourceBuilder(platform.Resource))
-                    .WithEnvironment(async context =>
-                    {
-                        if (!context.ExecutionContext.IsRunMode)
-                        {
-                            return;
-                        }
+            return service;
+        }
 
-                        var identity = await GoldenPathServiceIdentity.ReadAsync(service.Resource, context.CancellationToken).ConfigureAwait(false);
-                        context.EnvironmentVariables[PlatformTokenVariable] = await tokens.GetAsync(identity.Owner, context.CancellationToken).ConfigureAwait(false);
-                    });
-            }
+        var builder = service.ApplicationBuilder;
+        service.WithAnnotation(new GoldenPathServiceAnnotation())
+            .WithEnvironment(async context =>
+            {
+                // Read when the environment is: the platform may be added after the service.
+                if (FindPlatform(builder) is not { } platform)
+                {
+                    return;
+                }
+
+                context.EnvironmentVariables[PlatformUrlVariable] = platform.GetEndpoint("http");
+                if (builder.ExecutionContext.IsPublishMode)
+                {
+                    // A deployed service keeps the package's default heartbeat, and reads its team's token from a Secret
+                    // (the publish step references it).
+                    return;
+                }
+
+                context.EnvironmentVariables[GoldenPathConfigurationKeys.PlatformHeartbeatInterval] = builder.Configuration["GoldenPath:Hosting:HeartbeatInterval"] ?? "00:00:10";
+                if (context.ExecutionContext.IsRunMode)
+                {
+                    var identity = await GoldenPathServiceIdentity.ReadAsync(service.Resource, context.CancellationToken).ConfigureAwait(false);
+                    var tokens = platform.Annotations.OfType<GoldenPathPlatformTokens>().Single();
+                    context.EnvironmentVariables[PlatformTokenVariable] = await tokens.GetAsync(identity.Owner, context.CancellationToken).ConfigureAwait(false);
+                }
+            });
+        if (FindPlatform(builder) is { } existing)
+        {
+            WaitForPlatform(builder, service.Resource, existing);
         }
 
         GoldenPathKubernetesPublishing.EnsureRegistered(service.ApplicationBuilder);
@@ -124,6 +142,18 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
         }
 
         return EnsureHttpEndpoint(service).WithHttpHealthCheck("/health/ready");
+    }
+
+    private static ProjectResource? FindPlatform(IDistributedApplicationBuilder builder) =>
+        builder.Resources.OfType<ProjectResource>().FirstOrDefault(r => r.Annotations.OfType<GoldenPathPlatformAnnotation>().Any());
+
+    /// <summary>Run locally, a service starts once the platform answers (its team's token is created then).</summary>
+    private static void WaitForPlatform(IDistributedApplicationBuilder builder, IResource service, ProjectResource platform)
+    {
+        if (!builder.ExecutionContext.IsPublishMode && service is IResourceWithWaitSupport waiting)
+        {
+            builder.CreateResourceBuilder(waiting).WaitFor(builder.CreateResourceBuilder(platform));
+        }
     }
 
     /// <summary>Golden-path services always answer HTTP probes: a project without an http(s) endpoint in its launch settings gets one.</summary>

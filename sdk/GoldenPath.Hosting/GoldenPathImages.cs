@@ -6,8 +6,9 @@ namespace GoldenPath.Hosting;
 /// <summary>
 /// Where the golden path's container images come from. The official images are the default; configuration
 /// replaces them per image (<c>GoldenPath:Images:Postgres</c>, <c>GoldenPath:Images:Redis</c>, or the
-/// <c>GOLDENPATH_POSTGRES_IMAGE</c>/<c>GOLDENPATH_REDIS_IMAGE</c> variables that <c>./build.sh prereqs</c> writes)
-/// or as a whole through a registry mirror (<c>GoldenPath:Images:Registry</c>).
+/// <c>GOLDENPATH_POSTGRES_IMAGE</c>/<c>GOLDENPATH_REDIS_IMAGE</c> variables; when those are not set, the choice
+/// <c>./build.sh prereqs</c> recorded in the repository's <c>artifacts/images.env</c>) or as a whole through a registry
+/// mirror (<c>GoldenPath:Images:Registry</c>).
 /// </summary>
 public static class GoldenPathImages
 {
@@ -24,11 +25,15 @@ public static class GoldenPathImages
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(key);
+        ContainerStartFailureReport.EnsureRegistered(builder.ApplicationBuilder);
+        builder.WithAnnotation(new GoldenPathImageAnnotation(key));
         var configuration = builder.ApplicationBuilder.Configuration;
+        var variable = ImageSettings.VariableOf(key);
         var configured = configuration[$"{SectionName}:{key}"];
         if (string.IsNullOrWhiteSpace(configured))
         {
-            configured = configuration[$"GOLDENPATH_{key.ToUpperInvariant()}_IMAGE"];
+            // Set (even to empty, the official image) wins; not set, the choice ./build.sh prereqs recorded for this repository.
+            configured = ImageSettings.Resolve(k => configuration[k], variable, builder.ApplicationBuilder.AppHostDirectory);
         }
 
         if (!string.IsNullOrWhiteSpace(configured))
@@ -40,7 +45,7 @@ public static class GoldenPathImages
             }
             catch (FormatException exception)
             {
-                throw new InvalidOperationException($"GoldenPath:Images:{key} (or GOLDENPATH_{key.ToUpperInvariant()}_IMAGE): {exception.Message}", exception);
+                throw new InvalidOperationException($"GoldenPath:Images:{key} (or {variable}): {exception.Message}", exception);
             }
 
             builder.WithImage(image.Image, image.Tag).WithImageRegistry(image.Registry);

@@ -52,10 +52,10 @@ public static class GoldenPathHostApplicationBuilderExtensions
         configure(options);
         builder.Properties[typeof(GoldenPathOptions)] = options;
 
-        builder.Services.AddOptions<GoldenPathOptions>()
-            .BindConfiguration(GoldenPathOptions.SectionName)
-            .Configure(configure)
-            .ValidateOnStart();
+        // Bound and configured once, above: the options the registration below is decided by are the ones the services read.
+        builder.Services.AddOptions<GoldenPathOptions>().ValidateOnStart();
+        builder.Services.AddSingleton<IOptionsFactory<GoldenPathOptions>>(services => new GoldenPathOptionsFactory(options,
+            services.GetServices<IConfigureOptions<GoldenPathOptions>>(), services.GetServices<IPostConfigureOptions<GoldenPathOptions>>(), services.GetServices<IValidateOptions<GoldenPathOptions>>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GoldenPathOptions>, GoldenPathOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
 
@@ -164,13 +164,13 @@ public static class GoldenPathHostApplicationBuilderExtensions
         if (OtlpSettings.IsConfigured(builder.Configuration))
         {
             // An export in flight when the host stops is waited for when the providers are disposed; the
-            // specification's 10 s default would let a silent collector hold a pod past its grace period.
+            // specification's 10 s default would let a silent collector hold a pod past its grace period. Set on the
+            // exporter's default options (every signal's fall back to them), before the client below reads it; the
+            // app's configuration is left as the operator wrote it, and OTEL_EXPORTER_OTLP_TIMEOUT wins when set.
             if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_TIMEOUT"]))
             {
-                builder.Configuration.AddInMemoryCollection(
-                [
-                    new("OTEL_EXPORTER_OTLP_TIMEOUT", ((int)telemetry.ShutdownTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ]);
+                var timeout = (int)telemetry.ShutdownTimeout.TotalMilliseconds;
+                builder.Services.Configure<OpenTelemetry.Exporter.OtlpExporterOptions>(exporter => exporter.TimeoutMilliseconds = timeout);
             }
 
             otel.UseOtlpExporter();

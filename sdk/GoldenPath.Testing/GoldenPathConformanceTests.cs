@@ -36,7 +36,7 @@ public abstract class GoldenPathConformanceTests<TEntryPoint>
     protected virtual ValueTask<IReadOnlyDictionary<string, string?>> GetSettingsAsync() =>
         ValueTask.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
 
-    /// <summary>The health endpoints answer in Production with their JSON report.</summary>
+    /// <summary>The health endpoints answer 200 in Production with their JSON report, the service's dependencies being up.</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task HealthEndpointsAnswerInProductionWithJson()
@@ -44,17 +44,18 @@ public abstract class GoldenPathConformanceTests<TEntryPoint>
         await using var service = await StartAsync();
         var client = service.CreateClient();
 
+        // A conforming service, started with its dependencies up (GetSettingsAsync), is alive, ready and started: 200.
         foreach (var path in new[] { "/health/live", "/health/ready", "/health/startup" })
         {
             using var response = await client.GetAsync(path, Ct);
-            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{path} answered {(int)response.StatusCode}");
+            var body = await response.Content.ReadAsStringAsync(Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK,
+                $"{path} answered {(int)response.StatusCode}: {body}. With its dependencies up a conforming service answers 200; give it reachable dependencies in GetSettingsAsync.");
             Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
-            Assert.Contains(json.RootElement.GetProperty("status").GetString(), new[] { "Healthy", "Degraded", "Unhealthy" });
+            using var json = JsonDocument.Parse(body);
+            Assert.Contains(json.RootElement.GetProperty("status").GetString(), new[] { "Healthy", "Degraded" });
             Assert.Equal(JsonValueKind.Object, json.RootElement.GetProperty("checks").ValueKind);
         }
-
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Ct)).StatusCode);
     }
 
     /// <summary><c>/.well-known/service-info</c> shows a valid identity: name rule, owner, system, lifecycle, version.</summary>

@@ -48,6 +48,7 @@ public class PostgreSqlContainerFixture : IAsyncLifetime
             return;
         }
 
+        ContainerImages.ApplyRecordedReaperSetting();
         _container = Configure(new PostgreSqlBuilder(Image).WithDatabase(Database)).Build();
         await _container.StartAsync().ConfigureAwait(false);
     }

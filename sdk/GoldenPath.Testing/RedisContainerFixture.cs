@@ -45,6 +45,7 @@ public class RedisContainerFixture : IAsyncLifetime
             return;
         }
 
+        ContainerImages.ApplyRecordedReaperSetting();
         _container = Configure(new RedisBuilder(Image)).Build();
         await _container.StartAsync().ConfigureAwait(false);
     }

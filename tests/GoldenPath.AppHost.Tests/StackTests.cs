@@ -117,14 +117,23 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
         var users = app.CreateHttpClient("user-api");
 
         await app.ResourceCommands.ExecuteCommandAsync("platform", KnownResourceCommands.StopCommand, Ct);
-        await app.ResourceNotifications.WaitForResourceAsync("platform", KnownResourceStates.TerminalStates, Ct);
-        await Task.Delay(StackFixture.Heartbeat * 2, Ct);
+        try
+        {
+            await app.ResourceNotifications.WaitForResourceAsync("platform", KnownResourceStates.TerminalStates, Ct);
+            // A heartbeat has failed (the registration check says so), and the service still serves and is ready.
+            await Until(async () => await RegistrationStatusAsync(users) == "Degraded", StackFixture.Heartbeat * 4 + TimeSpan.FromSeconds(10),
+                "user-api noticed that the platform is gone (its platform-registration check Degraded)");
 
-        Assert.Equal(HttpStatusCode.OK, (await users.GetAsync("/health/ready", Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await users.GetAsync("/users", Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await users.GetAsync("/health/ready", Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await users.GetAsync("/users", Ct)).StatusCode);
+        }
+        finally
+        {
+            // The platform is shared by every test of the class: it comes back whatever happened above.
+            await app.ResourceCommands.ExecuteCommandAsync("platform", KnownResourceCommands.StartCommand, CancellationToken.None);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("platform", CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
+        }
 
-        await app.ResourceCommands.ExecuteCommandAsync("platform", KnownResourceCommands.StartCommand, Ct);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("platform", Ct);
         var back = DateTimeOffset.UtcNow;
         var platform = app.CreateHttpClient("platform");
 
@@ -177,6 +186,14 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
         var error = await process.StandardError.ReadToEndAsync(Ct);
         await process.WaitForExitAsync(Ct);
         Assert.True(process.ExitCode == 0, $"docker {string.Join(' ', arguments)} failed: {error}");
+    }
+
+    /// <summary>The status of the service's <c>platform-registration</c> check in its <c>/health</c> report.</summary>
+    private static async Task<string?> RegistrationStatusAsync(HttpClient service)
+    {
+        using var response = await service.GetAsync("/health", Ct);
+        using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        return report.RootElement.GetProperty("checks").TryGetProperty("platform-registration", out var check) ? check.GetProperty("status").GetString() : null;
     }
 
     private static async Task<HashSet<string>> LiveServicesAsync(HttpClient platform)

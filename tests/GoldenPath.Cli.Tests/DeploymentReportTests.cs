@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using GoldenPath.Catalog;
 using GoldenPath.Catalog.Client;
 using GoldenPath.Catalog.Contracts;
 using GoldenPath.Kubernetes;
@@ -101,6 +103,31 @@ public sealed class DeploymentReportTests : IAsyncLifetime
         Assert.True(recorded.Policy!.Passed);
         Assert.Equal(ExitCodes.Usage, missing.ExitCode);
         Assert.Contains("none.yaml does not exist", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AServicesDefaultDoraReportCountsTheDeploymentsThePipelineReportsToItsLastEnvironment()
+    {
+        var workflow = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "templates", "GoldenPath.Templates", "content", "shared", ".github", "workflows", "golden-path.yml"), Ct);
+        var matrix = System.Text.RegularExpressions.Regex.Match(workflow, @"environment: \[(?<list>[^\]]+)\]");
+        Assert.True(matrix.Success, "the generated workflow's deploy matrix lists no environments");
+        var environments = matrix.Groups["list"].Value.Split(',', StringSplitOptions.TrimEntries);
+        Assert.Equal(DeploymentEnvironments.All, environments);
+        var production = environments[^1];
+
+        var reported = await Cli.RunAsync(
+            new Dictionary<string, string?> { ["GOLDENPATH_PLATFORM_URL"] = _url.ToString(), ["GOLDENPATH_PLATFORM_TOKEN"] = AdminToken },
+            "deployment", "report", "--environment", production, "--version", "1.0.0", "--outcome", "success",
+            "--repository", _repository, "--catalog-info", Path.Combine(_repository, "catalog-info.yaml"));
+        Assert.True(reported.ExitCode == 0, reported.Error);
+
+        var report = await _client.GetDoraAsync(service: "orders-api", cancellationToken: Ct);
+        using var http = _platform.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        var served = await http.GetFromJsonAsync("/api/v1/dora?service=orders-api", PlatformJsonContext.Default.DoraReport, Ct);
+
+        Assert.Equal((production, 1, 1), (report.Environment, report.Deployments, report.DeploymentFrequency.SampleSize));
+        Assert.Equal((production, 1), (served!.Environment, served.Deployments));
     }
 
     [Fact]

@@ -77,6 +77,45 @@ public sealed class GoldenPathHostingTests
         Assert.True(builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "platform-admin-token").Secret);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AServiceIsWiredToThePlatformWhicheverOfTheTwoIsAddedFirst(bool platformFirst)
+    {
+        var builder = DistributedApplication.CreateBuilder();
+        IResourceBuilder<ProjectResource> platform, service;
+        if (platformFirst)
+        {
+            platform = builder.AddGoldenPathPlatform<PlatformProject>("platform");
+            service = builder.AddGoldenPathService<ServiceProject>("orders-api");
+        }
+        else
+        {
+            service = builder.AddGoldenPathService<ServiceProject>("orders-api");
+            platform = builder.AddGoldenPathPlatform<PlatformProject>("platform");
+        }
+
+        var environment = await Environment(service.Resource);
+
+        Assert.Equal("{platform.bindings.http.url}", environment["GoldenPath__Platform__Url"]);
+        Assert.Equal("00:00:10", environment["GoldenPath__Platform__HeartbeatInterval"]);
+        Assert.Single(service.Resource.Annotations.OfType<WaitAnnotation>(), w => w.Resource == platform.Resource);
+        Assert.DoesNotContain(platform.Resource.Annotations.OfType<WaitAnnotation>(), w => w.Resource == service.Resource);
+    }
+
+    [Fact]
+    public async Task AServiceWithoutAPlatformIsNotWiredToOne()
+    {
+        var builder = DistributedApplication.CreateBuilder();
+
+        var service = builder.AddGoldenPathService<ServiceProject>("orders-api");
+
+        var environment = await Environment(service.Resource);
+        Assert.False(environment.ContainsKey("GoldenPath__Platform__Url"));
+        Assert.False(environment.ContainsKey("GoldenPath__Platform__HeartbeatInterval"));
+        Assert.Empty(service.Resource.Annotations.OfType<WaitAnnotation>());
+    }
+
     [Fact]
     public void WorkloadSettingsAreRecordedForPublishing()
     {

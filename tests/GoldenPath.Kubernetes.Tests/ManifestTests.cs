@@ -86,6 +86,42 @@ public sealed class ManifestTests
         }
     }
 
+    [Theory]
+    [InlineData("1.10")]
+    [InlineData("0x1F")]
+    [InlineData("true")]
+    [InlineData("1e3")]
+    [InlineData("~")]
+    [InlineData("yes")]
+    [InlineData("1_000")]
+    [InlineData("017")]
+    public async Task AnImageTagThatLooksLikeANumberABooleanOrNullReachesTheBuiltManifestsAsWritten(string tag)
+    {
+        var directory = Directory.CreateTempSubdirectory("goldenpath-manifests-").FullName;
+        try
+        {
+            var model = Model();
+            KustomizeLayout.Write(model with { Workloads = [model.Workloads[0] with { ImageTag = tag }, model.Workloads[1]] }, directory);
+            // The base carries another tag, so the image in the output is the overlay's newTag as kustomize read it.
+            var baseFile = Path.Combine(directory, "base", "user-api", "user-api.yaml");
+            var baseYaml = await File.ReadAllTextAsync(baseFile, TestContext.Current.CancellationToken);
+            Assert.Contains($"user-api:{tag}", baseYaml, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(baseFile, baseYaml.Replace($"user-api:{tag}", "user-api:from-base", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+
+            var (exitCode, output, error) = await KubectlAsync("kustomize", Path.Combine(directory, "overlays", "prod"));
+
+            Assert.True(exitCode == 0, error);
+            var (documents, problems) = ManifestReader.Read(output, "overlays/prod");
+            Assert.Empty(problems);
+            var api = documents.Select(d => d.Object).OfType<V1Deployment>().Single(d => d.Metadata.Name == "user-api");
+            Assert.Equal($"user-api:{tag}", api.Spec.Template.Spec.Containers[0].Image);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Fact]
     public void TheDeploymentCarriesProbesLimitsSecurityAndTelemetry()
     {
@@ -127,6 +163,24 @@ public sealed class ManifestTests
         var finding = Assert.Single(PolicyEngine.Evaluate(failing), f => f.CheckId == id);
         Assert.Equal(PolicyEngine.Checks.Single(c => c.Id == id).Severity, finding.Severity);
         Assert.False(string.IsNullOrWhiteSpace(finding.Message));
+    }
+
+    [Theory]
+    [InlineData("Database__Password", "hunter2")]
+    [InlineData("ConnectionStrings__users", "Host=pg;Database=users;Username=app;Password=hunter2")]
+    [InlineData("Users__Store", "Host=pg;Database=users;Username=app;Password=hunter2")]
+    [InlineData("Stripe__ApiKey", "sk_live_0123")]
+    public void ASecretLiteralInTheConfigMapTheSettingsGoToFailsGpk014(string key, string value)
+    {
+        var documents = Emitted();
+        var config = documents.Select(d => d.Object).OfType<V1ConfigMap>().Single();
+        config.Data[key] = value;
+
+        var finding = Assert.Single(PolicyEngine.Evaluate(documents), f => f.CheckId == "GPK014");
+
+        Assert.Equal(PolicySeverity.Error, finding.Severity);
+        Assert.Contains(key, finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]

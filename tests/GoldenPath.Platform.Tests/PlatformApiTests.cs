@@ -328,11 +328,11 @@ public abstract class PlatformApiTests(IPlatformStore store)
             (await ci.PostAsJsonAsync("/api/v1/deployments", deployment, Json.DeploymentEvent, Ct)).EnsureSuccessStatusCode();
         }
 
-        using var incident = await ci.PostAsJsonAsync("/api/v1/incidents", new IncidentRequest(name, "production", "Checkout errors", At(10, 13), DeploymentId: $"{name}-d4"), Json.IncidentRequest, Ct);
+        using var incident = await ci.PostAsJsonAsync("/api/v1/incidents", new IncidentRequest(name, "prod", "Checkout errors", At(10, 13), DeploymentId: $"{name}-d4"), Json.IncidentRequest, Ct);
         var incidentId = (await incident.Content.ReadFromJsonAsync(Json.IncidentRecord, Ct))!.IncidentId;
         (await ci.PatchAsJsonAsync($"/api/v1/incidents/{incidentId}", new IncidentPatch(ResolvedAt: At(10, 16)), Json.IncidentPatch, Ct)).EnsureSuccessStatusCode();
 
-        var report = (await ci.GetFromJsonAsync($"/api/v1/dora?service={name}&environment=production&days=30", Json.DoraReport, Ct))!;
+        var report = (await ci.GetFromJsonAsync($"/api/v1/dora?service={name}&environment=prod&days=30", Json.DoraReport, Ct))!;
 
         Assert.Equal(6, report.Deployments);
         Assert.Equal(2024, report.BandsReportYear);
@@ -488,7 +488,7 @@ public abstract class PlatformApiTests(IPlatformStore store)
         new("1.2.3", "production", "0.1.0", ["http://10.0.0.7:8080"], new InstanceHealthUrls("http://10.0.0.7:8080/health/live", "http://10.0.0.7:8080/health/ready", null), [], Status: "Healthy");
 
     protected static DeploymentEvent Deployment(string service, string id, DateTimeOffset finished, string outcome, DeployedCommit[]? commits = null, string? type = null, string? remediates = null) =>
-        new(id, service, "production", "1.0.0", "abc123", finished.AddMinutes(-5), finished, outcome, commits ?? [new DeployedCommit("abc123", finished.AddHours(-3))], type, remediates);
+        new(id, service, "prod", "1.0.0", "abc123", finished.AddMinutes(-5), finished, outcome, commits ?? [new DeployedCommit("abc123", finished.AddHours(-3))], type, remediates);
 
     private static async Task<PlatformProblem> ProblemAsync(HttpResponseMessage response)
     {

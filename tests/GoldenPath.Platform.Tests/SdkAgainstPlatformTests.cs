@@ -34,6 +34,24 @@ public sealed class SdkAgainstPlatformTests(SqliteStore store) : IClassFixture<S
     }
 
     [Fact]
+    public async Task TheClientListsACatalogLargerThanThePlatformsPageByFollowingItsNextLinks()
+    {
+        await using var handle = await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), new() { ["GoldenPath:Platform:MaxPageSize"] = "10" });
+        var admin = new PlatformClient(handle.App.Admin);
+        var prefix = $"page-{Guid.NewGuid().ToString("N")[..8]}";
+        var names = Enumerable.Range(0, 25).Select(i => $"{prefix}-{i:00}").ToList();
+        foreach (var name in names)
+        {
+            await admin.UpsertServiceAsync(name, new ServiceUpsertRequest("team-paging", "production"), Ct);
+        }
+
+        var listed = await admin.ListServicesAsync(Ct);
+
+        Assert.Equal(names, listed.Select(s => s.Name).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)));
+        Assert.Equal(listed.Count, listed.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
     public async Task WhatTheTeamWroteInTheCatalogSurvivesItsServicesRestarts()
     {
         await using var handle = await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow));
@@ -110,13 +128,13 @@ public sealed class SdkAgainstPlatformTests(SqliteStore store) : IClassFixture<S
         await client.UpsertServiceAsync("pay-api", new ServiceUpsertRequest("team-pay", "production", "payments"), Ct);
 
         var at = new DateTimeOffset(2026, 3, 30, 12, 0, 0, TimeSpan.Zero);
-        var deployment = await client.ReportDeploymentAsync(new DeploymentEvent("pay-1", "pay-api", "production", "1.0.0", "c0ffee", at.AddMinutes(-3), at, "success", [new DeployedCommit("c0ffee", at.AddHours(-5))]), Ct);
-        var incident = await client.OpenIncidentAsync(new IncidentRequest("pay-api", "production", "Timeouts", at.AddHours(1), DeploymentId: "pay-1"), Ct);
+        var deployment = await client.ReportDeploymentAsync(new DeploymentEvent("pay-1", "pay-api", "prod", "1.0.0", "c0ffee", at.AddMinutes(-3), at, "success", [new DeployedCommit("c0ffee", at.AddHours(-5))]), Ct);
+        var incident = await client.OpenIncidentAsync(new IncidentRequest("pay-api", "prod", "Timeouts", at.AddHours(1), DeploymentId: "pay-1"), Ct);
         var resolved = await client.PatchIncidentAsync(incident.IncidentId, new IncidentPatch(ResolvedAt: at.AddHours(2)), Ct);
         var dora = await client.GetDoraAsync(service: "pay-api", cancellationToken: Ct);
         var scorecard = await client.GetScorecardAsync("pay-api", Ct);
         var environment = await client.RequestEnvironmentAsync(new EnvironmentRequest("team-pay", "dev", "2", "4Gi"), Ct);
-        var conflict = await Assert.ThrowsAsync<PlatformApiException>(() => client.ReportDeploymentAsync(new DeploymentEvent("pay-1", "pay-api", "production", "2.0.0", "beef", at, at, "success"), Ct));
+        var conflict = await Assert.ThrowsAsync<PlatformApiException>(() => client.ReportDeploymentAsync(new DeploymentEvent("pay-1", "pay-api", "prod", "2.0.0", "beef", at, at, "success"), Ct));
 
         Assert.Equal("regular", deployment.Type);
         Assert.Equal(at.AddHours(2), resolved.ResolvedAt);

@@ -467,7 +467,7 @@ public abstract class TenantIsolationTests(IPlatformStore store)
         new(owner, "production", "payments", DependsOn: [new ServiceDependency("orders-db", "postgres")]);
 
     private static DeploymentEvent Deployment(string service, string id, DateTimeOffset finished, string outcome, string? type = null, string? remediates = null) =>
-        new(id, service, "production", "1.0.0", "abc123", finished.AddMinutes(-5), finished, outcome, [new DeployedCommit("abc123", finished.AddHours(-3))], type, remediates);
+        new(id, service, "prod", "1.0.0", "abc123", finished.AddMinutes(-5), finished, outcome, [new DeployedCommit("abc123", finished.AddHours(-3))], type, remediates);
 
     private static async Task<PlatformProblem> ProblemAsync(HttpResponseMessage response)
     {

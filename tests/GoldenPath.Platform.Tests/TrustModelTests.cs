@@ -243,7 +243,11 @@ public abstract class TrustModelTests(IPlatformStore store)
             CREATE FUNCTION {function}() RETURNS trigger AS $$ BEGIN RAISE unique_violation USING MESSAGE = 'taken by a concurrent writer'; END $$ LANGUAGE plpgsql;
             CREATE TRIGGER {function} BEFORE INSERT OR UPDATE ON environments FOR EACH ROW WHEN (NEW."Team" = '{team}') EXECUTE FUNCTION {function}();
             """;
-        var sqlite = $"""CREATE TRIGGER {function} BEFORE INSERT ON environments WHEN NEW."Team" = '{team}' BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: environments.Team'); END;""";
+        // SQLite's RAISE cannot give a unique violation's code: the trigger makes a real one in a table of its own.
+        var sqlite = $"""
+            CREATE TABLE {function}_taken (key TEXT UNIQUE); INSERT INTO {function}_taken VALUES ('taken');
+            CREATE TRIGGER {function} BEFORE INSERT ON environments WHEN NEW."Team" = '{team}' BEGIN INSERT INTO {function}_taken VALUES ('taken'); END;
+            """;
         await platform.QueryAsync(db => db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql() ? postgres : sqlite, Ct));
         var client = platform.Client(await platform.TokenAsync(team, "catalog:write"));
 

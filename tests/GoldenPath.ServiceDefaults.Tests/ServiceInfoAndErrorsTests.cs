@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -101,5 +103,84 @@ public sealed class ServiceInfoAndErrorsTests
 
         Assert.Single(builder.Services, d => d.ServiceType == typeof(ServiceInfo));
         Assert.Single(builder.Services, d => d.ImplementationType == typeof(GoldenPath.ServiceDefaults.Registration.RegistrationStatus));
+    }
+
+    [Fact]
+    public async Task TheOptionsAreBoundAndConfiguredOnceAndAreTheOnesTheServicesRead()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = typeof(TestApp).Assembly.GetName().Name, EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection([new("GoldenPath:Health:CheckTimeout", "00:00:03")]);
+        var configured = new List<GoldenPathOptions>();
+
+        builder.AddGoldenPath(options =>
+        {
+            configured.Add(options);
+            options.Platform.HeartbeatInterval = TimeSpan.FromSeconds(7);
+        });
+        using var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var served = host.Services.GetRequiredService<IOptions<GoldenPathOptions>>().Value;
+        var monitored = host.Services.GetRequiredService<IOptionsMonitor<GoldenPathOptions>>().CurrentValue;
+        await host.StopAsync(TestContext.Current.CancellationToken);
+
+        var once = Assert.Single(configured);
+        Assert.Same(once, served);
+        Assert.Same(once, monitored);
+        Assert.Equal((TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(7)), (served.Health.CheckTimeout, served.Platform.HeartbeatInterval));
+    }
+
+    [Fact]
+    public void TheExportersTimeoutIsSetOnTheExporterNotWrittenIntoTheAppsConfiguration()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = typeof(TestApp).Assembly.GetName().Name, EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection([
+            new("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            new("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+            new("GoldenPath:Telemetry:ShutdownTimeout", "00:00:02"),
+        ]);
+        var sourcesBefore = builder.Configuration.Sources.Count;
+
+        builder.AddGoldenPath();
+        using var host = builder.Build();
+
+        Assert.Null(builder.Configuration["OTEL_EXPORTER_OTLP_TIMEOUT"]);
+        Assert.Equal(sourcesBefore, builder.Configuration.Sources.Count);
+        Assert.Equal(2000, host.Services.GetRequiredService<IOptionsMonitor<OpenTelemetry.Exporter.OtlpExporterOptions>>().CurrentValue.TimeoutMilliseconds);
+    }
+
+    [Fact]
+    public void AnExporterTimeoutTheOperatorSetWinsOverTheShutdownBudget()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = typeof(TestApp).Assembly.GetName().Name, EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection([
+            new("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            new("OTEL_EXPORTER_OTLP_TIMEOUT", "1234"),
+            new("GoldenPath:Telemetry:ShutdownTimeout", "00:00:02"),
+        ]);
+
+        builder.AddGoldenPath();
+        using var host = builder.Build();
+
+        Assert.Equal(1234, host.Services.GetRequiredService<IOptionsMonitor<OpenTelemetry.Exporter.OtlpExporterOptions>>().CurrentValue.TimeoutMilliseconds);
+    }
+
+    [Fact]
+    public void TheVariablesTheAppHostAndTheManifestsSetAreTheOnesAddGoldenPathBinds()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = typeof(TestApp).Assembly.GetName().Name, EnvironmentName = "Production" });
+        // As environment variables: the configuration's environment provider turns "__" into ":".
+        var variables = new Dictionary<string, string?>
+        {
+            [GoldenPath.Catalog.GoldenPathConfigurationKeys.PlatformUrl] = "http://platform.test:8080",
+            [GoldenPath.Catalog.GoldenPathConfigurationKeys.PlatformToken] = "gpt_team-token",
+            [GoldenPath.Catalog.GoldenPathConfigurationKeys.PlatformHeartbeatInterval] = "00:00:10",
+        };
+        builder.Configuration.AddInMemoryCollection(variables.Select(v => new KeyValuePair<string, string?>(v.Key.Replace("__", ":", StringComparison.Ordinal), v.Value)));
+
+        builder.AddGoldenPath();
+        using var host = builder.Build();
+
+        var platform = host.Services.GetRequiredService<IOptions<GoldenPathOptions>>().Value.Platform;
+        Assert.Equal((new Uri("http://platform.test:8080"), "gpt_team-token", TimeSpan.FromSeconds(10)), (platform.Url, platform.Token, platform.HeartbeatInterval));
     }
 }

@@ -15,12 +15,12 @@ public sealed class TelemetryShutdownTests
         // waits for the exporter's 10 s timeout.
         using var blackhole = new TcpListener(IPAddress.Loopback, 0);
         blackhole.Start();
-        var held = new List<Socket>();
+        var held = new System.Collections.Concurrent.ConcurrentQueue<Socket>();
         var accepting = Task.Run(async () =>
         {
             while (true)
             {
-                held.Add(await blackhole.AcceptSocketAsync(TestContext.Current.CancellationToken));
+                held.Enqueue(await blackhole.AcceptSocketAsync(TestContext.Current.CancellationToken));
             }
         }, TestContext.Current.CancellationToken);
         var app = await TestApp.StartAsync(new()
@@ -34,8 +34,8 @@ public sealed class TelemetryShutdownTests
         await app.Client.GetAsync("/hello", TestContext.Current.CancellationToken);
         app.App.Services.GetRequiredService<ILogger<TelemetryShutdownTests>>().LogWarning("last words");
 
-        // Let the first exports start, so that they hang on the collector while the host stops.
-        await Task.Delay(500, TestContext.Current.CancellationToken);
+        // The first exports have started and hang on the collector when it holds a connection; then the host stops.
+        await Eventually.UntilAsync(() => Task.FromResult(!held.IsEmpty), TimeSpan.FromSeconds(30), "an export connected to the collector");
 
         var watch = Stopwatch.StartNew();
         await app.App.StopAsync(TestContext.Current.CancellationToken);
@@ -44,6 +44,9 @@ public sealed class TelemetryShutdownTests
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"stopping took {watch.Elapsed}; the flush budget is 1 s (an unbounded flush takes 10 s or more)");
         Assert.NotEmpty(held);
-        held.ForEach(s => s.Dispose());
+        foreach (var socket in held)
+        {
+            socket.Dispose();
+        }
     }
 }

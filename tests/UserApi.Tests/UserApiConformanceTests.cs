@@ -1,4 +1,5 @@
 using GoldenPath.Testing;
+using Xunit.Sdk;
 
 namespace UserApi.Tests;
 
@@ -13,5 +14,32 @@ public sealed class UserApiConformanceTests(UserApiFixture service) : GoldenPath
             ["ConnectionStrings:users"] = service.PostgresConnectionString,
             ["ConnectionStrings:cache"] = service.RedisConnectionString,
         };
+    }
+}
+
+/// <summary>The conformance suite itself: it fails a service whose readiness is not 200 while its dependencies are meant to be up.</summary>
+public sealed class ConformanceSuiteTests(UserApiFixture service) : IClassFixture<UserApiFixture>
+{
+    [Fact]
+    public async Task TheSuiteFailsAServiceThatIsNotReadyBecauseItsCacheDoesNotAnswer()
+    {
+        await service.ClientAsync();
+        var suite = new UnreachableCache(service.PostgresConnectionString);
+
+        var failure = await Assert.ThrowsAnyAsync<XunitException>(suite.HealthEndpointsAnswerInProductionWithJson);
+
+        Assert.Contains("/health/ready answered 503", failure.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Not public: xunit runs it only through the test above.</summary>
+    private sealed class UnreachableCache(string? postgres) : GoldenPathConformanceTests<Program>
+    {
+        protected override ValueTask<IReadOnlyDictionary<string, string?>> GetSettingsAsync() =>
+            ValueTask.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:users"] = postgres,
+                // Nothing listens on port 1: the service starts (the cache is optional at start-up), its readiness fails.
+                ["ConnectionStrings:cache"] = "127.0.0.1:1,abortConnect=false,connectTimeout=500",
+            });
     }
 }

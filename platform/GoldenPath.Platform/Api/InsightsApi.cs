@@ -31,14 +31,15 @@ internal static class InsightsApi
                     validation.Name("team", team);
                 }
 
-                validation.Name("environment", environment ?? "production");
+                environment ??= DeploymentEnvironments.Production;
+                validation.Name("environment", environment);
                 if (days is < 1 or > 365)
                 {
                     validation.Add("days", $"{days} is not between 1 and 365");
                 }
 
                 return validation.IsValid
-                    ? TypedResults.Ok(await dora.ReportAsync(service, team, environment ?? "production", days ?? 30, ct))
+                    ? TypedResults.Ok(await dora.ReportAsync(service, team, environment, days ?? 30, ct))
                     : Problems.Invalid(validation.Errors);
             })
             .WithName("getDoraReport")
@@ -85,7 +86,7 @@ internal static class InsightsApi
                     return Problems.Invalid(new() { ["after"] = [$"'{after}' is not a cursor of this feed: use the after of its Link header (component:, system: or group: and a name)"] });
                 }
 
-                var size = Paging.Size(limit);
+                var size = Paging.Size(limit, options.Value.MaxPageSize);
                 var (entities, next) = await store.EntitiesPageAsync(size, after, FeedLinks.Context(context, options.Value), ct);
                 if (next is not null)
                 {

@@ -8,7 +8,8 @@ internal static class Paging
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 500;
 
-    public static int Size(int? limit) => Math.Clamp(limit ?? DefaultPageSize, 1, MaxPageSize);
+    /// <summary>The size of the page to answer: the <paramref name="limit"/> asked for, within the platform's <paramref name="max"/>.</summary>
+    public static int Size(int? limit, int max) => Math.Clamp(limit ?? Math.Min(DefaultPageSize, max), 1, max);
 
     /// <summary>
     /// RFC 8288: the next page starts after <paramref name="after"/>, the key of this page's last item; a client follows

@@ -12,9 +12,9 @@ internal static class ServicesApi
     {
         var services = endpoints.MapGroup("/api/v1/services").WithTags("Catalog");
 
-        services.MapGet("/", async (string? owner, string? system, int? limit, string? after, HttpContext context, CatalogService catalog, CancellationToken ct) =>
+        services.MapGet("/", async (string? owner, string? system, int? limit, string? after, HttpContext context, CatalogService catalog, IOptions<PlatformOptions> options, CancellationToken ct) =>
             {
-                var size = Paging.Size(limit);
+                var size = Paging.Size(limit, options.Value.MaxPageSize);
                 var page = await catalog.ListServicesAsync(owner, system, size, after, ct);
                 if (page.Count == size)
                 {

@@ -57,7 +57,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
                 await db.SaveChangesAsync(ct);
                 break;
             }
-            catch (DbUpdateException) when (attempt < 5)
+            catch (DbUpdateException e) when (StoreRetry.IsUniqueKeyViolation(e) && attempt < 5)
             {
                 db.ChangeTracker.Clear();
             }
@@ -228,7 +228,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
                 await db.SaveChangesAsync(ct);
                 return new Outcome<string>(identity.Owner, null, Created: true);
             }
-            catch (DbUpdateException) when (attempt < 5)
+            catch (DbUpdateException e) when (StoreRetry.IsUniqueKeyViolation(e) && attempt < 5)
             {
                 // Another registration or a PUT created it first: the owner it stored decides. Without one, another
                 // service claimed the System in between: claim again, from what the store now holds.

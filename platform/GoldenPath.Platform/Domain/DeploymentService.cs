@@ -114,7 +114,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (StoreRetry.IsUniqueKeyViolation(e))
         {
             // Another request recorded the same id at the same moment: answer as if it had come first.
             db.ChangeTracker.Clear();
@@ -255,7 +255,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (StoreRetry.IsUniqueKeyViolation(e))
         {
             // A parallel open of the same id (a pager retrying) was recorded first: answer as if it had come first.
             db.ChangeTracker.Clear();

@@ -56,7 +56,7 @@ internal sealed class EnvironmentService(PlatformDbContext db, TimeProvider time
                 await db.SaveChangesAsync(ct);
                 return new Outcome<EnvironmentRecord>(ToContract(entity), null, created);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException e) when (StoreRetry.IsUniqueKeyViolation(e))
             {
                 // Another request took the namespace, or created this environment, in between: look again.
                 db.ChangeTracker.Clear();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Serialization.Metadata;
 using GoldenPath.Catalog.Contracts;
 
@@ -11,7 +12,7 @@ namespace GoldenPath.Catalog.Client;
 /// (GoldenPath.ServiceDefaults registers one configured from <c>GoldenPath:Platform</c>).
 /// </summary>
 /// <param name="http">The HTTP client.</param>
-public class PlatformClient(HttpClient http)
+public partial class PlatformClient(HttpClient http)
 {
     private static readonly PlatformJsonContext s_json = PlatformJsonContext.Default;
 
@@ -39,23 +40,34 @@ public class PlatformClient(HttpClient http)
         }
     }
 
-    /// <summary>Lists the whole catalog (<c>GET /api/v1/services</c>), reading it a page of 500 services at a time.</summary>
+    /// <summary>
+    /// Lists the whole catalog (<c>GET /api/v1/services</c>): asks for pages of 500 services and follows the platform's
+    /// <c>Link: rel="next"</c> header until it is absent, whatever page size the platform answers with.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Every service, in name order.</returns>
+    /// <exception cref="PlatformApiException">The platform failed a page, or its next link led back to a page already read.</exception>
     public async Task<IReadOnlyList<ServiceDescription>> ListServicesAsync(CancellationToken cancellationToken = default)
     {
-        const int PageSize = 500;
         var services = new List<ServiceDescription>();
-        while (true)
+        var read = new HashSet<Uri>();
+        Uri? next = new("api/v1/services?limit=500", UriKind.Relative);
+        while (next is not null)
         {
-            var after = services.Count == 0 ? "" : $"&after={Escape(services[^1].Name)}";
-            var page = await SendAsync<object, IReadOnlyList<ServiceDescription>>(HttpMethod.Get, $"api/v1/services?limit={PageSize}{after}", null, null, s_json.IReadOnlyListServiceDescription, cancellationToken).ConfigureAwait(false);
-            services.AddRange(page);
-            if (page.Count < PageSize)
+            using var request = new HttpRequestMessage(HttpMethod.Get, next);
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            await EnsureSuccessAsync(response, request, cancellationToken).ConfigureAwait(false);
+            services.AddRange(await response.Content.ReadFromJsonAsync(s_json.IReadOnlyListServiceDescription, cancellationToken).ConfigureAwait(false)
+                ?? throw new PlatformApiException($"The platform answered GET {request.RequestUri} with an empty body."));
+            read.Add(request.RequestUri!);
+            next = NextLink(response);
+            if (next is not null && read.Contains(next))
             {
-                return services;
+                throw new PlatformApiException($"The platform's next link from GET {request.RequestUri} leads back to {next}, a page already read; the list would never end.");
             }
         }
+
+        return services;
     }
 
     /// <summary>Registers an instance or sends its heartbeat (<c>PUT /api/v1/services/{name}/instances/{instanceId}</c>).</summary>
@@ -128,11 +140,11 @@ public class PlatformClient(HttpClient http)
     /// <summary>Reads the DORA metrics (<c>GET /api/v1/dora</c>) of a service, a team, or everything.</summary>
     /// <param name="service">The service, or <see langword="null"/>.</param>
     /// <param name="team">The team, or <see langword="null"/>.</param>
-    /// <param name="environment">The environment.</param>
+    /// <param name="environment">The environment; by default <see cref="DeploymentEnvironments.Production"/>, where the generated pipeline deploys last.</param>
     /// <param name="days">The window in days.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The report.</returns>
-    public Task<DoraReport> GetDoraAsync(string? service = null, string? team = null, string environment = "production", int days = 30, CancellationToken cancellationToken = default) =>
+    public Task<DoraReport> GetDoraAsync(string? service = null, string? team = null, string environment = DeploymentEnvironments.Production, int days = 30, CancellationToken cancellationToken = default) =>
         SendAsync<object, DoraReport>(HttpMethod.Get,
             $"api/v1/dora{Query(("service", service), ("team", team), ("environment", environment), ("days", days.ToString(System.Globalization.CultureInfo.InvariantCulture)))}",
             null, null, s_json.DoraReport, cancellationToken);
@@ -212,6 +224,15 @@ public class PlatformClient(HttpClient http)
 
         throw new PlatformApiException(response.StatusCode, problem, $"{request.Method} {request.RequestUri}");
     }
+
+    /// <summary>The target of the response's RFC 8288 <c>Link</c> with <c>rel="next"</c>, resolved against the request's URI.</summary>
+    private static Uri? NextLink(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Link", out var values)
+            ? values.SelectMany(v => NextLinkPattern().Matches(v)).Select(m => new Uri(response.RequestMessage!.RequestUri!, m.Groups["target"].Value)).FirstOrDefault()
+            : null;
+
+    [GeneratedRegex("""<(?<target>[^>]*)>\s*;\s*rel="?next"?""", RegexOptions.CultureInvariant)]
+    private static partial Regex NextLinkPattern();
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 

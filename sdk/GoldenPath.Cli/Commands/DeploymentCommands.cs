@@ -15,7 +15,7 @@ internal static class DeploymentCommands
 
     public static Command Report(Func<string, string?> environmentVariables, TimeProvider time)
     {
-        var environment = new Option<string>("--environment") { Description = "Where it was deployed (dev, staging, prod).", Required = true };
+        var environment = new Option<string>("--environment") { Description = $"Where it was deployed ({string.Join(", ", DeploymentEnvironments.All)}; the DORA report reads {DeploymentEnvironments.Production} unless asked for another).", Required = true };
         var version = new Option<string>("--version") { Description = "The version deployed (e.g. the image tag or the commit).", Required = true };
         var outcome = new Option<string>("--outcome") { Description = "success or failure.", Required = true };
         outcome.AcceptOnlyFromAmong("success", "failure");

@@ -167,8 +167,12 @@ public static class PolicyEngine
             c.LivenessProbe is { } l && c.ReadinessProbe is { } r && ProbeKey(l) == ProbeKey(r) ? "use different probes: liveness checks the process only (/health/live), readiness its dependencies (/health/ready)" : null)),
         new("GPK013", "image tag pinned", PolicySeverity.Error, "kube-score container-image-tag; Polaris tagNotSpecified", Team, (d, _) => Containers(d, (_, c) =>
             ImageTag(c.Image) is null or "latest" ? $"image '{c.Image}' has no tag or 'latest'; pin a version or a digest" : null)),
-        new("GPK014", "no secret literals in env", PolicySeverity.Error, "GoldenPath; kube-score environment-variable-key-ref", Team, (d, _) => Containers(d, (_, c) =>
-            c.Env?.FirstOrDefault(e => e.Value is { Length: > 0 } && LooksSecret(e.Name)) is { } e ? $"env {e.Name} holds a literal value; take it from a Secret with valueFrom.secretKeyRef" : null)),
+        // A ConfigMap is where settings go (and envFrom turns its keys into variables): a secret there is as readable as in env.
+        new("GPK014", "no secret literals in env or ConfigMaps", PolicySeverity.Error, "GoldenPath; kube-score environment-variable-key-ref", Team, (d, _) =>
+            d.Object is V1ConfigMap config
+                ? (config.Data ?? new Dictionary<string, string>()).Where(p => HoldsSecret(p.Key, p.Value)).Select(p => $"data {p.Key} holds a literal secret value; put it in a Secret and reference it with secretKeyRef (or envFrom secretRef)")
+                : Containers(d, (_, c) =>
+                    c.Env?.FirstOrDefault(e => HoldsSecret(e.Name, e.Value)) is { } e ? $"env {e.Name} holds a literal value; take it from a Secret with valueFrom.secretKeyRef" : null)),
         new("GPK015", "at least two replicas", PolicySeverity.Warning, "Polaris deploymentMissingReplicas", Team, (d, _) =>
             d.Object is V1Deployment { Spec.Replicas: < 2 } or V1StatefulSet { Spec.Replicas: < 2 } ? ["run at least 2 replicas so that a node loss or a rollout keeps it serving"] : []),
         new("GPK016", "a PodDisruptionBudget covers it", PolicySeverity.Error, "kube-score deployment-has-poddisruptionbudget; Polaris missingPodDisruptionBudget", Team, (d, all) =>
@@ -420,6 +424,10 @@ public static class PolicyEngine
         var colon = image.LastIndexOf(':');
         return colon > lastSlash ? image[(colon + 1)..] : null;
     }
+
+    /// <summary>A value under a secret-looking name, or a connection string with a password in it under any name.</summary>
+    private static bool HoldsSecret(string name, string? value) =>
+        value is { Length: > 0 } && (LooksSecret(name) || value.Contains("password=", StringComparison.OrdinalIgnoreCase) || value.Contains("pwd=", StringComparison.OrdinalIgnoreCase));
 
     private static bool LooksSecret(string name)
     {

@@ -112,7 +112,7 @@ internal static partial class ManifestYaml
     private static void Scalar(IEmitter emitter, string value, bool quoteIfAmbiguous)
     {
         // A string that would read back as something else (8080, true, null, an empty value) is quoted.
-        var style = quoteIfAmbiguous && (value.Length == 0 || NonString(value)) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any;
+        var style = quoteIfAmbiguous && PlainScalars.IsAmbiguous(value) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any;
         emitter.Emit(new YamlDotNet.Core.Events.Scalar(null, null, value, style, true, true));
     }
 

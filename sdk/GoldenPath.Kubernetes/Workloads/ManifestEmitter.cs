@@ -1,3 +1,4 @@
+using GoldenPath.Catalog;
 using k8s;
 using k8s.Models;
 
@@ -146,7 +147,7 @@ public static class ManifestEmitter
         };
         if (model.PlatformUrl is { } platform)
         {
-            data["GoldenPath__Platform__Url"] = platform;
+            data[GoldenPathConfigurationKeys.PlatformUrl] = platform;
         }
 
         foreach (var (key, value) in workload.Settings)

@@ -13,8 +13,11 @@ namespace GoldenPath.ServiceDefaults.Health;
 /// a report of every check. Each answers 200 when Healthy or Degraded and 503 when Unhealthy, with a JSON body.
 /// </summary>
 /// <remarks>
-/// Written as endpoints of their own rather than with <c>MapHealthChecks</c> because that middleware has no
-/// result cache and writes no JSON.
+/// Written as endpoints of their own rather than with <c>MapHealthChecks</c>, which runs every check on every probe and
+/// writes plain text unless given a writer: here concurrent and frequent probes share one run per
+/// <see cref="GoldenPathHealthOptions.CacheDuration"/> (<see cref="HealthReportCache"/>), except once the host is
+/// stopping, when every probe runs the checks so that readiness turns 503 at once; HEAD answers the status without a
+/// body; exception text is written only in Development.
 /// </remarks>
 internal static class HealthEndpoints
 {

@@ -9,6 +9,12 @@ namespace GoldenPath.ServiceDefaults.Registration;
 /// </summary>
 internal static class DependencyInference
 {
+    private static readonly string[] SqlServerOnlyKeys =
+    [
+        "data source", "initial catalog", "integrated security", "trusted_connection", "encrypt", "multipleactiveresultsets",
+        "trustservercertificate", "attachdbfilename", "application intent", "multisubnetfailover", "authentication",
+    ];
+
     public static IReadOnlyList<ServiceDependency> Infer(IConfiguration configuration)
     {
         var dependencies = new List<ServiceDependency>();
@@ -36,10 +42,15 @@ internal static class DependencyInference
             };
         }
 
-        var keys = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => part.Split('=', 2)[0].Trim().ToLowerInvariant())
-            .ToHashSet(StringComparer.Ordinal);
-        if (keys.Overlaps(["host", "server"]) && keys.Overlaps(["database", "username", "user id", "port"]))
+        var pairs = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2))
+            .ToLookup(pair => pair[0].Trim().ToLowerInvariant(), pair => pair.Length > 1 ? pair[1].Trim() : "", StringComparer.Ordinal);
+        if (IsSqlServer(pairs))
+        {
+            return "unknown";
+        }
+
+        if ((pairs.Contains("host") || pairs.Contains("server")) && new[] { "database", "username", "user id", "port" }.Any(pairs.Contains))
         {
             return "postgres";
         }
@@ -53,4 +64,15 @@ internal static class DependencyInference
 
         return "unknown";
     }
+
+    /// <summary>
+    /// SQL Server's connection strings share <c>Server</c>, <c>Database</c> and <c>User Id</c> with Npgsql's; they differ in
+    /// keys Npgsql does not know and in a server written as <c>tcp:host</c>, <c>host,1433</c> (Npgsql's comma separates hosts), <c>host\instance</c> or <c>(localdb)</c>.
+    /// </summary>
+    private static bool IsSqlServer(ILookup<string, string> pairs) =>
+        SqlServerOnlyKeys.Any(pairs.Contains)
+        || pairs["server"].Concat(pairs["data source"]).Any(server =>
+            server.StartsWith("tcp:", StringComparison.OrdinalIgnoreCase) || server.StartsWith("np:", StringComparison.OrdinalIgnoreCase)
+            || server.StartsWith("lpc:", StringComparison.OrdinalIgnoreCase) || server.StartsWith("(localdb)", StringComparison.OrdinalIgnoreCase)
+            || server.Contains('\\', StringComparison.Ordinal) || (server.Split(',') is [_, var port] && port.Trim().All(char.IsAsciiDigit)));
 }
