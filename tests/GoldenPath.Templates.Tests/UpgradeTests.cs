@@ -57,9 +57,9 @@ public sealed class UpgradeTests(TemplatePack pack)
         Assert.True(upgrade.ExitCode == ExitCodes.Failed, upgrade.Output + upgrade.Error);
         var changed = (await GitAsync(root, "status", "--porcelain", "--untracked-files=all")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim());
         Assert.Equal(
-            ["?? RUNBOOK.md", "D src/orders.AppHost/appsettings.json", "M .github/workflows/golden-path.yml", "M .goldenpath.json", "M catalog-info.yaml", "M src/orders.AppHost/Program.cs", "M src/orders/Program.cs"],
+            ["?? RUNBOOK.md", "D src/orders.AppHost/appsettings.json", "M .github/workflows/golden-path.yml", "M .goldenpath.json", "M catalog-info.yaml", "M docs/index.md", "M src/orders.AppHost/Program.cs", "M src/orders/Program.cs"],
             changed.Order(StringComparer.Ordinal));
-        Assert.Contains("Summary: 2 updated, 2 merged, 1 conflicts, 1 added, 1 removed, 2 kept", upgrade.Output, StringComparison.Ordinal);
+        Assert.Contains("Summary: 3 updated, 2 merged, 1 conflicts, 1 added, 1 removed, 2 kept", upgrade.Output, StringComparison.Ordinal);
 
         Assert.Contains($"goldenpath.dev/template-version: \"{next}\"", repository.Read("catalog-info.yaml"), StringComparison.Ordinal);
         var workflow = repository.Read(".github/workflows/golden-path.yml");
