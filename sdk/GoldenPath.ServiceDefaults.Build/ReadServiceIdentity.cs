@@ -56,6 +56,17 @@ public sealed class ReadServiceIdentity : MSBuildTask
     [Output]
     public string? Template { get; private set; }
 
+    /// <summary>Gets the service's source, the URL of <c>backstage.io/source-location</c> (<c>url:</c> and an absolute URL), when given.</summary>
+    [Output]
+    public string? SourceLocation { get; private set; }
+
+    /// <summary>
+    /// Gets <c>backstage.io/techdocs-ref</c>, when given together with a source location (a <c>dir:</c> reference means
+    /// nothing to the platform's feed without the source it is relative to).
+    /// </summary>
+    [Output]
+    public string? TechDocsRef { get; private set; }
+
     /// <summary>Gets the template pack version the repository is at (<c>.goldenpath.json</c>), when there is one.</summary>
     [Output]
     public string? TemplateVersion { get; private set; }
@@ -120,6 +131,12 @@ public sealed class ReadServiceIdentity : MSBuildTask
         }
 
         (Name, Owner, System, Lifecycle, Description) = (identity.Name, identity.Owner, identity.System, identity.Lifecycle, identity.Description);
+        if (component.Metadata.Annotations.TryGetValue("backstage.io/source-location", out var source) && source.StartsWith("url:", StringComparison.Ordinal))
+        {
+            SourceLocation = source["url:".Length..].Trim();
+            TechDocsRef = component.Metadata.Annotations.TryGetValue("backstage.io/techdocs-ref", out var docs) ? docs.Trim() : null;
+        }
+
         ReadTemplateRecord(Path.Combine(Path.GetDirectoryName(path)!, TemplateRecordFileName));
         return !Log.HasLoggedErrors;
     }

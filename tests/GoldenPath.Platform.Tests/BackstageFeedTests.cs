@@ -158,6 +158,43 @@ public abstract class BackstageFeedTests(IPlatformStore store)
         Assert.False(await platform.QueryAsync(db => db.Incidents.AnyAsync(i => i.Service == name, Ct)), "the old team's incident stayed on the name");
     }
 
+    [Fact]
+    public async Task AServiceThatAppearsByRegistrationCarriesItsSourceDocsAndTemplateAndTheFeedFollowsWhatItsInstancesRun()
+    {
+        await using var platform = await StartAsync();
+        var team = Unique("team");
+        var name = Unique("orders");
+        var service = platform.Client(await platform.TokenAsync(team, "instances:write"));
+        InstanceRegistration Registration(string templateVersion, string sourceLocation = "https://git.example.com/orders/tree/main/", string docs = "dir:.") =>
+            new("1.0.0", "prod", "0.1.0", ["http://10.0.0.7:8080"], new InstanceHealthUrls(null, null, null), [],
+                Service: new RegisteringService(team, "production", "payments", SourceLocation: sourceLocation, TechDocsRef: docs),
+                Template: "platform-api", TemplateVersion: templateVersion);
+
+        (await service.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", Registration("0.1.0"), Json.InstanceRegistration, Ct)).EnsureSuccessStatusCode();
+        var annotations = (await FeedComponentAsync(platform, name)).Metadata.Annotations;
+        Assert.Equal("url:https://git.example.com/orders/tree/main/", annotations["backstage.io/source-location"]);
+        Assert.StartsWith("url:https://git.example.com/orders/tree/main/", annotations["backstage.io/techdocs-ref"], StringComparison.Ordinal);
+        Assert.Equal(("platform-api", "0.1.0"), (annotations["goldenpath.dev/template"], annotations["goldenpath.dev/template-version"]));
+
+        // After an upgrade only the instances know the new version: the feed shows the oldest one still running.
+        (await service.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-2", Registration("0.2.0"), Json.InstanceRegistration, Ct)).EnsureSuccessStatusCode();
+        (await service.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-3", Registration("0.3.0 <b>"), Json.InstanceRegistration, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal("0.1.0", (await FeedComponentAsync(platform, name)).Metadata.Annotations["goldenpath.dev/template-version"]);
+        (await service.DeleteAsync($"/api/v1/services/{name}/instances/i-1", Ct)).EnsureSuccessStatusCode();
+        Assert.Equal("0.2.0", (await FeedComponentAsync(platform, name)).Metadata.Annotations["goldenpath.dev/template-version"]);
+        Assert.Contains("goldenpath.dev/template-version: 0.2.0", await platform.Admin.GetStringAsync($"/api/v1/services/{name}/catalog-info.yaml", Ct), StringComparison.Ordinal);
+
+        // A registration cannot point TechDocs or the source anywhere a PUT could not.
+        foreach (var (source, docs, field) in new[] { ("https://git.example.com/x/", "dir:../payments", "service.techDocsRef"), ("file:///etc/", "dir:.", "service.sourceLocation") })
+        {
+            var other = Unique("orders");
+            using var refused = await service.PutAsJsonAsync($"/api/v1/services/{other}/instances/i-1", Registration("0.1.0", source, docs), Json.InstanceRegistration, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains(field, await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            Assert.False(await platform.QueryAsync(db => db.Services.AnyAsync(s => s.Name == other, Ct)));
+        }
+    }
+
     private static async Task<ComponentEntity> FeedComponentAsync(PlatformApp platform, string name)
     {
         var component = (await FeedAsync(platform)).Single(e => e.Kind == "Component" && e.Name == name).Entity;

@@ -22,6 +22,7 @@ public sealed class RegistrationTests
         var body = instance.Json;
         var identity = body.GetProperty("service");
         Assert.Equal(("team-platform", "goldenpath", "production"), (identity.GetProperty("owner").GetString(), identity.GetProperty("system").GetString(), identity.GetProperty("lifecycle").GetString()));
+        Assert.Equal(("https://git.example.com/goldenpath/tree/main/tests/", "dir:."), (identity.GetProperty("sourceLocation").GetString(), identity.GetProperty("techDocsRef").GetString()));
         Assert.Equal("3.1.0", body.GetProperty("version").GetString());
         Assert.Equal("production", body.GetProperty("environment").GetString());
         Assert.Equal("0.1.0", body.GetProperty("sdkVersion").GetString());

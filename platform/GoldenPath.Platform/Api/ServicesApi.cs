@@ -41,7 +41,11 @@ internal static class ServicesApi
                     return Problems.NotFound($"Service '{name}' is not in the catalog.");
                 }
 
-                var feed = FeedLinks.Context(context, options.Value) with { TeamNamespaces = await store.SingleNamespacesAsync([service.Owner], ct) };
+                var feed = FeedLinks.Context(context, options.Value) with
+                {
+                    TeamNamespaces = await store.SingleNamespacesAsync([service.Owner], ct),
+                    LiveTemplates = await store.LiveTemplatesAsync([service.Name], ct),
+                };
                 return TypedResults.Text(CatalogInfoWriter.Write([BackstageFeed.ToComponent(service, feed)]), "application/yaml; charset=utf-8");
             })
             .WithName("getServiceCatalogInfo")

@@ -70,12 +70,13 @@ internal static partial class BackstageFeed
             annotations[TechDocsRefAnnotation] = ResolveTechDocsRef(docs, service.SourceLocation);
         }
 
-        if (service.Template is { } template)
+        var (liveTemplate, liveVersion) = context.LiveTemplates.GetValueOrDefault(service.Name);
+        if ((liveTemplate ?? service.Template) is { } template)
         {
             annotations[TemplateAnnotation] = template;
         }
 
-        if (service.TemplateVersion is { } version)
+        if ((liveVersion ?? service.TemplateVersion) is { } version)
         {
             annotations[TemplateVersionAnnotation] = version;
         }

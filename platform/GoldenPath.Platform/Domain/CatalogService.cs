@@ -205,7 +205,8 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
     /// </summary>
     private async Task<Outcome<string>> CreateFromRegistrationAsync(string name, RegisteringService identity, InstanceRegistration registration, ClaimsPrincipal user, CancellationToken ct)
     {
-        var request = new ServiceUpsertRequest(identity.Owner, identity.Lifecycle, identity.System, "service", identity.Description, DependsOn: registration.Dependencies);
+        var request = new ServiceUpsertRequest(identity.Owner, identity.Lifecycle, identity.System, "service", identity.Description, DependsOn: registration.Dependencies,
+            SourceLocation: identity.SourceLocation, TechDocsRef: identity.TechDocsRef, Template: registration.Template, TemplateVersion: registration.TemplateVersion);
         var validation = ValidateService(name, request);
         if (!validation.IsValid)
         {

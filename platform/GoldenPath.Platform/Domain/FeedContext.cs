@@ -9,6 +9,12 @@ namespace GoldenPath.Platform.Domain;
 /// <param name="TeamNamespaces">Each team's namespace, for the teams with exactly one.</param>
 internal sealed record FeedContext(Uri? PlatformUrl, string? PortalServiceUrl, IReadOnlyDictionary<string, string> TeamNamespaces)
 {
+    /// <summary>
+    /// Gets, per service, the template and the oldest template version its live instances report: what runs wins over
+    /// what the catalog entry says (a registration never changes the entry, so after an upgrade only the instances know).
+    /// </summary>
+    public IReadOnlyDictionary<string, (string Template, string Version)> LiveTemplates { get; init; } = new Dictionary<string, (string, string)>();
+
     /// <summary>The placeholder of <see cref="PortalServiceUrl"/> replaced with the service's name.</summary>
     public const string NamePlaceholder = "{name}";
 

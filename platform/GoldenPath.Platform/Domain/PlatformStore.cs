@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GoldenPath.Platform.Domain;
 
 /// <summary>Plain reads of catalog entries, for the Backstage feed.</summary>
-internal sealed class PlatformStore(PlatformDbContext db)
+internal sealed class PlatformStore(PlatformDbContext db, TimeProvider time)
 {
     private static readonly string[] s_kinds = ["component", "system", "group"];
 
@@ -32,7 +32,11 @@ internal sealed class PlatformStore(PlatformDbContext db)
         if (stage == 0)
         {
             var services = await db.Services.AsNoTracking().Where(s => string.Compare(s.Name, from) > 0).OrderBy(s => s.Name).Take(remaining).ToListAsync(ct);
-            var pageContext = context with { TeamNamespaces = await SingleNamespacesAsync([.. services.Select(s => s.Owner).Distinct()], ct) };
+            var pageContext = context with
+            {
+                TeamNamespaces = await SingleNamespacesAsync([.. services.Select(s => s.Owner).Distinct()], ct),
+                LiveTemplates = await LiveTemplatesAsync([.. services.Select(s => s.Name)], ct),
+            };
             entities.AddRange(services.SelectMany(s => BackstageFeed.ServiceEntities(s, pageContext)));
             remaining -= services.Count;
             last = services.Count > 0 ? $"component:{services[^1].Name}" : last;
@@ -59,6 +63,17 @@ internal sealed class PlatformStore(PlatformDbContext db)
         }
 
         return (entities, remaining == 0 ? last : null);
+    }
+
+    /// <summary>Per service of <paramref name="services"/>, the template its live instances report and the oldest version of it.</summary>
+    public async Task<IReadOnlyDictionary<string, (string Template, string Version)>> LiveTemplatesAsync(IReadOnlyCollection<string> services, CancellationToken ct)
+    {
+        var reported = await CatalogService.Live(db, db.Instances.AsNoTracking().Where(i => services.Contains(i.ServiceName) && i.Template != null && i.TemplateVersion != null), time.GetUtcNow())
+            .Select(i => new { i.ServiceName, i.Template, i.TemplateVersion }).ToListAsync(ct);
+        return reported.Where(i => BackstageFeed.IsAnnotationValue(i.Template!) && BackstageFeed.IsAnnotationValue(i.TemplateVersion!)).GroupBy(i => i.ServiceName, StringComparer.Ordinal).ToDictionary(
+            g => g.Key,
+            g => g.OrderBy(i => i.TemplateVersion!, Comparer<string>.Create(ReleaseVersion.Compare)).Select(i => (i.Template!, i.TemplateVersion!)).First(),
+            StringComparer.Ordinal);
     }
 
     /// <summary>The namespace of each of <paramref name="teams"/> that has been granted exactly one.</summary>

@@ -131,7 +131,9 @@ public sealed record InstanceRegistration(
 /// <param name="Lifecycle"><c>experimental</c>, <c>production</c> or <c>deprecated</c>.</param>
 /// <param name="System">The system; the owner when not set.</param>
 /// <param name="Description">What the service does.</param>
-public sealed record RegisteringService(string Owner, string Lifecycle, string? System = null, string? Description = null);
+/// <param name="SourceLocation">Where its source is (<c>backstage.io/source-location</c> without <c>url:</c>).</param>
+/// <param name="TechDocsRef">Where its TechDocs are (<c>backstage.io/techdocs-ref</c>), relative to <paramref name="SourceLocation"/>.</param>
+public sealed record RegisteringService(string Owner, string Lifecycle, string? System = null, string? Description = null, string? SourceLocation = null, string? TechDocsRef = null);
 
 /// <summary>The absolute URLs of an instance's health endpoints.</summary>
 /// <param name="Live">Liveness.</param>

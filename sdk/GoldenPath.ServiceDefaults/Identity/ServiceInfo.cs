@@ -31,4 +31,10 @@ public sealed record ServiceInfo(
 
     /// <summary>Gets the template pack version the repository is at (<c>.goldenpath.json</c>, embedded at build), when known.</summary>
     public string? TemplateVersion { get; init; }
+
+    /// <summary>Gets where the service's source is (<c>backstage.io/source-location</c> in <c>catalog-info.yaml</c>, embedded at build), when known.</summary>
+    public string? SourceLocation { get; init; }
+
+    /// <summary>Gets where its TechDocs are (<c>backstage.io/techdocs-ref</c>, given with a source location), when known.</summary>
+    public string? TechDocsRef { get; init; }
 }

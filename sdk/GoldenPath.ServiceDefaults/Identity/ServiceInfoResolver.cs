@@ -50,6 +50,8 @@ internal static class ServiceInfoResolver
         {
             Template = embedded.GetValueOrDefault("Template"),
             TemplateVersion = embedded.GetValueOrDefault("TemplateVersion"),
+            SourceLocation = embedded.GetValueOrDefault("SourceLocation"),
+            TechDocsRef = embedded.GetValueOrDefault("TechDocsRef"),
         };
     }
 

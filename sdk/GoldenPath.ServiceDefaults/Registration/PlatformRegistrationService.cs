@@ -186,7 +186,7 @@ internal sealed class PlatformRegistrationService(
             Status: await ReadinessAsync(cancellationToken).ConfigureAwait(false),
             StartedAt: StartedAt,
             TelemetryConfigured: OtlpSettings.IsConfigured(configuration),
-            Service: new RegisteringService(service.Owner, service.Lifecycle, service.System, service.Description),
+            Service: new RegisteringService(service.Owner, service.Lifecycle, service.System, service.Description, service.SourceLocation, service.TechDocsRef),
             Template: service.Template,
             TemplateVersion: service.TemplateVersion);
     }
