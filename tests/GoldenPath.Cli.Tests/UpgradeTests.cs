@@ -108,6 +108,25 @@ public sealed class UpgradeTests : IDisposable
         Assert.False(Directory.Exists("/tmp/escape"), "a render wrote outside its folder");
     }
 
+    [Theory]
+    [InlineData("record")]
+    [InlineData("--to")]
+    public async Task AVersionThatIsAPathIsRefusedAndNothingOutsideTheTemplateCacheIsDeleted(string where)
+    {
+        // The template cache deletes and re-makes a version's folder: a version that is a path must never reach it.
+        var victim = Path.Combine(_root, "victim");
+        Write("victim/keep.txt", "the team's file");
+        var version = where == "record" ? victim : "0.1.0";
+        Write("repo/.goldenpath.json", $$"""{ "template": "platform-api", "templateVersion": "{{version}}", "answers": { "name": "orders", "owner": "team-a" } }""");
+        Assert.Equal(0, (await Cli.ProcessAsync("git", ["init", "-q"], Path.Combine(_root, "repo"))).ExitCode);
+
+        var result = await Cli.RunAsync("upgrade", "--repository", Path.Combine(_root, "repo"), "--to", where == "record" ? "0.2.0" : "../../victim", "--check");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("is not a version of the template pack", result.Error, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(victim, "keep.txt")), "a folder outside the template cache was deleted");
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private void Write(string relative, string text)

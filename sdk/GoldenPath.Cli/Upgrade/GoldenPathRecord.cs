@@ -8,11 +8,20 @@ namespace GoldenPath.Cli.Upgrade;
 /// template pack's version, and the answers given to <c>dotnet new</c> (keyed by the option's long name, without
 /// dashes: <c>owner</c>, <c>database</c>, <c>service-port</c>; <c>name</c> is <c>-n</c>).
 /// </summary>
-internal sealed record GoldenPathRecord(string Template, string TemplateVersion, IReadOnlyDictionary<string, string> Answers)
+internal sealed partial record GoldenPathRecord(string Template, string TemplateVersion, IReadOnlyDictionary<string, string> Answers)
 {
     public const string FileName = ".goldenpath.json";
 
     public string Name => Answers.TryGetValue("name", out var name) ? name : "";
+
+    /// <summary>
+    /// Whether <paramref name="version"/> is a NuGet version of the template pack (<c>major.minor.patch</c>, a pre-release
+    /// label, build metadata): it names a folder of the template cache, so nothing else — no separator, no <c>..</c>.
+    /// </summary>
+    public static bool IsVersion(string version) => VersionPattern().IsMatch(version);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{1,9}\.\d{1,9}\.\d{1,9}(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?\z")]
+    private static partial System.Text.RegularExpressions.Regex VersionPattern();
 
     /// <summary>Reads the record; a problem is returned as a message that names the file, the field and the fix.</summary>
     public static (GoldenPathRecord? Record, string? Problem) Read(string path)
@@ -37,6 +46,11 @@ internal sealed record GoldenPathRecord(string Template, string TemplateVersion,
         if (string.IsNullOrWhiteSpace(template) || string.IsNullOrWhiteSpace(version))
         {
             return (null, $"{path}: 'template' and 'templateVersion' must be set (e.g. \"platform-api\" and \"0.1.0\"); restore the file from git.");
+        }
+
+        if (!IsVersion(version))
+        {
+            return (null, $"{path}: templateVersion '{version}' is not a version of the template pack (e.g. \"0.1.0\"); restore the file from git.");
         }
 
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -56,6 +56,12 @@ internal sealed class TemplatePacks(string cacheRoot, string workingDirectory, s
     public async Task<(string? Hive, string? Problem)> EnsureAsync(string version, CancellationToken ct)
     {
         var hive = Path.Combine(cacheRoot, version);
+        if (!GoldenPathRecord.IsVersion(version) || !string.Equals(Path.GetDirectoryName(Path.GetFullPath(hive)), Path.GetFullPath(cacheRoot).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
+        {
+            // The hive is deleted and re-made below: it must be a folder of the cache, never a path a record chose.
+            return (null, $"'{version}' is not a version of the template pack (e.g. 0.2.0).");
+        }
+
         if (InstalledVersion(hive) == version && File.Exists(PackagePath(hive, version)))
         {
             return (hive, null);

@@ -66,6 +66,11 @@ internal static class UpgradeCommand
                 target = newest;
             }
 
+            if (!GoldenPathRecord.IsVersion(target))
+            {
+                return await Fail($"'{target}' is not a version of the template pack (e.g. 0.2.0); pass --to with a version the NuGet feeds have.").ConfigureAwait(false);
+            }
+
             if (parse.GetValue(to) is null && ReleaseVersion.Compare(target, record.TemplateVersion) < 0)
             {
                 await output.WriteLineAsync($"Ahead: {record.Template} {record.TemplateVersion} is recorded, newer than {target}, the newest on the feeds; nothing to do.").ConfigureAwait(false);
