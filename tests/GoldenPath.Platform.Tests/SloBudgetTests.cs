@@ -94,6 +94,26 @@ public sealed class SloBudgetTests : IDisposable
         Assert.Contains("GoldenPath:Platform:PrometheusUrl", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task APrometheusThatCannotBeReadIsABadGatewayThatShowsNoCredentialOfItsUrl()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await using var handle = await _store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), new() { ["GoldenPath:Platform:PrometheusUrl"] = $"http://reader:s3cret-pass@127.0.0.1:{port}/" });
+        await handle.App.Admin.PutAsJsonAsync("/api/v1/services/pay-api", new ServiceUpsertRequest("team-pay", "experimental", "payments"), Json.ServiceUpsertRequest, Ct);
+
+        using var response = await handle.App.Admin.GetAsync("/api/v1/services/pay-api/slos", Ct);
+        var scorecard = await handle.App.Admin.GetStringAsync("/api/v1/scorecards/pay-api", Ct);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.Contains($"http://127.0.0.1:{port}", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pass", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pass", scorecard, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _store.Dispose();
 
     /// <summary>The service's objectives through the platform, once Prometheus has recorded a budget for each (a few scrapes and evaluations).</summary>

@@ -46,6 +46,9 @@ internal sealed class SloBudgetService(HttpClient http, IOptions<PlatformOptions
 
         var query = $"{{__name__=~\"{ObjectiveSeries}|{BudgetSeries}\",service=\"{service}\"}}";
         var uri = new Uri(prometheus, $"api/v1/query?query={Uri.EscapeDataString(query)}");
+        // What readers see names Prometheus by its scheme, host and port only: never credentials in the URL, never the
+        // inner error's text.
+        var where = prometheus.GetComponents(UriComponents.SchemeAndServer, UriFormat.Unescaped);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -53,7 +56,7 @@ internal sealed class SloBudgetService(HttpClient http, IOptions<PlatformOptions
             using var response = await http.GetAsync(uri, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
-                return new SloReading.Unavailable($"Prometheus at {prometheus} answered {(int)response.StatusCode} to the objectives query.");
+                return new SloReading.Unavailable($"Prometheus at {where} answered {(int)response.StatusCode} to the objectives query.");
             }
 
             using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(timeout.Token));
@@ -69,7 +72,7 @@ internal sealed class SloBudgetService(HttpClient http, IOptions<PlatformOptions
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException && !ct.IsCancellationRequested)
         {
-            return new SloReading.Unavailable($"Prometheus at {prometheus} could not be read ({exception.GetType().Name}: {exception.Message}).");
+            return new SloReading.Unavailable($"Prometheus at {where} could not be read ({exception.GetType().Name}); check GoldenPath:Platform:PrometheusUrl and that Prometheus answers there.");
         }
     }
 }
