@@ -127,6 +127,34 @@ public sealed class UpgradeTests : IDisposable
         Assert.True(File.Exists(Path.Combine(victim, "keep.txt")), "a folder outside the template cache was deleted");
     }
 
+    [Theory]
+    [InlineData("Directory.Packages.props")]
+    [InlineData("src")]
+    public async Task AFileOrFolderOfTheRepositoryThatIsASymbolicLinkStopsThePlanBeforeAnythingOutsideIsReadOrWritten(string link)
+    {
+        Write("base/Directory.Packages.props", "1\n");
+        Write("target/Directory.Packages.props", "2\n");
+        Write("base/src/Program.cs", "1\n");
+        Write("target/src/Program.cs", "2\n");
+        Write("outside/Directory.Packages.props", "someone else's\n");
+        Write("outside/src/Program.cs", "someone else's\n");
+        Directory.CreateDirectory(Path.Combine(_root, "repo"));
+        var outside = Path.Combine(_root, "outside", link);
+        if (Directory.Exists(outside))
+        {
+            Directory.CreateSymbolicLink(Path.Combine(_root, "repo", link), outside);
+        }
+        else
+        {
+            File.CreateSymbolicLink(Path.Combine(_root, "repo", link), outside);
+        }
+
+        var (changes, problem) = await UpgradePlanner.PlanAsync(Path.Combine(_root, "repo"), Path.Combine(_root, "base"), Path.Combine(_root, "target"), ("1.0.0", "1.1.0"), _root, Ct);
+
+        Assert.Empty(changes);
+        Assert.Contains($"{link} is a symbolic link", problem, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private void Write(string relative, string text)

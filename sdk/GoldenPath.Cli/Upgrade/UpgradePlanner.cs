@@ -17,6 +17,11 @@ internal static class UpgradePlanner
         var changes = new List<FileChange>();
         foreach (var path in baseFiles.Union(targetFiles).Order(StringComparer.Ordinal))
         {
+            if (LinkOnTheWay(repository, path) is { } link)
+            {
+                return ([], $"{link} is a symbolic link, and the template's {path} lies through it: the upgrade reads and writes only files inside the repository. Replace the link with the file or folder it points to, commit, and run the upgrade again.");
+            }
+
             var ours = ReadOrNull(Path.Combine(repository, path));
             var before = baseFiles.Contains(path) ? await File.ReadAllTextAsync(Path.Combine(baseRender, path), ct).ConfigureAwait(false) : null;
             var after = targetFiles.Contains(path) ? await File.ReadAllTextAsync(Path.Combine(targetRender, path), ct).ConfigureAwait(false) : null;
@@ -44,6 +49,23 @@ internal static class UpgradePlanner
         }
 
         return (changes, null);
+    }
+
+    /// <summary>The first folder or file on the way from <paramref name="repository"/> to <paramref name="path"/> that is a symbolic link, if any.</summary>
+    private static string? LinkOnTheWay(string repository, string path)
+    {
+        var current = repository;
+        foreach (var segment in path.Split('/', '\\'))
+        {
+            current = Path.Combine(current, segment);
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (info.Exists && info.LinkTarget is not null)
+            {
+                return Path.GetRelativePath(repository, current);
+            }
+        }
+
+        return null;
     }
 
     private static async Task<(FileChange? Change, string? Problem)> DecideAsync(
