@@ -195,6 +195,37 @@ public abstract class BackstageFeedTests(IPlatformStore store)
         }
     }
 
+    [Fact]
+    public async Task TheStoreKeepsNoDeploymentIncidentOrInstanceOfAServiceItDoesNotHave()
+    {
+        // What closes the race of a removal with its team's own writes already past their owner check: the store itself.
+        await using var platform = await StartAsync();
+        var ghost = Unique("ghost");
+        var now = new DateTimeOffset(2026, 3, 30, 12, 0, 0, TimeSpan.Zero);
+        var refused = await platform.QueryAsync(async db =>
+        {
+            db.Deployments.Add(new GoldenPath.Platform.Data.DeploymentEntity { DeploymentId = "d-1", Service = ghost, Environment = "prod", Version = "1", Commit = "abc", Outcome = "success", Type = "deployment", StartedAt = now, FinishedAt = now, BodyHash = "0" });
+            try
+            {
+                await db.SaveChangesAsync(Ct);
+                return null;
+            }
+            catch (DbUpdateException e)
+            {
+                return e;
+            }
+        });
+        Assert.True(refused is not null && GoldenPath.Platform.Domain.StoreRetry.IsForeignKeyViolation(refused), $"a deployment of a service the store does not have was stored ({refused?.InnerException?.Message})");
+
+        var team = Unique("team");
+        var name = Unique("orders");
+        var owner = platform.Client(await platform.TokenAsync(team, "catalog:write"));
+        (await owner.PutAsJsonAsync($"/api/v1/services/{name}", Service(team), Json.ServiceUpsertRequest, Ct)).EnsureSuccessStatusCode();
+        (await owner.PutAsJsonAsync($"/api/v1/services/{name}/instances/i-1", new InstanceRegistration("1.0.0", "prod", "0.1.0", ["http://10.0.0.7:8080"], new InstanceHealthUrls(null, null, null), []), Json.InstanceRegistration, Ct)).EnsureSuccessStatusCode();
+        await platform.QueryAsync(db => db.Services.Where(s => s.Name == name).ExecuteDeleteAsync(Ct));
+        Assert.False(await platform.QueryAsync(db => db.Instances.AnyAsync(i => i.ServiceName == name, Ct)), "the store kept an instance of a removed service");
+    }
+
     private static async Task<ComponentEntity> FeedComponentAsync(PlatformApp platform, string name)
     {
         var component = (await FeedAsync(platform)).Single(e => e.Kind == "Component" && e.Name == name).Entity;

@@ -57,6 +57,9 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
         {
             instance.ToTable("instances");
             instance.HasKey(i => new { i.ServiceName, i.InstanceId });
+            // An instance, deployment or incident exists only while its service does: a write that passed its owner check
+            // just before the service was removed fails in the store instead of leaving rows on the freed name.
+            instance.HasOne<ServiceEntity>().WithMany().HasForeignKey(i => i.ServiceName).OnDelete(DeleteBehavior.Cascade);
             instance.HasIndex(i => i.ExpiresAt);
             instance.Property(i => i.InstanceId).HasMaxLength(128);
             instance.Property(i => i.Template).HasMaxLength(Domain.FleetVersionsService.MaxTemplateLength);
@@ -70,6 +73,7 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             deployment.ToTable("deployments");
             // Ids are the service's own: another team's deployment with the same id is another deployment.
             deployment.HasKey(d => new { d.Service, d.DeploymentId });
+            deployment.HasOne<ServiceEntity>().WithMany().HasForeignKey(d => d.Service).OnDelete(DeleteBehavior.Cascade);
             deployment.HasIndex(d => new { d.Service, d.Environment, d.FinishedAt });
             deployment.Property(d => d.DeploymentId).HasMaxLength(128);
             Json(deployment.Property(d => d.Commits), json.ListDeployedCommit);
@@ -79,6 +83,7 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
         {
             incident.ToTable("incidents");
             incident.HasKey(i => new { i.Service, i.IncidentId });
+            incident.HasOne<ServiceEntity>().WithMany().HasForeignKey(i => i.Service).OnDelete(DeleteBehavior.Cascade);
             incident.HasIndex(i => new { i.Service, i.Environment, i.StartedAt });
             incident.HasIndex(i => new { i.Service, i.DeploymentId });
             incident.Property(i => i.IncidentId).HasMaxLength(128);

@@ -178,7 +178,10 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         }
 
         var created = false;
-        var entity = await StoreRetry.UpsertAsync(db,
+        InstanceEntity entity;
+        try
+        {
+            entity = await StoreRetry.UpsertAsync(db,
             () => db.Instances.FirstOrDefaultAsync(i => i.ServiceName == name && i.InstanceId == instanceId, ct),
             () =>
             {
@@ -195,6 +198,12 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
                 Apply(e, registration, now, expires);
             },
             ct);
+        }
+        catch (DbUpdateException e) when (StoreRetry.IsForeignKeyViolation(e))
+        {
+            return Problems.NotFound($"Service '{name}' was removed from the catalog while instance '{instanceId}' was registering; register again to create it.");
+        }
+
         return new Outcome<ServiceInstance>(ToContract(entity), null, created);
     }
 

@@ -120,6 +120,10 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
             db.ChangeTracker.Clear();
             return Repeated(await db.Deployments.AsNoTracking().FirstAsync(d => d.Service == deployment.Service && d.DeploymentId == deployment.DeploymentId, ct), deployment, hash);
         }
+        catch (DbUpdateException e) when (StoreRetry.IsForeignKeyViolation(e))
+        {
+            return Problems.NotFound($"Service '{deployment.Service}' was removed from the catalog while its deployment was being recorded.");
+        }
 
         return new Outcome<DeploymentRecord>(ToContract(entity), null, Created: true);
     }
@@ -260,6 +264,10 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
             // A parallel open of the same id (a pager retrying) was recorded first: answer as if it had come first.
             db.ChangeTracker.Clear();
             return Reopened(await db.Incidents.AsNoTracking().FirstAsync(i => i.Service == request.Service && i.IncidentId == id, ct), request);
+        }
+        catch (DbUpdateException e) when (StoreRetry.IsForeignKeyViolation(e))
+        {
+            return Problems.NotFound($"Service '{request.Service}' was removed from the catalog while its incident was being opened.");
         }
 
         return new Outcome<IncidentRecord>(ToContract(entity), null, Created: true);

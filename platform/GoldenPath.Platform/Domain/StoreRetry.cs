@@ -46,6 +46,14 @@ internal static class StoreRetry
     /// Gets whether a write failed because another writer stored the same key first: PostgreSQL's
     /// <c>unique_violation</c> (23505), SQLite's <c>SQLITE_CONSTRAINT_UNIQUE</c> (2067) or <c>SQLITE_CONSTRAINT_PRIMARYKEY</c> (1555).
     /// </summary>
+    /// <summary>
+    /// Gets whether a write failed because the row it refers to is gone: PostgreSQL's <c>foreign_key_violation</c> (23503)
+    /// or SQLite's <c>SQLITE_CONSTRAINT_FOREIGNKEY</c> (787) — a service removed between a write's check and its insert.
+    /// </summary>
+    public static bool IsForeignKeyViolation(DbUpdateException exception) =>
+        exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation }
+            or SqliteException { SqliteExtendedErrorCode: 787 };
+
     public static bool IsUniqueKeyViolation(DbUpdateException exception) =>
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
             or SqliteException { SqliteExtendedErrorCode: SqliteUniqueViolation or SqlitePrimaryKeyViolation };

@@ -25,7 +25,7 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
             modelBuilder.Entity("GoldenPath.Platform.Data.DeploymentEntity", b =>
                 {
                     b.Property<string>("Service")
-                        .HasColumnType("text");
+                        .HasColumnType("character varying(63)");
 
                     b.Property<string>("DeploymentId")
                         .HasMaxLength(128)
@@ -140,7 +140,7 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
             modelBuilder.Entity("GoldenPath.Platform.Data.IncidentEntity", b =>
                 {
                     b.Property<string>("Service")
-                        .HasColumnType("text");
+                        .HasColumnType("character varying(63)");
 
                     b.Property<string>("IncidentId")
                         .HasMaxLength(128)
@@ -179,7 +179,7 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
             modelBuilder.Entity("GoldenPath.Platform.Data.InstanceEntity", b =>
                 {
                     b.Property<string>("ServiceName")
-                        .HasColumnType("text");
+                        .HasColumnType("character varying(63)");
 
                     b.Property<string>("InstanceId")
                         .HasMaxLength(128)
@@ -388,6 +388,33 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("tokens", (string)null);
+                });
+
+            modelBuilder.Entity("GoldenPath.Platform.Data.DeploymentEntity", b =>
+                {
+                    b.HasOne("GoldenPath.Platform.Data.ServiceEntity", null)
+                        .WithMany()
+                        .HasForeignKey("Service")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GoldenPath.Platform.Data.IncidentEntity", b =>
+                {
+                    b.HasOne("GoldenPath.Platform.Data.ServiceEntity", null)
+                        .WithMany()
+                        .HasForeignKey("Service")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GoldenPath.Platform.Data.InstanceEntity", b =>
+                {
+                    b.HasOne("GoldenPath.Platform.Data.ServiceEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceName")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

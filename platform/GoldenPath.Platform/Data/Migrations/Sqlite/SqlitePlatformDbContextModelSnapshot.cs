@@ -383,6 +383,33 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
 
                     b.ToTable("tokens", (string)null);
                 });
+
+            modelBuilder.Entity("GoldenPath.Platform.Data.DeploymentEntity", b =>
+                {
+                    b.HasOne("GoldenPath.Platform.Data.ServiceEntity", null)
+                        .WithMany()
+                        .HasForeignKey("Service")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GoldenPath.Platform.Data.IncidentEntity", b =>
+                {
+                    b.HasOne("GoldenPath.Platform.Data.ServiceEntity", null)
+                        .WithMany()
+                        .HasForeignKey("Service")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GoldenPath.Platform.Data.InstanceEntity", b =>
+                {
+                    b.HasOne("GoldenPath.Platform.Data.ServiceEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceName")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
 #pragma warning restore 612, 618
         }
     }
