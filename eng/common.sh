@@ -35,3 +35,22 @@ load_images_env() {
     set +a
   fi
 }
+
+# Adds Debian 13 (trixie) as an apt source pinned at 100, once: nothing comes from it unless asked for by name
+# (`apt-get install pkg/trixie`), so the rest of the system stays on Debian 12. $1 says what it is for.
+add_trixie_source() {
+  [ -f /etc/apt/sources.list.d/goldenpath-trixie.sources ] && return 0
+  step_note "adding Debian 13 (trixie) as a low-priority apt source for $1"
+  cat > /etc/apt/sources.list.d/goldenpath-trixie.sources <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  cat > /etc/apt/preferences.d/goldenpath-trixie <<'PIN'
+Package: *
+Pin: release n=trixie
+Pin-Priority: 100
+PIN
+}

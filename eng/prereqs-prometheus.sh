@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs Prometheus and promtool 2.53 (Debian 13) for the observability tests: `promtool check rules` and
-# `promtool test rules` on the generated rules, and a real Prometheus whose OTLP receiver
-# (--enable-feature=otlp-write-receiver, new in 2.47) takes a golden-path service's metrics. Debian 12 has only 2.42,
-# without that receiver. Only these two packages come from trixie (pinned at 100, as for docker in eng/prereqs.sh);
+# `promtool test rules` on the generated rules, and a real Prometheus that scrapes a golden-path service and evaluates
+# them. (Debian builds Prometheus with its OTLP receiver disabled, so the tests scrape; see docs/observability.md.)
+# Debian 12 has only 2.42. Only these two packages come from trixie (pinned at 100, as for docker in eng/prereqs.sh);
 # everything they depend on comes from bookworm. Skipped when a promtool >= 2.47 is already on PATH.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,22 +29,8 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
 if [ "$codename" = "bookworm" ]; then
-  if [ ! -f /etc/apt/sources.list.d/goldenpath-trixie.sources ]; then
-    step_note "adding Debian 13 (trixie) as a low-priority apt source for prometheus and promtool"
-    cat > /etc/apt/sources.list.d/goldenpath-trixie.sources <<'SRC'
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-    cat > /etc/apt/preferences.d/goldenpath-trixie <<'PIN'
-Package: *
-Pin: release n=trixie
-Pin-Priority: 100
-PIN
-    apt-get update -qq
-  fi
+  add_trixie_source "prometheus and promtool"
+  apt-get update -qq
   # Nothing else may come from trixie (its libc would follow): refuse when the simulation says otherwise.
   others="$(apt-get install -s --no-install-recommends prometheus/trixie promtool/trixie | grep '^Inst ' | grep 'Debian:13' | grep -v -E 'Debian(-Security)?:12' | grep -v -E '^Inst (prometheus|promtool) ' || true)"
   if [ -n "$others" ]; then

@@ -53,21 +53,7 @@ install_docker_debian() {
   codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
   export DEBIAN_FRONTEND=noninteractive
   if [ "$codename" = "bookworm" ]; then
-    if [ ! -f /etc/apt/sources.list.d/goldenpath-trixie.sources ]; then
-      step_note "adding Debian 13 (trixie) as a low-priority apt source for docker.io"
-      cat > /etc/apt/sources.list.d/goldenpath-trixie.sources <<'SRC'
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-      cat > /etc/apt/preferences.d/goldenpath-trixie <<'PIN'
-Package: *
-Pin: release n=trixie
-Pin-Priority: 100
-PIN
-    fi
+    add_trixie_source "docker.io"
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends containerd runc tini iptables >/dev/null
     apt-get install -y -qq --no-install-recommends docker.io/trixie docker-cli/trixie >/dev/null

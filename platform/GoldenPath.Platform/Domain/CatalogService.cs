@@ -182,22 +182,22 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         try
         {
             entity = await StoreRetry.UpsertAsync(db,
-            () => db.Instances.FirstOrDefaultAsync(i => i.ServiceName == name && i.InstanceId == instanceId, ct),
-            () =>
-            {
-                created = true;
-                return Apply(new InstanceEntity { ServiceName = name, InstanceId = instanceId, Version = "", Environment = "", SdkVersion = "", RegisteredAt = now }, registration, now, expires);
-            },
-            e =>
-            {
-                if (e.ExpiresAt <= now)
+                () => db.Instances.FirstOrDefaultAsync(i => i.ServiceName == name && i.InstanceId == instanceId, ct),
+                () =>
                 {
-                    e.RegisteredAt = now;
-                }
+                    created = true;
+                    return Apply(new InstanceEntity { ServiceName = name, InstanceId = instanceId, Version = "", Environment = "", SdkVersion = "", RegisteredAt = now }, registration, now, expires);
+                },
+                e =>
+                {
+                    if (e.ExpiresAt <= now)
+                    {
+                        e.RegisteredAt = now;
+                    }
 
-                Apply(e, registration, now, expires);
-            },
-            ct);
+                    Apply(e, registration, now, expires);
+                },
+                ct);
         }
         catch (DbUpdateException e) when (StoreRetry.IsForeignKeyViolation(e))
         {
