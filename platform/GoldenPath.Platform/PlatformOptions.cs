@@ -132,4 +132,11 @@ public sealed class PlatformOptions
     /// GoldenPath.ServiceDefaults version. Versions services report never change it.
     /// </summary>
     public string? NewestVersion { get; set; }
+
+    /// <summary>
+    /// Gets or sets the scorecard's levels, lowest first, each a name and the ids of the checks it needs on top of the
+    /// levels below it (<c>GoldenPath:Platform:ScorecardLevels:0:Name = Bronze</c>, <c>...:0:Checks:0 = owner-set</c>).
+    /// Not set: Bronze, Silver and Gold as docs/portal.md describes. The scorecard API and every portal page show them.
+    /// </summary>
+    public IList<Domain.ScorecardLevelSetting>? ScorecardLevels { get; set; }
 }

@@ -32,6 +32,7 @@ internal static class PlatformServiceCollectionExtensions
             .Validate(o => string.IsNullOrEmpty(o.BootstrapToken) || o.BootstrapToken.Length >= PlatformOptions.MinimumBootstrapTokenLength,
                 $"GoldenPath:Platform:BootstrapToken is shorter than {PlatformOptions.MinimumBootstrapTokenLength} characters: an admin token that short can be guessed. " +
                 "Set a random one of at least that length (e.g. 'openssl rand -base64 32'; the GoldenPath app host generates 40), or leave it unset.");
+        builder.Services.AddSingleton<IValidateOptions<PlatformOptions>, ScorecardLevelsValidation>();
 
         builder.Services.AddTrustedProxies();
         builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
@@ -79,6 +80,7 @@ internal static class PlatformServiceCollectionExtensions
         builder.Services.AddScoped<DeploymentService>();
         builder.Services.AddScoped<DoraService>();
         builder.Services.AddScoped<ScorecardService>();
+        builder.Services.AddSingleton<ScorecardLevels>();
         builder.Services.AddHttpClient<SloBudgetService>();
         builder.Services.AddScoped<FleetVersionsService>();
         builder.Services.AddScoped<EnvironmentService>();

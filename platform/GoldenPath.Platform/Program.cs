@@ -1,16 +1,19 @@
 using GoldenPath.Platform;
 using GoldenPath.Platform.Data;
+using GoldenPath.Platform.Portal;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGoldenPath(options => options.Platform.DisableRegistration = true);
 builder.AddPlatformStorage();
 builder.AddPlatformServices();
+builder.AddPlatformPortal();
 
 var app = builder.Build();
 
 app.MapGoldenPath();
 app.UsePlatformApi();
+app.MapPlatformPortal();
 
 await app.MigratePlatformStoreAsync();
 await app.RunAsync();

@@ -13,7 +13,8 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
         var missing = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().FirstOrDefault()
             ?? policy.Requirements.OfType<ScopeRequirement>().FirstOrDefault();
         var tokenFailed = context.Request.Headers.Authorization.Count > 0 && context.User.Identity?.IsAuthenticated != true;
-        if (authorizeResult.Succeeded || (authorizeResult.Challenged && tokenFailed))
+        // The portal's pages answer a person: its cookie scheme sends them to sign in rather than writing a problem.
+        if (authorizeResult.Succeeded || (authorizeResult.Challenged && tokenFailed) || policy.AuthenticationSchemes.Contains(Portal.PortalAuthentication.CookieScheme))
         {
             // A token that failed is challenged by the bearer handler, whose problem says why it failed.
             return _default.HandleAsync(next, context, policy, authorizeResult);

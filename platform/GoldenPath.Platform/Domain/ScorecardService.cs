@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GoldenPath.Platform.Domain;
 
 /// <summary>A service's golden-path conformance, check by check, with the reason for each result.</summary>
-internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, FleetVersionsService fleet, SloBudgetService slos)
+internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, FleetVersionsService fleet, SloBudgetService slos, ScorecardLevels levels)
 {
     public static readonly TimeSpan DeploymentWindow = TimeSpan.FromDays(30);
 
@@ -50,7 +50,7 @@ internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, 
         };
 
         var passed = checks.Count(c => c.Passed);
-        return new Scorecard(name, (int)Math.Round(100.0 * passed / checks.Count), passed, checks.Count, checks, now);
+        return levels.Apply(new Scorecard(name, (int)Math.Round(100.0 * passed / checks.Count), passed, checks.Count, checks, now));
     }
 
     /// <summary>Passes on the platform's own verdict only: a pipeline's claim that its manifests passed is unverified.</summary>

@@ -44,7 +44,21 @@ public sealed record DoraMetric(double? Value, string Unit, string? Band, int Sa
 /// <param name="Total">How many checks there are.</param>
 /// <param name="Checks">Every check.</param>
 /// <param name="EvaluatedAt">When the scorecard was computed.</param>
-public sealed record Scorecard(string Service, int Score, int Passed, int Total, IReadOnlyList<ScorecardCheck> Checks, DateTimeOffset EvaluatedAt);
+public sealed record Scorecard(string Service, int Score, int Passed, int Total, IReadOnlyList<ScorecardCheck> Checks, DateTimeOffset EvaluatedAt)
+{
+    /// <summary>Gets the highest level reached (e.g. <c>Gold</c>): its checks and those of every level below it passed; <see langword="null"/> when not even the first level is.</summary>
+    public string? Level { get; init; }
+
+    /// <summary>Gets every level the platform defines, lowest first, with the checks it needs and those that still fail.</summary>
+    public IReadOnlyList<ScorecardLevel> Levels { get; init; } = [];
+}
+
+/// <summary>One scorecard level (Bronze, Silver, Gold by default): a set of checks, set by the platform team (<c>GoldenPath:Platform:ScorecardLevels</c>).</summary>
+/// <param name="Name">The level's name.</param>
+/// <param name="Checks">The ids of the checks it needs, on top of those of the levels below it.</param>
+/// <param name="Reached">Whether its checks and those of every level below it passed.</param>
+/// <param name="Failing">The ids of its checks that failed.</param>
+public sealed record ScorecardLevel(string Name, IReadOnlyList<string> Checks, bool Reached, IReadOnlyList<string> Failing);
 
 /// <summary>One golden-path check.</summary>
 /// <param name="Id">A stable id, e.g. <c>owner-set</c>.</param>

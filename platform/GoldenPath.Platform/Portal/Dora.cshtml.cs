@@ -1,0 +1,68 @@
+using GoldenPath.Catalog;
+using GoldenPath.Platform.Domain;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace GoldenPath.Platform.Portal.Pages;
+
+/// <summary>The five DORA metrics for the organisation, a team or a service, per environment and window, with charts.</summary>
+internal sealed class DoraModel(DoraService dora, PortalData data) : PageModel
+{
+    public const int DefaultDays = 90;
+
+    public string? Service { get; private set; }
+
+    public string? Team { get; private set; }
+
+    public string Environment { get; private set; } = DeploymentEnvironments.Production;
+
+    public int Days { get; private set; } = DefaultDays;
+
+    public string? Problem { get; private set; }
+
+    public DoraView? View { get; private set; }
+
+    public string Scope => Service is not null ? $"service {Service}" : Team is not null ? $"team {Team}" : "the organisation";
+
+    public async Task OnGetAsync(string? service, string? team, string? environment, int? days, CancellationToken ct)
+    {
+        (Service, Team) = (string.IsNullOrWhiteSpace(service) ? null : service, string.IsNullOrWhiteSpace(team) ? null : team);
+        Environment = string.IsNullOrWhiteSpace(environment) ? DeploymentEnvironments.Production : environment;
+        Days = days ?? DefaultDays;
+        Problem = Validate(Service, Team, Environment, Days);
+        if (Problem is not null)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        View = new DoraView(await dora.ReportAsync(Service, Team, Environment, Days, ct), await data.TrendAsync(Service, Team, Environment, Days, ct));
+    }
+
+    /// <summary>The API's rules for the same filters (GET /api/v1/dora).</summary>
+    internal static string? Validate(string? service, string? team, string environment, int days)
+    {
+        var validation = new Validation();
+        if (service is not null && team is not null)
+        {
+            validation.Add("team", "give service or team, not both");
+        }
+
+        if (service is not null)
+        {
+            validation.Name("service", service);
+        }
+
+        if (team is not null)
+        {
+            validation.Name("team", team);
+        }
+
+        validation.Name("environment", environment);
+        if (days is < 1 or > 365)
+        {
+            validation.Add("days", $"{days} is not between 1 and 365");
+        }
+
+        return validation.IsValid ? null : $"The filter is not valid: {string.Join("; ", validation.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))}.";
+    }
+}

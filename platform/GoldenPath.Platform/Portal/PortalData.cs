@@ -1,0 +1,201 @@
+using GoldenPath.Catalog.Contracts;
+using GoldenPath.Platform.Data;
+using GoldenPath.Platform.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace GoldenPath.Platform.Portal;
+
+/// <summary>One row of the catalog page.</summary>
+internal sealed record CatalogRow(ServiceDescription Service, string? Level);
+
+/// <summary>A page of the catalog with the filters that made it.</summary>
+internal sealed record CatalogPage(IReadOnlyList<CatalogRow> Rows, int Page, bool HasNext, int Matching);
+
+/// <summary>The catalog page's filters; every one optional.</summary>
+internal sealed record CatalogFilter(string? Team, string? System, string? Lifecycle, string? Level, string? Search, int Page)
+{
+    public const int PageSize = 25;
+}
+
+/// <summary>A DORA report's figures week by week, and the distribution of its lead times, for the charts.</summary>
+internal sealed record DoraTrend(
+    IReadOnlyList<string> Weeks,
+    IReadOnlyList<double?> SuccessfulDeployments,
+    IReadOnlyList<double?> FailedDeployments,
+    IReadOnlyList<double?> ChangeFailurePercent,
+    IReadOnlyList<double?> RecoveryHours,
+    IReadOnlyList<string> LeadTimeBuckets,
+    IReadOnlyList<double?> LeadTimeCommits);
+
+/// <summary>
+/// What the portal's pages read, through the same domain services the API answers with (so a page shows what the API
+/// would), plus the few lists the API has no endpoint for: filtered catalog pages, reverse dependencies, weekly trends.
+/// </summary>
+internal sealed class PortalData(PlatformDbContext db, CatalogService catalog, ScorecardService scorecards, ScorecardLevels levels, TimeProvider time)
+{
+    public IReadOnlyList<string> LevelNames => [.. levels.Levels.Select(l => l.Name)];
+
+    public async Task<CatalogPage> CatalogAsync(CatalogFilter filter, CancellationToken ct)
+    {
+        var query = db.Services.AsNoTracking();
+        if (!string.IsNullOrEmpty(filter.Team))
+        {
+            query = query.Where(s => s.Owner == filter.Team);
+        }
+
+        if (!string.IsNullOrEmpty(filter.System))
+        {
+            query = query.Where(s => s.System == filter.System);
+        }
+
+        if (!string.IsNullOrEmpty(filter.Lifecycle))
+        {
+            query = query.Where(s => s.Lifecycle == filter.Lifecycle);
+        }
+
+        if (!string.IsNullOrEmpty(filter.Search))
+        {
+            // Names are lowercase RFC 1123 labels: a lowercased search matches them the same on SQLite and PostgreSQL.
+            var search = filter.Search.Trim().ToLowerInvariant();
+            query = query.Where(s => s.Name.Contains(search));
+        }
+
+        query = query.OrderBy(s => s.Name);
+        var page = Math.Max(1, filter.Page);
+        if (string.IsNullOrEmpty(filter.Level))
+        {
+            var matching = await query.CountAsync(ct);
+            var services = await query.Skip((page - 1) * CatalogFilter.PageSize).Take(CatalogFilter.PageSize + 1).ToListAsync(ct);
+            var rows = await RowsAsync(services.Take(CatalogFilter.PageSize).ToList(), ct);
+            return new CatalogPage(rows, page, services.Count > CatalogFilter.PageSize, matching);
+        }
+
+        // A level is computed, not stored: evaluate in name order until the page after this one is known to exist.
+        var wanted = new List<CatalogRow>();
+        var skip = (page - 1) * CatalogFilter.PageSize;
+        var total = 0;
+        foreach (var chunk in (await query.ToListAsync(ct)).Chunk(100))
+        {
+            foreach (var row in await RowsAsync(chunk, ct))
+            {
+                if (!string.Equals(row.Level, filter.Level, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                total++;
+                if (total > skip && wanted.Count <= CatalogFilter.PageSize)
+                {
+                    wanted.Add(row);
+                }
+            }
+        }
+
+        return new CatalogPage(wanted.Take(CatalogFilter.PageSize).ToList(), page, wanted.Count > CatalogFilter.PageSize, total);
+    }
+
+    private async Task<IReadOnlyList<CatalogRow>> RowsAsync(IReadOnlyList<ServiceEntity> services, CancellationToken ct)
+    {
+        var instances = (await CatalogService.LiveInstancesAsync(db, [.. services.Select(s => s.Name)], time.GetUtcNow(), ct)).ToLookup(i => i.ServiceName);
+        var rows = new List<CatalogRow>(services.Count);
+        foreach (var service in services)
+        {
+            rows.Add(new CatalogRow(CatalogService.Describe(service, instances[service.Name]), (await scorecards.EvaluateAsync(service.Name, ct))?.Level));
+        }
+
+        return rows;
+    }
+
+    public Task<ServiceDescription?> ServiceAsync(string name, CancellationToken ct) => catalog.GetServiceAsync(name, ct);
+
+    /// <summary>The services whose catalog entry says they depend on <paramref name="name"/>.</summary>
+    public async Task<IReadOnlyList<string>> DependentsAsync(string name, CancellationToken ct) =>
+        (await db.Services.AsNoTracking().Select(s => new { s.Name, s.DependsOn }).ToListAsync(ct))
+            .Where(s => s.DependsOn.Any(d => string.Equals(d.Name, name, StringComparison.Ordinal)))
+            .Select(s => s.Name).Order(StringComparer.Ordinal).ToList();
+
+    public async Task<IReadOnlyList<IncidentEntity>> IncidentsAsync(string service, CancellationToken ct) =>
+        await db.Incidents.AsNoTracking().Where(i => i.Service == service).OrderByDescending(i => i.StartedAt).Take(20).ToListAsync(ct);
+
+    public async Task<IReadOnlyList<ServiceEntity>> TeamServicesAsync(string team, CancellationToken ct) =>
+        await db.Services.AsNoTracking().Where(s => s.Owner == team).OrderBy(s => s.Name).ToListAsync(ct);
+
+    public async Task<IReadOnlyList<EnvironmentEntity>> TeamEnvironmentsAsync(string team, CancellationToken ct) =>
+        await db.Environments.AsNoTracking().Where(e => e.Team == team).OrderBy(e => e.Environment).ToListAsync(ct);
+
+    /// <summary>Live instances of a team's services per environment: what runs against each environment's pod quota.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> TeamInstancesPerEnvironmentAsync(IReadOnlyList<string> services, CancellationToken ct) =>
+        (await CatalogService.LiveInstancesAsync(db, services, time.GetUtcNow(), ct)).GroupBy(i => i.Environment).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
+    public async Task<IReadOnlyDictionary<string, string?>> LevelsAsync(IEnumerable<string> services, CancellationToken ct)
+    {
+        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var name in services)
+        {
+            result[name] = (await scorecards.EvaluateAsync(name, ct))?.Level;
+        }
+
+        return result;
+    }
+
+    /// <summary>Every service's owner and when it entered the catalog, and the teams that hold a token or an environment.</summary>
+    public async Task<(IReadOnlyList<(string Name, string Owner, DateTimeOffset CreatedAt)> Services, IReadOnlyList<string> KnownTeams)> FleetAsync(CancellationToken ct)
+    {
+        var services = (await db.Services.AsNoTracking().Select(s => new { s.Name, s.Owner, s.CreatedAt }).ToListAsync(ct))
+            .Select(s => (s.Name, s.Owner, s.CreatedAt)).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+        var teams = (await db.Tokens.AsNoTracking().Where(t => t.RevokedAt == null).Select(t => t.Team).Distinct().ToListAsync(ct))
+            .Concat(await db.Environments.AsNoTracking().Select(e => e.Team).Distinct().ToListAsync(ct))
+            .Where(t => t != "platform").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return (services, teams);
+    }
+
+    /// <summary>The report's window week by week (the same arithmetic as the report, <see cref="DoraCalculator"/>) and its lead times bucketed by band.</summary>
+    public async Task<DoraTrend> TrendAsync(string? service, string? team, string environment, int days, CancellationToken ct)
+    {
+        var to = time.GetUtcNow();
+        var from = to - TimeSpan.FromDays(days);
+        var query = db.Deployments.AsNoTracking().Where(d => d.Environment == environment && d.FinishedAt >= from && d.FinishedAt <= to);
+        if (service is not null)
+        {
+            query = query.Where(d => d.Service == service);
+        }
+        else if (team is not null)
+        {
+            var owned = db.Services.Where(s => s.Owner == team).Select(s => s.Name);
+            query = query.Where(d => owned.Contains(d.Service));
+        }
+
+        var deployments = await query.ToListAsync(ct);
+        var services = deployments.Select(d => d.Service).Distinct().ToList();
+        var ids = deployments.Select(d => d.DeploymentId).Distinct().ToList();
+        var keys = deployments.Select(d => (d.Service, d.DeploymentId)).ToHashSet();
+        var incidents = (await db.Incidents.AsNoTracking().Where(i => i.DeploymentId != null && services.Contains(i.Service) && ids.Contains(i.DeploymentId)).ToListAsync(ct))
+            .Where(i => keys.Contains((i.Service, i.DeploymentId!))).ToList();
+
+        var weeks = new List<string>();
+        var successful = new List<double?>();
+        var failed = new List<double?>();
+        var failureRate = new List<double?>();
+        var recovery = new List<double?>();
+        for (var start = from; start < to; start += TimeSpan.FromDays(7))
+        {
+            var end = start + TimeSpan.FromDays(7) - TimeSpan.FromTicks(1);
+            var week = DoraCalculator.Compute(service, team, environment, start, end < to ? end : to, deployments, incidents);
+            weeks.Add(start.ToString("MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            successful.Add(week.DeploymentFrequency.SampleSize);
+            failed.Add(week.ChangeFailureRate.Value is { } rate ? Math.Round(rate * week.Deployments) : 0);
+            failureRate.Add(week.ChangeFailureRate.Value * 100);
+            recovery.Add(week.FailedDeploymentRecoveryTime.Value);
+        }
+
+        string[] buckets = ["< 1 hour", "1-24 hours", "1-7 days", "7-30 days", "> 30 days"];
+        var counts = new double?[buckets.Length];
+        Array.Fill(counts, 0);
+        foreach (var hours in deployments.Where(d => d.Outcome == "success").SelectMany(d => d.Commits.Select(c => (d.FinishedAt - c.Timestamp).TotalHours)).Where(h => h > 0))
+        {
+            counts[hours < 1 ? 0 : hours < 24 ? 1 : hours < 24 * 7 ? 2 : hours < 24 * 30 ? 3 : 4]++;
+        }
+
+        return new DoraTrend(weeks, successful, failed, failureRate, recovery, buckets, counts);
+    }
+}
