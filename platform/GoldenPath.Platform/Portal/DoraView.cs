@@ -26,7 +26,7 @@ internal sealed record DoraView(DoraReport Report, DoraTrend Trend)
         };
 
     public string DeploymentsChart => SvgChart.Bars("Deployments per week", "deployments", Trend.Weeks,
-        [new ChartSeries("successful", Trend.SuccessfulDeployments), new ChartSeries("failed", Trend.FailedDeployments)]);
+        [new ChartSeries("successful deployments", Trend.SuccessfulDeployments), new ChartSeries("failed changes (any outcome)", Trend.FailedDeployments)]);
 
     public string LeadTimeChart => SvgChart.Bars("Lead time for changes: commits by time to production", "commits", Trend.LeadTimeBuckets,
         [new ChartSeries("commits shipped by successful deployments", Trend.LeadTimeCommits)]);

@@ -16,9 +16,9 @@ internal sealed class CatalogModel(PortalData data) : PageModel
 
     public IReadOnlyList<string> Levels => data.LevelNames;
 
-    public async Task OnGetAsync(string? q, string? team, string? system, string? lifecycle, string? level, int? page, CancellationToken ct)
+    public async Task OnGetAsync(string? q, string? team, string? system, string? lifecycle, string? level, int? p, CancellationToken ct)
     {
-        Filter = new CatalogFilter(Blank(team), Blank(system), Blank(lifecycle), Blank(level), Blank(q), page ?? 1);
+        Filter = new CatalogFilter(Blank(team), Blank(system), Blank(lifecycle), Blank(level), Blank(q), p ?? 1);
         var problems = new List<string>();
         if (Filter.Lifecycle is { } l && !Validation.Lifecycles.Contains(l))
         {
@@ -35,9 +35,10 @@ internal sealed class CatalogModel(PortalData data) : PageModel
             problems.Add("a search, team or system is at most 63 characters (names are lowercase RFC 1123 labels)");
         }
 
-        if (page is < 1 or > 10_000)
+        // The page number is p: Razor Pages keep the route value "page" for the page's own name.
+        if (p is < 1 or > 10_000)
         {
-            problems.Add($"page {page} is not between 1 and 10000");
+            problems.Add($"page {p} is not between 1 and 10000");
         }
 
         if (problems.Count > 0)
@@ -53,7 +54,7 @@ internal sealed class CatalogModel(PortalData data) : PageModel
     public string PageUrl(int page) => QueryString.Create(new Dictionary<string, string?>
     {
         ["q"] = Filter.Search, ["team"] = Filter.Team, ["system"] = Filter.System, ["lifecycle"] = Filter.Lifecycle, ["level"] = Filter.Level,
-        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["p"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     }.Where(p => p.Value is not null)).ToUriComponent() is var query ? $"/portal{query}" : "/portal";
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -22,6 +22,7 @@ internal static class SvgChart
     private const int Bottom = 56;
     private static readonly string[] Colors = ["#1f5f99", "#b3541e", "#2e7d32", "#6a1b9a"];
 
+    /// <summary>A bar chart of counts: its y axis ticks at whole numbers.</summary>
     public static string Bars(string title, string yAxis, IReadOnlyList<string> categories, IReadOnlyList<ChartSeries> series) =>
         Render(title, yAxis, categories, series, bars: true);
 
@@ -33,6 +34,11 @@ internal static class SvgChart
         var encode = HtmlEncoder.Default;
         var max = series.SelectMany(s => s.Values).Where(v => v.HasValue).Select(v => v!.Value).DefaultIfEmpty(0).Max();
         var (top, step) = NiceScale(max);
+        if (bars && step < 1)
+        {
+            (top, step) = (Math.Max(1, Math.Ceiling(top)), 1);
+        }
+
         var plotWidth = Width - Left - Right;
         var plotHeight = Height - Top - Bottom;
         double Y(double value) => Top + plotHeight - (value / top * plotHeight);
