@@ -4,7 +4,9 @@ using GoldenPath.Kubernetes;
 // with the Aspire dashboard. Images come from configuration (see docs/local-development.md).
 var builder = DistributedApplication.CreateBuilder(args);
 
-builder.AddGoldenPathPlatform<Projects.GoldenPath_Platform>("platform");
+var platform = builder.AddGoldenPathPlatform<Projects.GoldenPath_Platform>("platform");
+// The portal's pages, next to the platform's own URL in the dashboard.
+platform.WithUrl($"{platform.GetEndpoint("http")}/portal", "Portal");
 
 var postgres = builder.AddGoldenPathPostgres("postgres");
 var users = postgres.AddDatabase("users");
