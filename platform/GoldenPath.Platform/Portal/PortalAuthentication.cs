@@ -59,6 +59,9 @@ internal static class PortalAuthentication
                 options.SaveTokens = false;
                 options.CorrelationCookie.Path = "/portal";
                 options.NonceCookie.Path = "/portal";
+                // Secure whenever the request is https (directly or through a trusted proxy), like the portal's own cookie.
+                options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.Events.OnTokenValidated = context =>
                 {
                     context.Principal = FromIdentityProvider(context.Principal!);
