@@ -195,12 +195,15 @@ public sealed class PortalBrowserTests(PortalBrowser browser) : IClassFixture<Po
     private static async Task<IReadOnlyList<string>> ServiceNamesAsync(IPage page) =>
         await page.Locator("main table tbody tr td:first-child a").AllInnerTextsAsync();
 
-    /// <summary>Each page's screenshot, for docs/portal.md: into GOLDENPATH_PORTAL_SCREENSHOTS when set, else artifacts/portal-screenshots.</summary>
+    /// <summary>Each page's screenshot for docs/portal.md, into the folder GOLDENPATH_PORTAL_SCREENSHOTS names (e.g. docs/images); none when it is not set, to keep CI short.</summary>
     private static async Task ScreenshotAsync(IPage page, string name)
     {
-        var directory = Environment.GetEnvironmentVariable("GOLDENPATH_PORTAL_SCREENSHOTS") is { Length: > 0 } set
-            ? Path.GetFullPath(set, GoldenPath.Tests.Repository.Root)
-            : Path.Combine(GoldenPath.Tests.Repository.Root, "artifacts", "portal-screenshots");
+        if (Environment.GetEnvironmentVariable("GOLDENPATH_PORTAL_SCREENSHOTS") is not { Length: > 0 } set)
+        {
+            return;
+        }
+
+        var directory = Path.GetFullPath(set, GoldenPath.Tests.Repository.Root);
         Directory.CreateDirectory(directory);
         await page.ScreenshotAsync(new() { Path = Path.Combine(directory, $"portal-{name}.png"), FullPage = true });
     }
