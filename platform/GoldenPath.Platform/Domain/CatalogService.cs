@@ -358,16 +358,17 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
             validation.Required($"apiDefinitions[{i}].definition", api.Definition, 128 * 1024);
         }
 
-        if (validation.IsValid)
+        // What Backstage would refuse in the entity the feed publishes, checked on the request's own fields.
+        foreach (var (tag, i) in (request.Tags ?? []).Select((t, i) => (t, i)))
         {
-            // What Backstage would reject (tags, links, references) is found by writing the entity and reading it back.
-            var component = BackstageFeed.ToComponent(Apply(new ServiceEntity { Name = name, Owner = "", System = "", Lifecycle = "", Type = "" }, request, DateTimeOffset.UnixEpoch));
-            foreach (var problem in CatalogInfoReader.TryRead(CatalogInfoWriter.Write([component])).Problems)
+            if (BackstageRules.CheckTag(tag) is { } problem)
             {
-                validation.Add(problem.Field, problem.Message);
+                validation.Add($"tags[{i}]", problem);
             }
         }
 
+        ValidateApiReferences(validation, "providesApis", request.ProvidesApis);
+        ValidateApiReferences(validation, "consumesApis", request.ConsumesApis);
         return validation;
     }
 
@@ -397,6 +398,17 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         if (request.TemplateVersion is { } version && !BackstageFeed.IsAnnotationValue(version))
         {
             validation.Add("templateVersion", $"'{version}' is not a version: use letters, digits, '.', '-', '+' and '_' (e.g. '1.4.0')");
+        }
+    }
+
+    private static void ValidateApiReferences(Validation validation, string field, IReadOnlyList<string>? apis)
+    {
+        foreach (var (api, i) in (apis ?? []).Select((a, i) => (a, i)))
+        {
+            if (BackstageRules.CheckEntityRef(api, "api") is { } problem)
+            {
+                validation.Add($"{field}[{i}]", problem);
+            }
         }
     }
 
