@@ -10,7 +10,7 @@ namespace GoldenPath.Catalog;
 /// <param name="System">The system the service belongs to; <c>spec.system</c>, the owner when not set. It is the OpenTelemetry <c>service.namespace</c>.</param>
 /// <param name="Lifecycle">The lifecycle: <c>experimental</c>, <c>production</c> or <c>deprecated</c>; <c>spec.lifecycle</c>.</param>
 /// <param name="Description">What the service does, in a sentence; <c>metadata.description</c>.</param>
-public sealed record ServiceIdentity(string Name, string Owner, string System, string Lifecycle, string? Description)
+internal sealed record ServiceIdentity(string Name, string Owner, string System, string Lifecycle, string? Description)
 {
     /// <summary>Builds the identity of a Component entity.</summary>
     /// <param name="component">The component read from <c>catalog-info.yaml</c>.</param>

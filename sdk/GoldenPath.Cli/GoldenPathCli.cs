@@ -9,7 +9,7 @@ namespace GoldenPath.Cli;
 /// file, a refused report, a missing tool), <see cref="ExitCodes.Usage"/> 2 (bad arguments, a path that does not exist,
 /// missing settings).
 /// </summary>
-public static class GoldenPathCli
+internal static class GoldenPathCli
 {
     /// <summary>Builds the command tree.</summary>
     /// <param name="environment">Reads environment variables (tests pass their own).</param>
@@ -55,7 +55,7 @@ public static class GoldenPathCli
 }
 
 /// <summary>The exit codes of every command.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>Everything passed.</summary>
     public const int Success = 0;

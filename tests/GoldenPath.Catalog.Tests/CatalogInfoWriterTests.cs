@@ -59,4 +59,47 @@ public sealed class CatalogInfoWriterTests
         Assert.Equal(group.Metadata.Links, readGroup.Metadata.Links);
         Assert.Equal(api.Spec.Definition, Assert.IsType<ApiEntity>(read[1]).Spec.Definition);
     }
+
+    [Fact]
+    public void EveryFieldOfEveryKindIsWrittenByBothWritersAndReadBack()
+    {
+        var component = new ComponentEntity
+        {
+            Metadata = new EntityMetadata { Name = "orders-api" },
+            Spec = new ComponentSpec { Type = "service", Lifecycle = "production", Owner = "group:team-a", System = "shop", SubcomponentOf = "shop-web", ProvidesApis = ["orders"], ConsumesApis = ["api:default/stock"], DependsOn = ["resource:orders-db"] },
+        };
+        var api = new ApiEntity
+        {
+            Metadata = new EntityMetadata { Name = "orders" },
+            Spec = new ApiSpec { Type = "openapi", Lifecycle = "production", Owner = "team-a", System = "shop", Definition = "openapi: 3.1.0\ninfo: {}\n" },
+        };
+        var resource = new ResourceEntity
+        {
+            Metadata = new EntityMetadata { Name = "orders-db" },
+            Spec = new ResourceSpec { Type = "database", Owner = "team-a", System = "shop", DependsOn = ["resource:disks"] },
+        };
+        var system = new SystemEntity { Metadata = new EntityMetadata { Name = "shop" }, Spec = new SystemSpec { Owner = "team-a", Domain = "commerce" } };
+        var group = new GroupEntity
+        {
+            Metadata = new EntityMetadata { Name = "team-a" },
+            Spec = new GroupSpec { Type = "team", DisplayName = "Team A", Email = "a@example.com", Parent = "engineering", Children = ["team-a1"], Members = ["ada"] },
+        };
+        CatalogEntity[] entities = [component, api, resource, system, group];
+
+        var read = CatalogInfoReader.Read(CatalogInfoWriter.Write(entities));
+
+        Assert.Equal(
+            [
+                "type lifecycle owner system subcomponentOf providesApis consumesApis dependsOn",
+                "type lifecycle owner system definition",
+                "type owner system dependsOn",
+                "owner domain",
+                "type profile parent children members",
+            ],
+            entities.Select(e => string.Join(' ', CatalogJsonWriter.ToJson(e)["spec"]!.AsObject().Select(p => p.Key))));
+        Assert.Equal(
+            entities.Select(e => CatalogJsonWriter.ToJson(e).ToJsonString()),
+            read.Select(e => CatalogJsonWriter.ToJson(e).ToJsonString()));
+        Assert.Equal("{\"displayName\":\"Team A\",\"email\":\"a@example.com\"}", CatalogJsonWriter.ToJson(group)["spec"]!["profile"]!.ToJsonString());
+    }
 }

@@ -103,6 +103,24 @@ public abstract class PlatformApiTests(IPlatformStore store)
     }
 
     [Fact]
+    public async Task AnInvalidServiceIsRefusedWithTheFieldsOfTheRequestNotThoseOfTheBackstageEntity()
+    {
+        await using var platform = await StartAsync();
+        var name = Unique("fields");
+        var request = Service("team-a") with { Tags = ["payments", "Not A Tag"], ProvidesApis = ["orders api"], ConsumesApis = ["api:default/ok", "a:b:c"] };
+
+        using var response = await platform.Admin.PutAsJsonAsync($"/api/v1/services/{name}", request, Json.ServiceUpsertRequest, Ct);
+        var problem = await ProblemAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["consumesApis[1]", "providesApis[0]", "tags[1]"], problem.Errors!.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("'Not A Tag' is not a valid tag", problem.Errors["tags[1]"][0], StringComparison.Ordinal);
+        Assert.Contains("'orders api' is not a valid entity reference", problem.Errors["providesApis[0]"][0], StringComparison.Ordinal);
+        Assert.Contains("tags[1]: 'Not A Tag' is not a valid tag", problem.Detail, StringComparison.Ordinal);
+        Assert.False(await platform.QueryAsync(db => db.Services.AnyAsync(s => s.Name == name, Ct)));
+    }
+
+    [Fact]
     public async Task InvalidNamesOversizedBodiesAndOtherMediaTypesAreRefused()
     {
         await using var platform = await StartAsync(new() { ["GoldenPath:Platform:MaxRequestBodyBytes"] = "4096" });

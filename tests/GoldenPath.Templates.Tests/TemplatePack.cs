@@ -14,6 +14,7 @@ public sealed partial class TemplatePack : IAsyncLifetime
     /// <summary>The projects packed into the feed: everything a generated repository references.</summary>
     public static readonly string[] PackedProjects =
     [
+        "sdk/GoldenPath.Platform.Contracts/GoldenPath.Platform.Contracts.csproj",
         "sdk/GoldenPath.Catalog/GoldenPath.Catalog.csproj",
         "sdk/GoldenPath.ServiceDefaults/GoldenPath.ServiceDefaults.csproj",
         "sdk/GoldenPath.Kubernetes/GoldenPath.Kubernetes.csproj",

@@ -160,4 +160,36 @@ public sealed class TemplatePackTests(TemplatePack pack)
             Assert.Contains(fragment, build.Output, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task AServiceCarriesNoYamlLibraryWhileItsAppHostGetsOneOnlyThroughAspire()
+    {
+        var repository = await pack.CreateAsync("platform-api", "orders-api", "--owner", "team-payments", "--skip-restore");
+
+        var service = await repository.DotNetAsync("restore", "src/orders-api");
+        var appHost = await repository.DotNetAsync("restore", "src/orders-api.AppHost");
+
+        Assert.True(service.ExitCode == 0, service.ToString());
+        Assert.True(appHost.ExitCode == 0, appHost.ToString());
+        var serviceLibraries = Libraries(repository, "src/orders-api");
+        Assert.Contains("GoldenPath.ServiceDefaults", serviceLibraries.Keys);
+        Assert.Contains("GoldenPath.Platform.Contracts", serviceLibraries.Keys);
+        Assert.DoesNotContain("YamlDotNet", serviceLibraries.Keys);
+        Assert.DoesNotContain("GoldenPath.Catalog", serviceLibraries.Keys);
+        var appHostLibraries = Libraries(repository, "src/orders-api.AppHost");
+        Assert.Contains("YamlDotNet", appHostLibraries["Aspire.Hosting"]);
+    }
+
+    /// <summary>Every package in a restored project's graph, with the ids of the packages it depends on.</summary>
+    private static Dictionary<string, HashSet<string>> Libraries(GeneratedRepository repository, string project)
+    {
+        using var assets = JsonDocument.Parse(repository.Read($"{project}/obj/project.assets.json"));
+        return assets.RootElement.GetProperty("targets").EnumerateObject().First().Value.EnumerateObject()
+            .Where(library => library.Value.GetProperty("type").GetString() == "package")
+            .ToDictionary(
+                library => library.Name[..library.Name.IndexOf('/', StringComparison.Ordinal)],
+                library => library.Value.TryGetProperty("dependencies", out var dependencies)
+                    ? dependencies.EnumerateObject().Select(d => d.Name).ToHashSet(StringComparer.Ordinal)
+                    : new HashSet<string>(StringComparer.Ordinal));
+    }
 }

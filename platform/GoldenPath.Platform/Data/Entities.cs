@@ -17,15 +17,15 @@ internal sealed class ServiceEntity
 
     public List<string> Tags { get; set; } = [];
 
-    public List<Catalog.EntityLink> Links { get; set; } = [];
+    public List<StoredLink> Links { get; set; } = [];
 
     public List<string> ProvidesApis { get; set; } = [];
 
     public List<string> ConsumesApis { get; set; } = [];
 
-    public List<Catalog.Contracts.ServiceDependency> DependsOn { get; set; } = [];
+    public List<StoredDependency> DependsOn { get; set; } = [];
 
-    public List<Catalog.Contracts.ApiDefinition> ApiDefinitions { get; set; } = [];
+    public List<StoredApiDefinition> ApiDefinitions { get; set; } = [];
 
     public string? SourceLocation { get; set; }
 
@@ -66,7 +66,7 @@ internal sealed class InstanceEntity
 
     public string? HealthStartup { get; set; }
 
-    public List<Catalog.Contracts.ServiceDependency> Dependencies { get; set; } = [];
+    public List<StoredDependency> Dependencies { get; set; } = [];
 
     public string? Commit { get; set; }
 
@@ -106,7 +106,7 @@ internal sealed class DeploymentEntity
 
     public string? Remediates { get; set; }
 
-    public List<Catalog.Contracts.DeployedCommit> Commits { get; set; } = [];
+    public List<StoredCommit> Commits { get; set; } = [];
 
     public bool? PolicyPassed { get; set; }
 

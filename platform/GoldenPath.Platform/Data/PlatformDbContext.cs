@@ -42,11 +42,11 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             service.Property(s => s.Type).HasMaxLength(32);
             service.Property(s => s.Description).HasMaxLength(1024);
             Json(service.Property(s => s.Tags), json.ListString);
-            Json(service.Property(s => s.Links), json.ListEntityLink);
+            Json(service.Property(s => s.Links), json.ListStoredLink);
             Json(service.Property(s => s.ProvidesApis), json.ListString);
             Json(service.Property(s => s.ConsumesApis), json.ListString);
-            Json(service.Property(s => s.DependsOn), json.ListServiceDependency);
-            Json(service.Property(s => s.ApiDefinitions), json.ListApiDefinition);
+            Json(service.Property(s => s.DependsOn), json.ListStoredDependency);
+            Json(service.Property(s => s.ApiDefinitions), json.ListStoredApiDefinition);
             service.Property(s => s.SourceLocation).HasMaxLength(2048);
             service.Property(s => s.TechDocsRef).HasMaxLength(2048);
             service.Property(s => s.Template).HasMaxLength(128);
@@ -65,7 +65,7 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             instance.Property(i => i.Template).HasMaxLength(Domain.FleetVersionsService.MaxTemplateLength);
             instance.Property(i => i.TemplateVersion).HasMaxLength(Domain.FleetVersionsService.MaxVersionLength);
             Json(instance.Property(i => i.Endpoints), json.ListString);
-            Json(instance.Property(i => i.Dependencies), json.ListServiceDependency);
+            Json(instance.Property(i => i.Dependencies), json.ListStoredDependency);
         });
 
         modelBuilder.Entity<DeploymentEntity>(deployment =>
@@ -76,7 +76,7 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             deployment.HasOne<ServiceEntity>().WithMany().HasForeignKey(d => d.Service).OnDelete(DeleteBehavior.Cascade);
             deployment.HasIndex(d => new { d.Service, d.Environment, d.FinishedAt });
             deployment.Property(d => d.DeploymentId).HasMaxLength(128);
-            Json(deployment.Property(d => d.Commits), json.ListDeployedCommit);
+            Json(deployment.Property(d => d.Commits), json.ListStoredCommit);
         });
 
         modelBuilder.Entity<IncidentEntity>(incident =>

@@ -88,7 +88,7 @@ internal static partial class BackstageFeed
 
         foreach (var link in service.Links)
         {
-            component.Metadata.Links.Add(link);
+            component.Metadata.Links.Add(link.ToContract());
         }
 
         if (context.PlatformUrl is { } platform)

@@ -358,16 +358,17 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
             validation.Required($"apiDefinitions[{i}].definition", api.Definition, 128 * 1024);
         }
 
-        if (validation.IsValid)
+        // What Backstage would refuse in the entity the feed publishes, checked on the request's own fields.
+        foreach (var (tag, i) in (request.Tags ?? []).Select((t, i) => (t, i)))
         {
-            // What Backstage would reject (tags, links, references) is found by writing the entity and reading it back.
-            var component = BackstageFeed.ToComponent(Apply(new ServiceEntity { Name = name, Owner = "", System = "", Lifecycle = "", Type = "" }, request, DateTimeOffset.UnixEpoch));
-            foreach (var problem in CatalogInfoReader.TryRead(CatalogInfoWriter.Write([component])).Problems)
+            if (BackstageRules.CheckTag(tag) is { } problem)
             {
-                validation.Add(problem.Field, problem.Message);
+                validation.Add($"tags[{i}]", problem);
             }
         }
 
+        ValidateApiReferences(validation, "providesApis", request.ProvidesApis);
+        ValidateApiReferences(validation, "consumesApis", request.ConsumesApis);
         return validation;
     }
 
@@ -400,6 +401,17 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         }
     }
 
+    private static void ValidateApiReferences(Validation validation, string field, IReadOnlyList<string>? apis)
+    {
+        foreach (var (api, i) in (apis ?? []).Select((a, i) => (a, i)))
+        {
+            if (BackstageRules.CheckEntityRef(api, "api") is { } problem)
+            {
+                validation.Add($"{field}[{i}]", problem);
+            }
+        }
+    }
+
     private static void ValidateDependencies(Validation validation, IReadOnlyList<ServiceDependency>? dependencies)
     {
         foreach (var (dependency, i) in (dependencies ?? []).Select((d, i) => (d, i)))
@@ -417,11 +429,11 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         entity.Type = string.IsNullOrWhiteSpace(request.Type) ? "service" : request.Type;
         entity.Description = request.Description;
         entity.Tags = [.. request.Tags ?? []];
-        entity.Links = [.. request.Links ?? []];
+        entity.Links = [.. (request.Links ?? []).Select(StoredLink.From)];
         entity.ProvidesApis = [.. request.ProvidesApis ?? []];
         entity.ConsumesApis = [.. request.ConsumesApis ?? []];
-        entity.DependsOn = [.. request.DependsOn ?? []];
-        entity.ApiDefinitions = [.. request.ApiDefinitions ?? []];
+        entity.DependsOn = [.. (request.DependsOn ?? []).Select(StoredDependency.From)];
+        entity.ApiDefinitions = [.. (request.ApiDefinitions ?? []).Select(StoredApiDefinition.From)];
         entity.SourceLocation = request.SourceLocation;
         entity.TechDocsRef = request.TechDocsRef;
         entity.Template = request.Template;
@@ -441,7 +453,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         entity.HealthLive = registration.Health?.Live;
         entity.HealthReady = registration.Health?.Ready;
         entity.HealthStartup = registration.Health?.Startup;
-        entity.Dependencies = [.. registration.Dependencies ?? []];
+        entity.Dependencies = [.. (registration.Dependencies ?? []).Select(StoredDependency.From)];
         entity.Commit = registration.Commit;
         entity.Status = registration.Status;
         entity.TelemetryConfigured = registration.TelemetryConfigured;
@@ -473,11 +485,12 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
             : instances.Where(i => i.ExpiresAt > now);
 
     internal static ServiceDescription Describe(ServiceEntity s, IEnumerable<InstanceEntity> instances) => new(
-        s.Name, s.Owner, s.System, s.Lifecycle, s.Type, s.Description, s.Tags, s.Links, s.ProvidesApis, s.ConsumesApis, s.DependsOn, s.ApiDefinitions,
+        s.Name, s.Owner, s.System, s.Lifecycle, s.Type, s.Description, s.Tags, s.Links.ConvertAll(l => l.ToContract()), s.ProvidesApis, s.ConsumesApis,
+        s.DependsOn.ConvertAll(d => d.ToContract()), s.ApiDefinitions.ConvertAll(a => a.ToContract()),
         instances.OrderBy(i => i.InstanceId, StringComparer.Ordinal).Select(ToContract).ToList(), s.CreatedAt, s.UpdatedAt,
         s.SourceLocation, s.TechDocsRef, s.Template, s.TemplateVersion);
 
     internal static ServiceInstance ToContract(InstanceEntity i) => new(
         i.InstanceId, i.Version, i.Environment, i.SdkVersion, i.Endpoints, new InstanceHealthUrls(i.HealthLive, i.HealthReady, i.HealthStartup),
-        i.Dependencies, i.Commit, i.Status, i.TelemetryConfigured, i.RegisteredAt, i.LastHeartbeatAt, i.ExpiresAt, i.Template, i.TemplateVersion);
+        i.Dependencies.ConvertAll(d => d.ToContract()), i.Commit, i.Status, i.TelemetryConfigured, i.RegisteredAt, i.LastHeartbeatAt, i.ExpiresAt, i.Template, i.TemplateVersion);
 }

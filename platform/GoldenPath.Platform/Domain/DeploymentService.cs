@@ -100,7 +100,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
             Outcome = deployment.Outcome,
             Type = deployment.Type ?? "regular",
             Remediates = deployment.Remediates,
-            Commits = [.. (deployment.Commits ?? []).Select(c => c with { Timestamp = c.Timestamp.ToUniversalTime() })],
+            Commits = [.. (deployment.Commits ?? []).Select(StoredCommit.From)],
             PolicyPassed = policy.Result?.Passed,
             PolicyErrors = policy.Result?.Errors,
             PolicyWarnings = policy.Result?.Warnings,
@@ -391,7 +391,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
     }
 
     internal static DeploymentRecord ToContract(DeploymentEntity d) => new(
-        d.DeploymentId, d.Service, d.Environment, d.Version, d.Commit, d.StartedAt, d.FinishedAt, d.Outcome, d.Type, d.Remediates, d.Commits,
+        d.DeploymentId, d.Service, d.Environment, d.Version, d.Commit, d.StartedAt, d.FinishedAt, d.Outcome, d.Type, d.Remediates, d.Commits.ConvertAll(c => c.ToContract()),
         d.PolicyPassed is { } passed ? new PolicyResult(passed, d.PolicyErrors ?? 0, d.PolicyWarnings ?? 0) : null, d.Url, d.RecordedAt, d.PolicyVerified);
 
     internal static IncidentRecord ToContract(IncidentEntity i) => new(i.IncidentId, i.Service, i.Environment, i.Title, i.Severity, i.StartedAt, i.ResolvedAt, i.DeploymentId);

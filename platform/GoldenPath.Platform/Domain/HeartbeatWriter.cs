@@ -251,7 +251,7 @@ internal sealed partial class HeartbeatWriter(IServiceScopeFactory scopes, ILogg
                 heartbeat.Now,
                 registration.Version, registration.Environment, registration.SdkVersion,
                 registration.Template, registration.TemplateVersion, new List<string>(registration.Endpoints ?? []),
-                registration.Health?.Live, registration.Health?.Ready, registration.Health?.Startup, new List<ServiceDependency>(registration.Dependencies ?? []),
+                registration.Health?.Live, registration.Health?.Ready, registration.Health?.Startup, (registration.Dependencies ?? []).Select(StoredDependency.From).ToList(),
                 registration.Commit, registration.Status, registration.TelemetryConfigured, registration.StartedAt?.ToUniversalTime(),
                 heartbeat.Now, heartbeat.Expires,
                 heartbeat.Name, heartbeat.InstanceId,

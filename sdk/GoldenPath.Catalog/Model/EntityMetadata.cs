@@ -27,10 +27,3 @@ public sealed class EntityMetadata
     /// <summary>Gets the links shown on the entity's page.</summary>
     public IList<EntityLink> Links { get; init; } = [];
 }
-
-/// <summary>A link in <c>metadata.links</c>.</summary>
-/// <param name="Url">The address.</param>
-/// <param name="Title">The text shown.</param>
-/// <param name="Icon">An icon key (e.g. <c>dashboard</c>, <c>docs</c>).</param>
-/// <param name="Type">A machine-readable type (e.g. <c>runbook</c>).</param>
-public sealed record EntityLink(string Url, string? Title = null, string? Icon = null, string? Type = null);

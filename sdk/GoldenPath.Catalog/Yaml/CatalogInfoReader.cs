@@ -123,22 +123,15 @@ public static class CatalogInfoReader
             return null;
         }
 
-        CatalogEntity? entity = kind switch
-        {
-            "Component" => ReadComponent(spec, metadata, context),
-            "API" => ReadApi(spec, metadata, context),
-            "Resource" => ReadResource(spec, metadata, context),
-            "System" => ReadSystem(spec, metadata, context),
-            "Group" => ReadGroup(spec, metadata, context),
-            _ => null,
-        };
-        if (entity is null)
+        if (KindSchema.For(kind) is not { } schema)
         {
             context.Problem(context.Node(mapping, "kind")!, "kind",
-                $"'{kind}' is not a kind GoldenPath reads; use Component, API, Resource, System or Group (kinds are case-sensitive)");
+                $"'{kind}' is not a kind GoldenPath reads; use {KindSchema.KindNames} (kinds are case-sensitive)");
             return null;
         }
 
+        var entity = schema.Create(metadata);
+        ReadFields(schema, schema.Fields, entity, spec, "spec", context);
         entity.ApiVersion = apiVersion ?? CatalogEntity.DefaultApiVersion;
         return entity;
     }
@@ -222,87 +215,35 @@ public static class CatalogInfoReader
         return metadata;
     }
 
-    private static ComponentEntity ReadComponent(YamlMappingNode spec, EntityMetadata metadata, Context context)
+    private static void ReadFields(KindSchema schema, IReadOnlyList<SpecField> fields, CatalogEntity entity, YamlMappingNode node, string parent, Context context)
     {
-        var entity = new ComponentEntity
+        foreach (var field in fields)
         {
-            Metadata = metadata,
-            Spec = new ComponentSpec
+            switch (field.Shape)
             {
-                Type = context.String(spec, "type", "spec", required: true) ?? "",
-                Lifecycle = context.String(spec, "lifecycle", "spec", required: true) ?? "",
-                Owner = context.Reference(spec, "owner", "group", required: true) ?? "",
-                System = context.Reference(spec, "system", "system", required: false),
-                SubcomponentOf = context.Reference(spec, "subcomponentOf", "component", required: false),
-            },
-        };
-        context.References(spec, "providesApis", "api", entity.Spec.ProvidesApis);
-        context.References(spec, "consumesApis", "api", entity.Spec.ConsumesApis);
-        context.References(spec, "dependsOn", "component", entity.Spec.DependsOn);
-        return entity;
-    }
+                case SpecFieldShape.Text:
+                    field.Set(entity, context.String(node, field.Name, parent, field.Required));
+                    break;
+                case SpecFieldShape.Reference:
+                    field.Set(entity, context.Reference(node, field.Name, parent, field.DefaultKind, field.Required));
+                    break;
+                case SpecFieldShape.References:
+                    if (field.Required && context.Node(node, field.Name) is null)
+                    {
+                        context.Problem(node, $"{parent}.{field.Name}", $"'{parent}.{field.Name}' is required for a {schema.Kind} (use [] when it has none)");
+                    }
 
-    private static ApiEntity ReadApi(YamlMappingNode spec, EntityMetadata metadata, Context context) => new()
-    {
-        Metadata = metadata,
-        Spec = new ApiSpec
-        {
-            Type = context.String(spec, "type", "spec", required: true) ?? "",
-            Lifecycle = context.String(spec, "lifecycle", "spec", required: true) ?? "",
-            Owner = context.Reference(spec, "owner", "group", required: true) ?? "",
-            Definition = context.String(spec, "definition", "spec", required: true) ?? "",
-            System = context.Reference(spec, "system", "system", required: false),
-        },
-    };
+                    context.References(node, field.Name, parent, field.DefaultKind, field.Items(entity));
+                    break;
+                case SpecFieldShape.Mapping:
+                    if (context.Mapping(node, field.Name, parent, required: false) is { } nested)
+                    {
+                        ReadFields(schema, field.Fields, entity, nested, $"{parent}.{field.Name}", context);
+                    }
 
-    private static ResourceEntity ReadResource(YamlMappingNode spec, EntityMetadata metadata, Context context)
-    {
-        var entity = new ResourceEntity
-        {
-            Metadata = metadata,
-            Spec = new ResourceSpec
-            {
-                Type = context.String(spec, "type", "spec", required: true) ?? "",
-                Owner = context.Reference(spec, "owner", "group", required: true) ?? "",
-                System = context.Reference(spec, "system", "system", required: false),
-            },
-        };
-        context.References(spec, "dependsOn", "resource", entity.Spec.DependsOn);
-        return entity;
-    }
-
-    private static SystemEntity ReadSystem(YamlMappingNode spec, EntityMetadata metadata, Context context) => new()
-    {
-        Metadata = metadata,
-        Spec = new SystemSpec
-        {
-            Owner = context.Reference(spec, "owner", "group", required: true) ?? "",
-            Domain = context.Reference(spec, "domain", "domain", required: false),
-        },
-    };
-
-    private static GroupEntity ReadGroup(YamlMappingNode spec, EntityMetadata metadata, Context context)
-    {
-        var profile = context.Mapping(spec, "profile", "spec", required: false);
-        var entity = new GroupEntity
-        {
-            Metadata = metadata,
-            Spec = new GroupSpec
-            {
-                Type = context.String(spec, "type", "spec", required: true) ?? "",
-                Parent = context.Reference(spec, "parent", "group", required: false),
-                DisplayName = profile is null ? null : context.String(profile, "displayName", "spec.profile", false),
-                Email = profile is null ? null : context.String(profile, "email", "spec.profile", false),
-            },
-        };
-        if (context.Node(spec, "children") is null)
-        {
-            context.Problem(spec, "spec.children", "'spec.children' is required for a Group (use [] when it has none)");
+                    break;
+            }
         }
-
-        context.References(spec, "children", "group", entity.Spec.Children);
-        context.References(spec, "members", "user", entity.Spec.Members);
-        return entity;
     }
 
     /// <summary>Reads fields and records problems against one document.</summary>
@@ -354,25 +295,25 @@ public static class CatalogInfoReader
             return scalar.Value;
         }
 
-        public string? Reference(YamlMappingNode mapping, string key, string defaultKind, bool required)
+        public string? Reference(YamlMappingNode mapping, string key, string parent, string defaultKind, bool required)
         {
-            var value = String(mapping, key, "spec", required);
+            var value = String(mapping, key, parent, required);
             if (value is not null && BackstageRules.CheckEntityRef(value, defaultKind) is { } problem)
             {
-                Problem(Node(mapping, key)!, $"spec.{key}", problem);
+                Problem(Node(mapping, key)!, $"{parent}.{key}", problem);
             }
 
             return value;
         }
 
-        public void References(YamlMappingNode mapping, string key, string defaultKind, IList<string> into)
+        public void References(YamlMappingNode mapping, string key, string parent, string defaultKind, IList<string> into)
         {
-            var values = StringList(mapping, key, "spec");
+            var values = StringList(mapping, key, parent);
             for (var i = 0; i < values.Count; i++)
             {
                 if (BackstageRules.CheckEntityRef(values[i].Value, defaultKind) is { } problem)
                 {
-                    Problem(values[i].Node, $"spec.{key}[{i}]", problem);
+                    Problem(values[i].Node, $"{parent}.{key}[{i}]", problem);
                 }
 
                 into.Add(values[i].Value);

@@ -59,58 +59,34 @@ public static class CatalogInfoWriter
         WriteMetadata(emitter, entity.Metadata);
         Key(emitter, "spec");
         emitter.Emit(new MappingStart());
-        switch (entity)
+        WriteFields(emitter, KindSchema.Of(entity).Fields, entity);
+        emitter.Emit(new MappingEnd());
+        emitter.Emit(new MappingEnd());
+    }
+
+    private static void WriteFields(IEmitter emitter, IReadOnlyList<SpecField> fields, CatalogEntity entity)
+    {
+        foreach (var field in fields.Where(f => f.HasValue(entity)))
         {
-            case ComponentEntity c:
-                Pair(emitter, "type", c.Spec.Type);
-                Pair(emitter, "lifecycle", c.Spec.Lifecycle);
-                Pair(emitter, "owner", c.Spec.Owner);
-                Pair(emitter, "system", c.Spec.System);
-                Pair(emitter, "subcomponentOf", c.Spec.SubcomponentOf);
-                List(emitter, "providesApis", c.Spec.ProvidesApis);
-                List(emitter, "consumesApis", c.Spec.ConsumesApis);
-                List(emitter, "dependsOn", c.Spec.DependsOn);
-                break;
-            case ApiEntity a:
-                Pair(emitter, "type", a.Spec.Type);
-                Pair(emitter, "lifecycle", a.Spec.Lifecycle);
-                Pair(emitter, "owner", a.Spec.Owner);
-                Pair(emitter, "system", a.Spec.System);
-                Key(emitter, "definition");
-                emitter.Emit(new Scalar(null, null, a.Spec.Definition,
-                    a.Spec.Definition.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.Literal : StyleFor(a.Spec.Definition), true, true));
-                break;
-            case ResourceEntity r:
-                Pair(emitter, "type", r.Spec.Type);
-                Pair(emitter, "owner", r.Spec.Owner);
-                Pair(emitter, "system", r.Spec.System);
-                List(emitter, "dependsOn", r.Spec.DependsOn);
-                break;
-            case SystemEntity s:
-                Pair(emitter, "owner", s.Spec.Owner);
-                Pair(emitter, "domain", s.Spec.Domain);
-                break;
-            case GroupEntity g:
-                Pair(emitter, "type", g.Spec.Type);
-                if (g.Spec.DisplayName is not null || g.Spec.Email is not null)
-                {
-                    Key(emitter, "profile");
+            switch (field.Shape)
+            {
+                case SpecFieldShape.References:
+                    List(emitter, field.Name, field.Items(entity), writeEmpty: field.Required);
+                    break;
+                case SpecFieldShape.Mapping:
+                    Key(emitter, field.Name);
                     emitter.Emit(new MappingStart());
-                    Pair(emitter, "displayName", g.Spec.DisplayName);
-                    Pair(emitter, "email", g.Spec.Email);
+                    WriteFields(emitter, field.Fields, entity);
                     emitter.Emit(new MappingEnd());
-                }
-
-                Pair(emitter, "parent", g.Spec.Parent);
-                List(emitter, "children", g.Spec.Children, writeEmpty: true);
-                List(emitter, "members", g.Spec.Members);
-                break;
-            default:
-                throw new NotSupportedException($"Cannot write an entity of kind '{entity.Kind}' ({entity.GetType().Name}).");
+                    break;
+                default:
+                    var value = field.Get(entity)!;
+                    Key(emitter, field.Name);
+                    emitter.Emit(new Scalar(null, null, value,
+                        field.Block && value.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.Literal : StyleFor(value), true, true));
+                    break;
+            }
         }
-
-        emitter.Emit(new MappingEnd());
-        emitter.Emit(new MappingEnd());
     }
 
     private static void WriteMetadata(IEmitter emitter, EntityMetadata metadata)

@@ -15,52 +15,7 @@ public static class CatalogJsonWriter
     {
         ArgumentNullException.ThrowIfNull(entity);
         var spec = new JsonObject();
-        switch (entity)
-        {
-            case ComponentEntity c:
-                Add(spec, "type", c.Spec.Type);
-                Add(spec, "lifecycle", c.Spec.Lifecycle);
-                Add(spec, "owner", c.Spec.Owner);
-                Add(spec, "system", c.Spec.System);
-                Add(spec, "subcomponentOf", c.Spec.SubcomponentOf);
-                Add(spec, "providesApis", c.Spec.ProvidesApis);
-                Add(spec, "consumesApis", c.Spec.ConsumesApis);
-                Add(spec, "dependsOn", c.Spec.DependsOn);
-                break;
-            case ApiEntity a:
-                Add(spec, "type", a.Spec.Type);
-                Add(spec, "lifecycle", a.Spec.Lifecycle);
-                Add(spec, "owner", a.Spec.Owner);
-                Add(spec, "system", a.Spec.System);
-                Add(spec, "definition", a.Spec.Definition);
-                break;
-            case ResourceEntity r:
-                Add(spec, "type", r.Spec.Type);
-                Add(spec, "owner", r.Spec.Owner);
-                Add(spec, "system", r.Spec.System);
-                Add(spec, "dependsOn", r.Spec.DependsOn);
-                break;
-            case SystemEntity s:
-                Add(spec, "owner", s.Spec.Owner);
-                Add(spec, "domain", s.Spec.Domain);
-                break;
-            case GroupEntity g:
-                Add(spec, "type", g.Spec.Type);
-                if (g.Spec.DisplayName is not null || g.Spec.Email is not null)
-                {
-                    var profile = new JsonObject();
-                    Add(profile, "displayName", g.Spec.DisplayName);
-                    Add(profile, "email", g.Spec.Email);
-                    spec["profile"] = profile;
-                }
-
-                Add(spec, "parent", g.Spec.Parent);
-                spec["children"] = new JsonArray([.. g.Spec.Children.Select(v => (JsonNode?)JsonValue.Create(v))]);
-                Add(spec, "members", g.Spec.Members);
-                break;
-            default:
-                throw new NotSupportedException($"Cannot write an entity of kind '{entity.Kind}' ({entity.GetType().Name}).");
-        }
+        AddFields(spec, KindSchema.Of(entity).Fields, entity);
 
         var metadata = new JsonObject { ["name"] = entity.Metadata.Name };
         Add(metadata, "namespace", entity.Metadata.Namespace);
@@ -88,6 +43,27 @@ public static class CatalogJsonWriter
             ["metadata"] = metadata,
             ["spec"] = spec,
         };
+    }
+
+    private static void AddFields(JsonObject node, IReadOnlyList<SpecField> fields, CatalogEntity entity)
+    {
+        foreach (var field in fields.Where(f => f.HasValue(entity)))
+        {
+            switch (field.Shape)
+            {
+                case SpecFieldShape.References:
+                    node[field.Name] = new JsonArray([.. field.Items(entity).Select(v => (JsonNode?)JsonValue.Create(v))]);
+                    break;
+                case SpecFieldShape.Mapping:
+                    var nested = new JsonObject();
+                    AddFields(nested, field.Fields, entity);
+                    node[field.Name] = nested;
+                    break;
+                default:
+                    node[field.Name] = field.Get(entity);
+                    break;
+            }
+        }
     }
 
     private static void Add(JsonObject node, string key, string? value)

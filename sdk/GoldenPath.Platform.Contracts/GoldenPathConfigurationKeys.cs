@@ -5,7 +5,7 @@ namespace GoldenPath.Catalog;
 /// <c>GoldenPath:Platform:*</c> keys GoldenPath.ServiceDefaults binds, written with <c>__</c>): one place for the names
 /// that GoldenPath.Hosting sets when it runs a service and GoldenPath.Kubernetes writes into its ConfigMap.
 /// </summary>
-public static class GoldenPathConfigurationKeys
+internal static class GoldenPathConfigurationKeys
 {
     /// <summary>The platform's base URL (<c>GoldenPath:Platform:Url</c>).</summary>
     public const string PlatformUrl = "GoldenPath__Platform__Url";
