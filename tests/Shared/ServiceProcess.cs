@@ -25,6 +25,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id, for tests that signal the process themselves (SIGKILL).</summary>
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>The build output of a project of this repository, in the configuration the tests were built with.</summary>

@@ -63,6 +63,12 @@ internal static partial class PlatformStorageExtensions
         var logger = app.Services.GetRequiredService<ILogger<PlatformDbContext>>();
         if (options.MigrateOnStartup)
         {
+            // Replicas start together: the first to take the lock migrates, the others wait for it and find nothing
+            // pending. The lock is a session's, so a replica that dies mid-migration frees it for the next.
+            await using var migrating = db.Database.IsNpgsql()
+                ? await PostgresAdvisoryLock.AcquireAsync(db.Database.GetConnectionString()!, PostgresAdvisoryLock.Migrations, app.Lifetime.ApplicationStopping)
+                : null;
+
             // Creating the history table first keeps EF from logging a failed query for it on a fresh database.
             await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
             var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
