@@ -38,6 +38,9 @@ internal static partial class PlatformStorageExtensions
                 TimeProvider.System, services.GetRequiredService<ILogger<PostgresCacheInvalidation>>()));
             builder.Services.AddSingleton<Domain.CacheInvalidation>(services => services.GetRequiredService<PostgresCacheInvalidation>());
             builder.Services.AddHostedService(services => services.GetRequiredService<PostgresCacheInvalidation>());
+            // The periodic jobs run on one replica at a time: the holder of an advisory lock that frees itself when it dies.
+            builder.Services.AddSingleton<Domain.BackgroundJobLease>(services => new PostgresBackgroundJobLease(connectionString,
+                services.GetRequiredService<ILogger<PostgresBackgroundJobLease>>()));
         }
         else
         {
@@ -49,6 +52,7 @@ internal static partial class PlatformStorageExtensions
             builder.Services.AddDbContextPool<PlatformDbContext, SqlitePlatformDbContext>(options => options.UseSqlite($"Data Source={file};Pooling=True"));
             // SQLite is one process: there is no other replica to tell.
             builder.Services.AddSingleton<Domain.CacheInvalidation, Domain.LocalCacheInvalidation>();
+            builder.Services.AddSingleton<Domain.BackgroundJobLease, Domain.LocalBackgroundJobLease>();
         }
 
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [GoldenPathHealthTags.Ready]);
