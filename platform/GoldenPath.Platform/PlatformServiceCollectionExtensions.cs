@@ -94,6 +94,9 @@ internal static class PlatformServiceCollectionExtensions
 
     public static WebApplication UsePlatformApi(this WebApplication app)
     {
+        // A request the store could not serve just now is a 503 to retry, not a 500.
+        app.UseStoreUnavailableAsRetry();
+
         // Names, ids and filters in URLs follow the same rule for text as request bodies (RequestText).
         app.Use((context, next) => RequestText.UrlProblem(context.Request) is { } problem
             ? Problems.Write(context, StatusCodes.Status400BadRequest, "Bad request", problem)

@@ -2,7 +2,6 @@ using GoldenPath.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace GoldenPath.Platform.Data;
@@ -95,13 +94,4 @@ internal static partial class PlatformStorageExtensions
         [LoggerMessage(2001, LogLevel.Information, "Applied migrations to the {Provider} store: {Migrations}.")]
         public static partial void Migrated(ILogger logger, string provider, string migrations);
     }
-}
-
-/// <summary>Ready while the store answers.</summary>
-internal sealed class StoreHealthCheck(PlatformDbContext db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await db.Database.CanConnectAsync(cancellationToken)
-            ? HealthCheckResult.Healthy($"The {db.Database.ProviderName} store answers.")
-            : HealthCheckResult.Unhealthy($"The {db.Database.ProviderName} store does not answer.");
 }

@@ -148,17 +148,20 @@ internal static class Replica
     }
 
     /// <summary>Whether <c>/health/ready</c> of the replica answers with <paramref name="status"/>.</summary>
-    public static async Task<bool> ReadyIsAsync(ServiceProcess replica, int status)
+    public static async Task<bool> ReadyIsAsync(ServiceProcess replica, int status) => await ReadyStatusAsync(replica) == status;
+
+    /// <summary>What <c>/health/ready</c> of the replica answers, or 0 when it does not within 10 s.</summary>
+    public static async Task<int> ReadyStatusAsync(ServiceProcess replica)
     {
         try
         {
-            using var probe = new HttpClient { BaseAddress = replica.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+            using var probe = new HttpClient { BaseAddress = replica.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
             using var ready = await probe.GetAsync("/health/ready", Ct);
-            return (int)ready.StatusCode == status;
+            return (int)ready.StatusCode;
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !Ct.IsCancellationRequested)
         {
-            return false;
+            return 0;
         }
     }
 }
