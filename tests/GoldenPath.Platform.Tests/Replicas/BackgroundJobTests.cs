@@ -6,7 +6,8 @@ namespace GoldenPath.Platform.Tests.Replicas;
 /// The platform's periodic work (removing long-expired instances) runs on one replica at a time, whichever holds the
 /// lease, and moves to another when that one dies.
 /// </summary>
-public sealed class BackgroundJobTests(PostgreSqlContainerFixture postgres) : IClassFixture<PostgreSqlContainerFixture>
+[Collection(ReplicaDatabase.Name)]
+public sealed class BackgroundJobTests(PostgreSqlContainerFixture postgres)
 {
     private const string Holds = "now runs the platform's background jobs";
     private const string Removed = "Removed";

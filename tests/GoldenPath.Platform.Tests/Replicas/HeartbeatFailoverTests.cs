@@ -7,7 +7,8 @@ namespace GoldenPath.Platform.Tests.Replicas;
 /// A replica dies (SIGKILL) or is stopped (SIGTERM) while it batches heartbeats: no instance's heartbeat is lost, none
 /// is written twice, no instance expires, and a stopped replica answers what it took before it exits.
 /// </summary>
-public sealed class HeartbeatFailoverTests(PostgreSqlContainerFixture postgres) : IClassFixture<PostgreSqlContainerFixture>
+[Collection(ReplicaDatabase.Name)]
+public sealed class HeartbeatFailoverTests(PostgreSqlContainerFixture postgres)
 {
     private const string Team = "team-fleet";
 

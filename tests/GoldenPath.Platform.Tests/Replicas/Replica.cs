@@ -51,15 +51,28 @@ internal static class Replica
             environment[key] = value;
         }
 
-        return ServiceProcess.StartWebAsync(ServiceProcess.BuildOutput("platform/GoldenPath.Platform", "GoldenPath.Platform.dll"), [], environment);
+        // Replicas share one server's connections (100 by default): each keeps its pool well inside a third of them.
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 25 };
+        environment["ConnectionStrings__platform"] = database.ConnectionString;
+        return ServiceProcess.StartWebAsync(ServiceProcess.BuildOutput("platform/GoldenPath.Platform", "GoldenPath.Platform.dll"), [], environment, TimeSpan.FromSeconds(120));
     }
 
     /// <summary>Starts <paramref name="count"/> replicas at the same moment and waits until every one is ready.</summary>
     public static async Task<ServiceProcess[]> StartReadyAsync(int count, string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var replicas = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => StartAsync(connectionString, settings)));
-        await Task.WhenAll(replicas.Select(r => r.WaitUntilReadyAsync()));
-        return replicas;
+        var starting = Enumerable.Range(0, count).Select(_ => StartAsync(connectionString, settings)).ToArray();
+        try
+        {
+            var replicas = await Task.WhenAll(starting);
+            await Task.WhenAll(replicas.Select(r => r.WaitUntilReadyAsync()));
+            return replicas;
+        }
+        catch
+        {
+            // A replica that failed to start fails the test: the others must not outlive it.
+            await DisposeAllAsync(starting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+            throw;
+        }
     }
 
     public static async ValueTask DisposeAllAsync(IEnumerable<ServiceProcess> replicas)

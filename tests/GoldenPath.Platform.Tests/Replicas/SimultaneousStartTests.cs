@@ -10,7 +10,8 @@ namespace GoldenPath.Platform.Tests.Replicas;
 /// Replicas of a Deployment start at the same moment (a first install, a rollout of a version with a migration): they
 /// migrate the database once, between them, and all come up.
 /// </summary>
-public sealed class SimultaneousStartTests(PostgreSqlContainerFixture postgres) : IClassFixture<PostgreSqlContainerFixture>
+[Collection(ReplicaDatabase.Name)]
+public sealed class SimultaneousStartTests(PostgreSqlContainerFixture postgres)
 {
     private const int Replicas = 3;
 
