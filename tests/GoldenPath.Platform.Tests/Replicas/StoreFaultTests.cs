@@ -70,7 +70,7 @@ public sealed class StoreFaultTests
             var writing = replicas.Select((r, i) => WriteAsync(r, i, acknowledged, answers, writers.Token)).ToArray();
             var seen = replicas.Select(_ => new ConcurrentQueue<string>()).ToArray();
             var probing = replicas.Select((r, i) => ProbeAsync(r, () => unready[i] = true, seen[i], writers.Token)).ToArray();
-            await Replica.UntilAsync(() => Task.FromResult(acknowledged.Count >= 20), TimeSpan.FromSeconds(30), "writes to be acknowledged before the fault");
+            await Replica.UntilAsync(() => Task.FromResult(acknowledged.Count >= 20), TimeSpan.FromSeconds(90), "writes to be acknowledged before the fault");
 
             await fault(postgres.Container);
 
