@@ -51,6 +51,13 @@ public sealed class PlatformOptions
     /// <summary>Gets or sets whether pending migrations are applied at start-up.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets how often the periodic background jobs (removing instances that expired more than an hour ago) run.
+    /// With several replicas on PostgreSQL one replica runs them, the holder of an advisory lock; when it stops or dies,
+    /// another takes the lock on its next run, at most this long later.
+    /// </summary>
+    public TimeSpan BackgroundJobInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Gets or sets how many writes one token (or one address, without a token) may make per second, sustained.</summary>
     public int WritesPerSecond { get; set; } = 200;
 

@@ -21,6 +21,7 @@ internal static class PlatformServiceCollectionExtensions
                     && Uri.TryCreate(o.PortalServiceUrl.Replace(FeedContext.NamePlaceholder, "x", StringComparison.Ordinal), UriKind.Absolute, out var portal) && portal.Scheme is "http" or "https"),
                 "GoldenPath:Platform:PortalServiceUrl must be an absolute http(s) URL with {name} for the service's name, e.g. https://platform.example.com/portal/services/{name}.")
             .Validate(o => o.InstanceTtl > TimeSpan.Zero, "GoldenPath:Platform:InstanceTtl must be positive, e.g. 00:01:30.")
+            .Validate(o => o.BackgroundJobInterval >= TimeSpan.FromSeconds(1), "GoldenPath:Platform:BackgroundJobInterval must be at least a second, e.g. 00:10:00.")
             .Validate(o => o.WritesPerSecond > 0 && o.WriteBurst > 0, "GoldenPath:Platform:WritesPerSecond and WriteBurst must be positive.")
             .Validate(o => o.ReadsPerSecond > 0 && o.ReadBurst > 0, "GoldenPath:Platform:ReadsPerSecond and ReadBurst must be positive.")
             .Validate(o => o.MaxLiveInstancesPerService > 0, "GoldenPath:Platform:MaxLiveInstancesPerService must be positive, e.g. 500.")
@@ -95,6 +96,9 @@ internal static class PlatformServiceCollectionExtensions
 
     public static WebApplication UsePlatformApi(this WebApplication app)
     {
+        // A request the store could not serve just now is a 503 to retry, not a 500.
+        app.UseStoreUnavailableAsRetry();
+
         // Names, ids and filters in URLs follow the same rule for text as request bodies (RequestText).
         app.Use((context, next) => RequestText.UrlProblem(context.Request) is { } problem
             ? Problems.Write(context, StatusCodes.Status400BadRequest, "Bad request", problem)

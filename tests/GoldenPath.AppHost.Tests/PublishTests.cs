@@ -75,6 +75,17 @@ public sealed class PublishTests
             Assert.Null(token.Value);
             Assert.Equal(("goldenpath-platform-token-team-identity", "token"), (token.ValueFrom.SecretKeyRef.Name, token.ValueFrom.SecretKeyRef.Key));
             Assert.Equal(environment == "dev", documents.Any(d => d.Object is V1StatefulSet));
+
+            // The platform is the one service every other one talks to at start: outside dev it runs as replicas on
+            // different nodes that a drain or a rollout takes down one at a time (docs/operations.md).
+            var platform = deployments.Single(d => d.Metadata.Name == "platform");
+            var pods = platform.Spec.Selector.MatchLabels;
+            Assert.True(environment == "dev" || platform.Spec.Replicas >= 2, $"the platform runs {platform.Spec.Replicas} replica(s) in {environment}");
+            Assert.Contains(documents.Select(d => d.Object).OfType<V1PodDisruptionBudget>(), pdb => pdb.Metadata.Name == "platform"
+                && pdb.Spec.MaxUnavailable?.Value == "1" && pdb.Spec.Selector.MatchLabels.All(l => pods.TryGetValue(l.Key, out var v) && v == l.Value));
+            Assert.Contains(platform.Spec.Template.Spec.TopologySpreadConstraints, c => c.TopologyKey == "kubernetes.io/hostname"
+                && c.LabelSelector.MatchLabels.All(l => pods.TryGetValue(l.Key, out var v) && v == l.Value));
+            Assert.Equal("0", platform.Spec.Strategy.RollingUpdate.MaxUnavailable?.Value);
         }
         finally
         {

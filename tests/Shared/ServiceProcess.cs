@@ -18,12 +18,15 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     private ServiceProcess(Process process) => _process = process;
 
-    /// <summary>A client of the service's listener (see <see cref="StartWebAsync"/>).</summary>
+    /// <summary>A client of the service's listener (see <see cref="StartWebAsync(string, IEnumerable{string}, IReadOnlyDictionary{string, string?}, TimeSpan)"/>).</summary>
     public HttpClient Http { get; private set; } = new();
 
     public IReadOnlyList<string> StandardOutput => [.. _stdout];
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The process id, for tests that signal the process themselves (SIGKILL).</summary>
+    public int ProcessId => _process.Id;
 
     public int ExitCode => _process.ExitCode;
 
@@ -37,10 +40,24 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// Starts a web service in Production on a loopback port of the system's choosing, and learns the port from
     /// Kestrel's own "Now listening on" line on standard output (so that line must be JSON, too).
     /// </summary>
-    public static async Task<ServiceProcess> StartWebAsync(string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
+    public static Task<ServiceProcess> StartWebAsync(string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment) =>
+        StartWebAsync(assembly, arguments, environment, TimeSpan.FromSeconds(60));
+
+    /// <summary>As <see cref="StartWebAsync(string, IEnumerable{string}, IReadOnlyDictionary{string, string?})"/>, waiting up to <paramref name="listenTimeout"/> for the listener (a machine under load starts slowly).</summary>
+    public static async Task<ServiceProcess> StartWebAsync(string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, TimeSpan listenTimeout)
     {
         var service = Start(assembly, arguments, environment);
-        var listening = await service.LogLineAsync("Now listening on", timeout: TimeSpan.FromSeconds(60));
+        JsonElement listening;
+        try
+        {
+            listening = await service.LogLineAsync("Now listening on", timeout: listenTimeout);
+        }
+        catch
+        {
+            await service.DisposeAsync(); // a process that never listened must not outlive the test
+            throw;
+        }
+
         var address = listening.GetProperty("attributes").GetProperty("address").GetString()!;
         // The tests set traceparent themselves: the client injects none, or an activity listener elsewhere in the test
         // process (an in-process app's HttpClient instrumentation) would replace theirs with a trace of its own.

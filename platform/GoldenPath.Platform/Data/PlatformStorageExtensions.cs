@@ -2,7 +2,6 @@ using GoldenPath.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace GoldenPath.Platform.Data;
@@ -38,6 +37,9 @@ internal static partial class PlatformStorageExtensions
                 TimeProvider.System, services.GetRequiredService<ILogger<PostgresCacheInvalidation>>()));
             builder.Services.AddSingleton<Domain.CacheInvalidation>(services => services.GetRequiredService<PostgresCacheInvalidation>());
             builder.Services.AddHostedService(services => services.GetRequiredService<PostgresCacheInvalidation>());
+            // The periodic jobs run on one replica at a time: the holder of an advisory lock that frees itself when it dies.
+            builder.Services.AddSingleton<Domain.BackgroundJobLease>(services => new PostgresBackgroundJobLease(connectionString,
+                services.GetRequiredService<ILogger<PostgresBackgroundJobLease>>()));
         }
         else
         {
@@ -49,6 +51,7 @@ internal static partial class PlatformStorageExtensions
             builder.Services.AddDbContextPool<PlatformDbContext, SqlitePlatformDbContext>(options => options.UseSqlite($"Data Source={file};Pooling=True"));
             // SQLite is one process: there is no other replica to tell.
             builder.Services.AddSingleton<Domain.CacheInvalidation, Domain.LocalCacheInvalidation>();
+            builder.Services.AddSingleton<Domain.BackgroundJobLease, Domain.LocalBackgroundJobLease>();
         }
 
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [GoldenPathHealthTags.Ready]);
@@ -63,6 +66,12 @@ internal static partial class PlatformStorageExtensions
         var logger = app.Services.GetRequiredService<ILogger<PlatformDbContext>>();
         if (options.MigrateOnStartup)
         {
+            // Replicas start together: the first to take the lock migrates, the others wait for it and find nothing
+            // pending. The lock is a session's, so a replica that dies mid-migration frees it for the next.
+            await using var migrating = db.Database.IsNpgsql()
+                ? await PostgresAdvisoryLock.AcquireAsync(db.Database.GetConnectionString()!, PostgresAdvisoryLock.Migrations, app.Lifetime.ApplicationStopping)
+                : null;
+
             // Creating the history table first keeps EF from logging a failed query for it on a fresh database.
             await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
             var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
@@ -85,13 +94,4 @@ internal static partial class PlatformStorageExtensions
         [LoggerMessage(2001, LogLevel.Information, "Applied migrations to the {Provider} store: {Migrations}.")]
         public static partial void Migrated(ILogger logger, string provider, string migrations);
     }
-}
-
-/// <summary>Ready while the store answers.</summary>
-internal sealed class StoreHealthCheck(PlatformDbContext db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await db.Database.CanConnectAsync(cancellationToken)
-            ? HealthCheckResult.Healthy($"The {db.Database.ProviderName} store answers.")
-            : HealthCheckResult.Unhealthy($"The {db.Database.ProviderName} store does not answer.");
 }

@@ -40,7 +40,7 @@ internal sealed partial class HeartbeatWriter(IServiceScopeFactory scopes, ILogg
         var heartbeat = new Heartbeat(name, instanceId, registration, now, expires);
         if (!_queue.Writer.TryWrite(heartbeat))
         {
-            throw new InvalidOperationException("The platform is stopping and takes no more heartbeats; the instance retries on its next heartbeat.");
+            throw new StoppingException();
         }
 
         return await heartbeat.Written.Task.WaitAsync(ct).ConfigureAwait(false);
@@ -186,6 +186,9 @@ internal sealed partial class HeartbeatWriter(IServiceScopeFactory scopes, ILogg
             await db.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>The replica is stopping and writes no more heartbeats: the instance sends it again, to another replica.</summary>
+    internal sealed class StoppingException() : InvalidOperationException("The platform is stopping and takes no more heartbeats; the instance retries on its next heartbeat.");
 
     [LoggerMessage(2201, LogLevel.Error, "Writing {Count} heartbeats failed (the first of {ServiceName} instance {InstanceId}); each of those instances is told so and sends its next heartbeat as usual.")]
     private static partial void BatchFailed(ILogger logger, int count, string serviceName, string instanceId, Exception exception);

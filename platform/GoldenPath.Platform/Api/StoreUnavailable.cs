@@ -1,0 +1,49 @@
+using System.Data.Common;
+using GoldenPath.Platform.Domain;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace GoldenPath.Platform;
+
+/// <summary>
+/// Answers 503 with <c>Retry-After</c> when a request fails because the store cannot serve just now (a restarting or
+/// failing-over PostgreSQL, connections killed on the server, a stopping replica's heartbeat queue), rather than 500:
+/// the request did no harm and may be sent again as it was, which clients and load balancers do for a 503.
+/// </summary>
+internal static partial class StoreUnavailable
+{
+    private const int RetryAfterSeconds = 1;
+
+    public static IApplicationBuilder UseStoreUnavailableAsRetry(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested && IsStoreUnavailable(exception))
+        {
+            Answered(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StoreUnavailable)),
+                context.Request.Method, context.Request.Path, exception.GetBaseException().Message);
+            context.Response.Clear();
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, "Store unavailable",
+                $"The platform's store did not answer this request (it may be restarting or failing over); nothing was lost. Retry after {RetryAfterSeconds} s (Retry-After): the request is safe to send again as it is.");
+        }
+    });
+
+    /// <summary>Whether the failure is the store's being unreachable or interrupted, rather than anything the request holds.</summary>
+    public static bool IsStoreUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is RetryLimitExceededException or TimeoutException or HeartbeatWriter.StoppingException || e is DbException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(2401, LogLevel.Warning, "{Method} {Path} answered 503: the store did not answer ({Reason}).")]
+    private static partial void Answered(ILogger logger, string method, string path, string reason);
+}
