@@ -230,7 +230,7 @@ public sealed class ManifestTests
         Assert.Contains("example.com/v1 Widget is not a kind this validator knows", Assert.Single(ManifestReader.Read("apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n", "w.yaml").Problems).Message, StringComparison.Ordinal);
     }
 
-    private static List<ManifestDocument> Emitted()
+    internal static List<ManifestDocument> Emitted()
     {
         var model = Model();
         return [.. ManifestEmitter.Emit(model.Workloads[0], model).Append(ManifestEmitter.DefaultDeny()).Append(ObservabilityLayout.Rule(model.Workloads[0])).Select(o => new ManifestDocument(o, "emitted.yaml", 1))];

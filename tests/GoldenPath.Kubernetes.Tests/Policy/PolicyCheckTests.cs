@@ -59,6 +59,34 @@ public sealed partial class PolicyCheckTests
         Assert.Contains("(GPK001-GPK027)", unknown.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("user-api:")]
+    [InlineData("user-api@sha256:")]
+    [InlineData("user-api@")]
+    [InlineData("registry.example.com:5000/user-api")]
+    [InlineData("user api:1.0")]
+    public void AnImageWithAnEmptyOrNoTagOrDigestIsNotPinned(string image)
+    {
+        var documents = ManifestTests.Emitted();
+        documents.Select(d => d.Object).OfType<V1Deployment>().Single().Spec.Template.Spec.Containers[0].Image = image;
+
+        var finding = Assert.Single(PolicyEngine.Evaluate(documents), f => f.CheckId == "GPK013");
+
+        Assert.Contains($"image '{image}' has no tag or 'latest'", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("registry.example.com:5000/user-api:1.10")]
+    [InlineData("user-api@sha256:0123456789abcdef")]
+    [InlineData("user-api:1.10@sha256:0123456789abcdef")]
+    public void AnImageWithATagOrADigestIsPinned(string image)
+    {
+        var documents = ManifestTests.Emitted();
+        documents.Select(d => d.Object).OfType<V1Deployment>().Single().Spec.Template.Spec.Containers[0].Image = image;
+
+        Assert.DoesNotContain(PolicyEngine.Evaluate(documents), f => f.CheckId == "GPK013");
+    }
+
     [GeneratedRegex(@"^\| `(?<id>GPK\d{3})` \| (?<title>.*?) \| (?<severity>error|warning) \| (?<source>.*?) \| (?<waiver>annotation|exceptions file) \|$")]
     private static partial Regex DocsRow();
 }

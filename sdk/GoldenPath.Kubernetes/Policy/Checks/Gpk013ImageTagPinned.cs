@@ -11,20 +11,7 @@ internal static class Gpk013ImageTagPinned
         Containers(document, (_, c) =>
             ImageTag(c.Image) is null or "latest" ? $"image '{c.Image}' has no tag or 'latest'; pin a version or a digest" : null);
 
-    private static string? ImageTag(string? image)
-    {
-        if (string.IsNullOrEmpty(image))
-        {
-            return null;
-        }
-
-        if (image.Contains('@', StringComparison.Ordinal))
-        {
-            return "digest";
-        }
-
-        var lastSlash = image.LastIndexOf('/');
-        var colon = image.LastIndexOf(':');
-        return colon > lastSlash ? image[(colon + 1)..] : null;
-    }
+    /// <summary>The reference's tag, "digest" when it is pinned by one, or null when it has no tag or is not a valid reference.</summary>
+    private static string? ImageTag(string? image) =>
+        ImageReference.TryParse(image) is { } reference ? reference.Digest is not null ? "digest" : reference.Tag : null;
 }
