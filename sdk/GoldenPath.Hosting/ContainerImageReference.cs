@@ -12,33 +12,14 @@ public sealed record ContainerImageReference(string? Registry, string Image, str
     /// <exception cref="FormatException">The reference is empty or has an empty part.</exception>
     public static ContainerImageReference Parse(string reference)
     {
-        if (string.IsNullOrWhiteSpace(reference) || reference.Contains('@', StringComparison.Ordinal) || reference.Any(char.IsWhiteSpace))
+        if (reference?.Contains('@', StringComparison.Ordinal) == true)
         {
             throw new FormatException($"'{reference}' is not an image reference of the form [registry/]image:tag (digests are not supported here; use a tag).");
         }
 
-        var lastSlash = reference.LastIndexOf('/');
-        var colon = reference.LastIndexOf(':');
-        var (name, tag) = colon > lastSlash ? (reference[..colon], reference[(colon + 1)..]) : (reference, "latest");
-        string? registry = null;
-        var firstSlash = name.IndexOf('/', StringComparison.Ordinal);
-        if (firstSlash > 0)
-        {
-            var first = name[..firstSlash];
-            if ((first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost")
-                && !first.EndsWith(".local", StringComparison.Ordinal))
-            {
-                registry = first;
-                name = name[(firstSlash + 1)..];
-            }
-        }
-
-        if (name.Length == 0 || tag.Length == 0)
-        {
-            throw new FormatException($"'{reference}' is not an image reference of the form [registry/]image:tag.");
-        }
-
-        return new ContainerImageReference(registry, name, tag);
+        var parsed = ImageReference.TryParse(reference)
+            ?? throw new FormatException($"'{reference}' is not an image reference of the form [registry/]image:tag.");
+        return new ContainerImageReference(parsed.Registry, parsed.Repository, parsed.Tag ?? "latest");
     }
 
     /// <inheritdoc />

@@ -79,7 +79,7 @@ public sealed class ReadServiceIdentity : MSBuildTask
     public override bool Execute()
     {
         var searched = new List<string>();
-        var path = string.IsNullOrWhiteSpace(CatalogInfoPath) ? Find(ProjectDirectory, searched) : Path.GetFullPath(CatalogInfoPath, ProjectDirectory);
+        var path = string.IsNullOrWhiteSpace(CatalogInfoPath) ? CatalogFile.Find(ProjectDirectory, searched) : Path.GetFullPath(CatalogInfoPath, ProjectDirectory);
         if (path is null || !File.Exists(path))
         {
             var where = path is null ? $"in {string.Join(", ", searched)}" : $"at {path} (GoldenPathCatalogInfo)";
@@ -110,9 +110,7 @@ public sealed class ReadServiceIdentity : MSBuildTask
         }
 
         var components = entities.OfType<ComponentEntity>().ToList();
-        var component = components.Count == 1 && string.IsNullOrEmpty(ServiceName)
-            ? components[0]
-            : components.FirstOrDefault(c => c.Metadata.Name == ServiceName);
+        var component = CatalogFile.Choose(components, ServiceName);
         if (component is null)
         {
             var names = components.Count == 0 ? "none" : string.Join(", ", components.Select(c => c.Metadata.Name));
@@ -193,26 +191,5 @@ public sealed class ReadServiceIdentity : MSBuildTask
         }
 
         return (0, 0);
-    }
-
-    private static string? Find(string start, List<string> searched)
-    {
-        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, CatalogInfoReader.FileName);
-            searched.Add(directory.FullName);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-
-            // The repository root is as far as a service's own file can be.
-            if (Directory.Exists(Path.Combine(directory.FullName, ".git")) || File.Exists(Path.Combine(directory.FullName, ".git")))
-            {
-                return null;
-            }
-        }
-
-        return null;
     }
 }

@@ -59,7 +59,7 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
         var orderId = JsonDocument.Parse(await placed.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("orderId").GetString();
 
         Assert.Equal(HttpStatusCode.Accepted, placed.StatusCode);
-        await Until(async () => (await worker.GetAsync($"/orders/{orderId}", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the order to be recorded");
+        await Poll.UntilAsync(async () => (await worker.GetAsync($"/orders/{orderId}", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the order to be recorded");
         var order = JsonDocument.Parse(await worker.GetStringAsync($"/orders/{orderId}", Ct)).RootElement;
         Assert.Equal(id, order.GetProperty("userId").GetString());
         Assert.Equal(42.5m, order.GetProperty("amount").GetDecimal());
@@ -70,7 +70,7 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
     {
         var platform = (await stack.GetAppAsync()).CreateHttpClient("platform");
 
-        await Until(async () => (await LiveServicesAsync(platform)).IsSupersetOf(["user-api", "orders-worker"]), TimeSpan.FromSeconds(30), "both services registered");
+        await Poll.UntilAsync(async () => (await LiveServicesAsync(platform)).IsSupersetOf(["user-api", "orders-worker"]), TimeSpan.FromSeconds(30), "both services registered");
 
         var services = await platform.GetFromJsonAsync("/api/v1/services", PlatformJsonContext.Default.IReadOnlyListServiceDescription, Ct);
         var userApi = services!.Single(s => s.Name == "user-api");
@@ -85,7 +85,7 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
         var app = await stack.GetAppAsync();
         var services = new[] { ("user-api", "team-identity", "orders-worker", "team-commerce"), ("orders-worker", "team-commerce", "user-api", "team-identity") };
         var anonymous = app.CreateHttpClient("platform");
-        await Until(async () => (await LiveServicesAsync(anonymous)).IsSupersetOf(["user-api", "orders-worker"]), TimeSpan.FromSeconds(30), "both services registered");
+        await Poll.UntilAsync(async () => (await LiveServicesAsync(anonymous)).IsSupersetOf(["user-api", "orders-worker"]), TimeSpan.FromSeconds(30), "both services registered");
         var tokens = new List<string>();
 
         foreach (var (name, team, other, otherTeam) in services)
@@ -121,7 +121,7 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
         {
             await app.ResourceNotifications.WaitForResourceAsync("platform", KnownResourceStates.TerminalStates, Ct);
             // A heartbeat has failed (the registration check says so), and the service still serves and is ready.
-            await Until(async () => await RegistrationStatusAsync(users) == "Degraded", StackFixture.Heartbeat * 4 + TimeSpan.FromSeconds(10),
+            await Poll.UntilAsync(async () => await RegistrationStatusAsync(users) == "Degraded", StackFixture.Heartbeat * 4 + TimeSpan.FromSeconds(10),
                 "user-api noticed that the platform is gone (its platform-registration check Degraded)");
 
             Assert.Equal(HttpStatusCode.OK, (await users.GetAsync("/health/ready", Ct)).StatusCode);
@@ -137,7 +137,7 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
         var back = DateTimeOffset.UtcNow;
         var platform = app.CreateHttpClient("platform");
 
-        await Until(async () => (await FreshServicesAsync(platform, back)).IsSupersetOf(["user-api", "orders-worker"]),
+        await Poll.UntilAsync(async () => (await FreshServicesAsync(platform, back)).IsSupersetOf(["user-api", "orders-worker"]),
             StackFixture.Heartbeat * 2 + TimeSpan.FromSeconds(5), "both services heartbeating again within two heartbeat intervals");
     }
 
@@ -153,7 +153,7 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
         await Docker("pause", container);
         try
         {
-            await Until(async () => (await users.GetAsync("/health/ready", Ct)).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "user-api not ready");
+            await Poll.UntilAsync(async () => (await users.GetAsync("/health/ready", Ct)).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "user-api not ready");
             Assert.Equal(HttpStatusCode.OK, (await users.GetAsync("/health/live", Ct)).StatusCode);
         }
         finally
@@ -161,7 +161,7 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
             await Docker("unpause", container);
         }
 
-        await Until(async () => (await users.GetAsync("/health/ready", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "user-api ready again");
+        await Poll.UntilAsync(async () => (await users.GetAsync("/health/ready", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "user-api ready again");
         Assert.Equal(HttpStatusCode.OK, (await users.GetAsync("/users", Ct)).StatusCode);
     }
 
@@ -212,32 +212,6 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
         catch (HttpRequestException)
         {
             return [];
-        }
-    }
-
-    private static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                // The resource is not answering yet.
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Not true within {timeout}: {what}.");
-            }
-
-            await Task.Delay(250, Ct);
         }
     }
 }

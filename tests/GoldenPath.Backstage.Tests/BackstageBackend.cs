@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace GoldenPath.Backstage.Tests;
@@ -33,7 +32,11 @@ internal sealed class BackstageBackend : IAsyncDisposable
     public static async Task<BackstageBackend> StartAsync(Uri platform, string platformToken, int refreshSeconds)
     {
         await BackstageModule.BuildAsync();
-        var port = FreePort();
+        return await LoopbackPort.StartAsync(port => StartOnAsync(platform, platformToken, refreshSeconds, port));
+    }
+
+    private static async Task<BackstageBackend> StartOnAsync(Uri platform, string platformToken, int refreshSeconds, int port)
+    {
         var start = new ProcessStartInfo("node", ["dist/dev/index.js", "--config", "dev/app-config.yaml"])
         {
             WorkingDirectory = BackstageModule.Folder,
@@ -54,7 +57,16 @@ internal sealed class BackstageBackend : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await backend.WaitUntilReadyAsync();
+        try
+        {
+            await backend.WaitUntilReadyAsync(port);
+        }
+        catch
+        {
+            await backend.DisposeAsync();
+            throw;
+        }
+
         return backend;
     }
 
@@ -70,54 +82,37 @@ internal sealed class BackstageBackend : IAsyncDisposable
     /// <summary>Waits until <paramref name="condition"/> holds for the catalog's entities; returns them and how long it took.</summary>
     public async Task<(IReadOnlyList<JsonElement> Entities, TimeSpan Took)> UntilAsync(Func<IReadOnlyList<JsonElement>, bool> condition, TimeSpan timeout, string what)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            Assert.False(_process.HasExited, $"The Backstage backend exited with {(_process.HasExited ? _process.ExitCode : 0)}.\n{this}");
-            var entities = await EntitiesAsync();
-            if (condition(entities))
+        IReadOnlyList<JsonElement> entities = [];
+        var took = await Poll.UntilAsync(
+            async () =>
             {
-                return (entities, clock.Elapsed);
-            }
-
-            Assert.True(clock.Elapsed < timeout, $"Not within {timeout}: {what}.\nBackstage has: {string.Join(", ", entities.Select(Reference))}\n{this}");
-            await Task.Delay(250, TestContext.Current.CancellationToken);
-        }
+                Assert.False(_process.HasExited, $"The Backstage backend exited with {(_process.HasExited ? _process.ExitCode : 0)}.\n{this}");
+                entities = await EntitiesAsync();
+                return condition(entities);
+            },
+            timeout, () => $"{what}.\nBackstage has: {string.Join(", ", entities.Select(Reference))}\n{this}", TimeSpan.FromMilliseconds(250));
+        return (entities, took);
     }
 
     /// <summary>kind:name, lowercase, as Backstage writes a reference in the default namespace.</summary>
     public static string Reference(JsonElement entity) =>
         $"{entity.GetProperty("kind").GetString()!.ToLowerInvariant()}:{entity.GetProperty("metadata").GetProperty("name").GetString()}";
 
-    private async Task WaitUntilReadyAsync()
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
+    private Task WaitUntilReadyAsync(int port) => Poll.UntilAsync(
+        async () =>
         {
-            Assert.False(_process.HasExited, $"The Backstage backend exited with {(_process.HasExited ? _process.ExitCode : 0)} before it was ready.\n{this}");
-            try
+            if (_process.HasExited)
             {
-                using var ready = await Http.GetAsync("/.backstage/health/v1/readiness", TestContext.Current.CancellationToken);
-                if (ready.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
+                _process.WaitForExit();
+                throw LoopbackPort.SaysPortTaken(ToString())
+                    ? new PortTakenException(port, ToString())
+                    : new Xunit.Sdk.XunitException($"The Backstage backend exited with {_process.ExitCode} before it was ready.\n{this}");
             }
 
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"The Backstage backend was not ready within 90 s.\n{this}");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+            using var ready = await Http.GetAsync("/.backstage/health/v1/readiness", TestContext.Current.CancellationToken);
+            return ready.IsSuccessStatusCode;
+        },
+        TimeSpan.FromSeconds(90), () => $"the Backstage backend ready\n{this}", TimeSpan.FromMilliseconds(200));
 
     public override string ToString() => $"Backstage output:\n{string.Join('\n', _output.TakeLast(40))}";
 

@@ -159,7 +159,7 @@ public sealed class ManifestTests
         Assert.DoesNotContain(PolicyEngine.Evaluate(passing), f => f.CheckId == id);
 
         var failing = Emitted();
-        Break(id, failing);
+        PolicyCheckFixtures.Break(id, failing);
         var finding = Assert.Single(PolicyEngine.Evaluate(failing), f => f.CheckId == id);
         Assert.Equal(PolicyEngine.Checks.Single(c => c.Id == id).Severity, finding.Severity);
         Assert.False(string.IsNullOrWhiteSpace(finding.Message));
@@ -230,48 +230,10 @@ public sealed class ManifestTests
         Assert.Contains("example.com/v1 Widget is not a kind this validator knows", Assert.Single(ManifestReader.Read("apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n", "w.yaml").Problems).Message, StringComparison.Ordinal);
     }
 
-    private static List<ManifestDocument> Emitted()
+    internal static List<ManifestDocument> Emitted()
     {
         var model = Model();
         return [.. ManifestEmitter.Emit(model.Workloads[0], model).Append(ManifestEmitter.DefaultDeny()).Append(ObservabilityLayout.Rule(model.Workloads[0])).Select(o => new ManifestDocument(o, "emitted.yaml", 1))];
-    }
-
-    internal static void Break(string id, List<ManifestDocument> documents)
-    {
-        var deployment = documents.Select(d => d.Object).OfType<V1Deployment>().Single();
-        var pod = deployment.Spec.Template.Spec;
-        var container = pod.Containers.Single();
-        var service = documents.Select(d => d.Object).OfType<V1Service>().Single();
-        switch (id)
-        {
-            case "GPK001": pod.SecurityContext.RunAsNonRoot = null; container.SecurityContext.RunAsNonRoot = null; break;
-            case "GPK002": container.SecurityContext.AllowPrivilegeEscalation = true; break;
-            case "GPK003": container.SecurityContext.Capabilities.Drop = []; break;
-            case "GPK004": pod.SecurityContext.SeccompProfile = null; container.SecurityContext.SeccompProfile = null; break;
-            case "GPK005": container.SecurityContext.Privileged = true; break;
-            case "GPK006": pod.HostNetwork = true; break;
-            case "GPK007": pod.Volumes.Add(new V1Volume { Name = "host", HostPath = new V1HostPathVolumeSource { Path = "/var/run" } }); break;
-            case "GPK008": container.Ports[0].HostPort = 8080; break;
-            case "GPK009": container.SecurityContext.ReadOnlyRootFilesystem = false; break;
-            case "GPK010": container.Resources.Limits = null; break;
-            case "GPK011": container.LivenessProbe = null; break;
-            case "GPK012": container.ReadinessProbe = container.LivenessProbe; break;
-            case "GPK013": container.Image = "user-api:latest"; break;
-            case "GPK014": container.Env.Add(new V1EnvVar { Name = "Database__Password", Value = "hunter2" }); break;
-            case "GPK015": deployment.Spec.Replicas = 1; break;
-            case "GPK016": documents.RemoveAll(d => d.Object is V1PodDisruptionBudget); break;
-            case "GPK017": documents.RemoveAll(d => d.Object is V2HorizontalPodAutoscaler); break;
-            case "GPK018": pod.TopologySpreadConstraints = null; break;
-            case "GPK019": documents.RemoveAll(d => d.Object is V1NetworkPolicy); break;
-            case "GPK020": service.Spec.Selector["app.kubernetes.io/name"] = "someone-else"; break;
-            case "GPK021": deployment.Spec.Selector.MatchLabels["app.kubernetes.io/name"] = "someone-else"; break;
-            case "GPK022": service.Spec.Type = "NodePort"; break;
-            case "GPK023": deployment.Metadata.Labels.Remove("backstage.io/kubernetes-id"); break;
-            case "GPK024": pod.AutomountServiceAccountToken = null; break;
-            case "GPK025": pod.SecurityContext.Sysctls = [new V1Sysctl { Name = "kernel.core_pattern", Value = "|/tmp/escape" }]; break;
-            case "GPK026": documents.RemoveAll(d => d.Object is PrometheusRule); break;
-            default: throw new InvalidOperationException($"No failing fixture for {id}: add one here.");
-        }
     }
 
     private static async Task<(int ExitCode, string Output, string Error)> KubectlAsync(params string[] arguments)

@@ -32,7 +32,7 @@ public sealed class WaiverTests
     public void NoAnnotationWaivesAHostEscapeCheck(string id)
     {
         var documents = Emitted();
-        ManifestTests.Break(id, documents);
+        PolicyCheckFixtures.Break(id, documents);
         foreach (var document in documents)
         {
             document.Object.Metadata.Annotations = new Dictionary<string, string> { [PolicyEngine.WaiverAnnotation] = $"{id}=we know what we are doing here" };

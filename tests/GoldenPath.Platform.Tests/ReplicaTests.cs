@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using GoldenPath.Catalog.Contracts;
@@ -110,15 +109,6 @@ public sealed class ReplicaTests(PostgresStore store) : IClassFixture<PostgresSt
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds and returns how long that took; fails after <paramref name="timeout"/> (5 s).</summary>
-    private static async Task<TimeSpan> UntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < (timeout ?? TimeSpan.FromSeconds(5)), $"The condition did not hold within {timeout ?? TimeSpan.FromSeconds(5)}.");
-            await Task.Delay(20, Ct);
-        }
-
-        return clock.Elapsed;
-    }
+    private static Task<TimeSpan> UntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(condition, timeout ?? TimeSpan.FromSeconds(5), "the condition", TimeSpan.FromMilliseconds(20));
 }

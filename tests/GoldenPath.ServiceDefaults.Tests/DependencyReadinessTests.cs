@@ -51,7 +51,7 @@ internal static class DependencyReadiness
     public static async Task ProveAsync(TestApp app, IContainer container, string checkName)
     {
         var ct = TestContext.Current.CancellationToken;
-        await Eventually.UntilAsync(async () => (await app.Client.GetAsync("/health/ready", ct)).StatusCode == HttpStatusCode.OK,
+        await Poll.UntilAsync(async () => (await app.Client.GetAsync("/health/ready", ct)).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(30), $"{checkName} ready while the server runs");
 
         await container.PauseAsync(ct);
@@ -72,7 +72,7 @@ internal static class DependencyReadiness
             await container.UnpauseAsync(ct);
         }
 
-        await Eventually.UntilAsync(async () => (await app.Client.GetAsync("/health/ready", ct)).StatusCode == HttpStatusCode.OK,
+        await Poll.UntilAsync(async () => (await app.Client.GetAsync("/health/ready", ct)).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(30), $"{checkName} ready again after the server came back");
     }
 }

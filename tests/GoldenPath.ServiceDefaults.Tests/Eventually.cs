@@ -27,25 +27,4 @@ internal static class Eventually
 
         return advanced;
     }
-
-    /// <summary>Waits in real time until <paramref name="condition"/> holds.</summary>
-    public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => UntilAsync(condition, timeout, () => what);
-
-    /// <summary>
-    /// Waits in real time until <paramref name="condition"/> holds; <paramref name="what"/> is asked on timeout, so
-    /// that it can tell what was seen by then.
-    /// </summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Not true within {timeout}: {what()}");
-            }
-
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
 }

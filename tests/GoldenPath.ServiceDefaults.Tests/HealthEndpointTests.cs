@@ -119,7 +119,7 @@ public sealed class HealthEndpointTests
         lifetime.ApplicationStopping.Register(() => gate.Task.Wait(TimeSpan.FromSeconds(10)));
 
         var stopping = Task.Run(lifetime.StopApplication, TestContext.Current.CancellationToken);
-        await Eventually.UntilAsync(() => Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested), TimeSpan.FromSeconds(5), "stopping");
+        await Poll.UntilAsync(() => Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested), TimeSpan.FromSeconds(5), "stopping");
         using var ready = await app.Client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
         using var live = await app.Client.GetAsync("/health/live", TestContext.Current.CancellationToken);
         gate.SetResult();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace GoldenPath.ServiceDefaults.Tests;
@@ -64,7 +63,7 @@ public sealed class NativeAotTests
             Assert.True(exitCode == 0, log);
             Assert.DoesNotMatch(@"warning (IL\d{4}|AOT\d{3})", log);
 
-            var port = FreePort();
+            var port = LoopbackPort.Next();
             using var service = Process.Start(new ProcessStartInfo(Path.Combine(output, "AotProbe"), ["--urls", $"http://127.0.0.1:{port}"])
             {
                 RedirectStandardOutput = true,
@@ -73,7 +72,7 @@ public sealed class NativeAotTests
             try
             {
                 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-                await Eventually.UntilAsync(async () =>
+                await Poll.UntilAsync(async () =>
                 {
                     try
                     {
@@ -101,12 +100,6 @@ public sealed class NativeAotTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     internal static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, string workingDirectory, CancellationToken ct)
     {

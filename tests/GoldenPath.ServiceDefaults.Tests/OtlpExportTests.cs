@@ -18,7 +18,7 @@ public sealed partial class OtlpExportTests
         await app.Client.GetAsync("/hello", TestContext.Current.CancellationToken);
         LogSignup(app.App.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Accounts"), "jane@example.com", "premium-plan");
 
-        await Eventually.UntilAsync(
+        await Poll.UntilAsync(
             () => Task.FromResult(receiver.Received("/v1/traces", app.Host) && receiver.Received("/v1/metrics", "http.server.request.duration") && receiver.Received("/v1/logs", "premium-plan")),
             TimeSpan.FromSeconds(20), () => $"the request's span, its metrics and the log record posted to /v1/traces, /v1/metrics and /v1/logs (got: {receiver})");
         Assert.All(receiver.ContentTypes, ct => Assert.Equal("application/x-protobuf", ct));
@@ -37,7 +37,7 @@ public sealed partial class OtlpExportTests
 
         await app.Client.GetAsync("/hello", TestContext.Current.CancellationToken);
 
-        await Eventually.UntilAsync(
+        await Poll.UntilAsync(
             () => Task.FromResult(receiver.Received("/opentelemetry.proto.collector.trace.v1.TraceService/Export", app.Host)
                 && receiver.Received("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", "http.server.request.duration")
                 && receiver.Received("/opentelemetry.proto.collector.logs.v1.LogsService/Export", "servicedefaults-tests")),
@@ -56,7 +56,7 @@ public sealed partial class OtlpExportTests
 
         await app.Client.GetAsync("/hello", TestContext.Current.CancellationToken);
 
-        await Eventually.UntilAsync(
+        await Poll.UntilAsync(
             () => Task.FromResult(receiver.Received("/v1/traces", app.Host) && receiver.Received("/v1/metrics", "http.server.request.duration") && receiver.Received("/v1/logs", "servicedefaults-tests")),
             TimeSpan.FromSeconds(20), () => $"the request's span, its metrics and logs posted to /v1/traces, /v1/metrics and /v1/logs (got: {receiver})");
         Assert.DoesNotContain(sent, uri => uri.AbsoluteUri.StartsWith(receiver.Url, StringComparison.Ordinal));
@@ -74,7 +74,7 @@ public sealed partial class OtlpExportTests
 
         await app.Client.GetAsync("/hello", TestContext.Current.CancellationToken);
 
-        await Eventually.UntilAsync(
+        await Poll.UntilAsync(
             () => Task.FromResult(sent.Any(uri => uri.AbsolutePath == "/v1/traces") && receiver.Received("/v1/traces", app.Host)),
             TimeSpan.FromSeconds(20), () => $"the request's span exported through the application's client defaults (sent: {string.Join(", ", sent.GroupBy(u => u.AbsolutePath).Select(g => $"{g.Key} x{g.Count()}"))}; received: {receiver})");
     }

@@ -14,7 +14,7 @@ public sealed class RegistrationTests
         await using var platform = await FakePlatform.StartedAsync();
         await using var app = await StartServiceAsync(platform, new FakeTimeProvider());
 
-        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the instance registration");
+        await Poll.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the instance registration");
 
         Assert.Equal(0, platform.Count("PUT", "/services/servicedefaults-tests"));
         var instance = Assert.Single(platform.Calls, c => c.Path == "/api/v1/services/servicedefaults-tests/instances/i-42");
@@ -42,7 +42,7 @@ public sealed class RegistrationTests
         var time = new FakeTimeProvider();
         await using var platform = await FakePlatform.StartedAsync();
         await using var app = await StartServiceAsync(platform, time);
-        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the first registration");
+        await Poll.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the first registration");
 
         // One second a step: the first heartbeat is seen no sooner than one interval after the registration (a late look
         // only makes the measured wait longer, so the bound cannot fail for a slow machine).
@@ -62,7 +62,7 @@ public sealed class RegistrationTests
         await using var platform = FakePlatform.NotStarted();
         await using var app = await StartServiceAsync(platform, time);
 
-        await Eventually.UntilAsync(async () => (await RegistrationStateAsync(app)) == "unreachable", TimeSpan.FromSeconds(10), "state unreachable");
+        await Poll.UntilAsync(async () => (await RegistrationStateAsync(app)) == "unreachable", TimeSpan.FromSeconds(10), "state unreachable");
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/health/ready", TestContext.Current.CancellationToken)).StatusCode);
         Assert.Equal("hello", await app.Client.GetStringAsync("/hello", TestContext.Current.CancellationToken));
 
@@ -74,7 +74,7 @@ public sealed class RegistrationTests
         var waited = await Eventually.AdvanceUntilAsync(time, () => platform.Count("PUT", "/instances/i-42") >= 1, TimeSpan.FromSeconds(1), Heartbeat * 2, "registration after the platform came back");
 
         Assert.True(waited <= Heartbeat * 2, $"registered {waited} after the platform came back");
-        await Eventually.UntilAsync(async () => (await RegistrationStateAsync(app)) == "registered", TimeSpan.FromSeconds(10), "state registered");
+        await Poll.UntilAsync(async () => (await RegistrationStateAsync(app)) == "registered", TimeSpan.FromSeconds(10), "state registered");
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class RegistrationTests
         var time = new FakeTimeProvider();
         await using var platform = await FakePlatform.StartedAsync();
         await using var app = await StartServiceAsync(platform, time);
-        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the first registration");
+        await Poll.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the first registration");
 
         platform.Forget();
         await Eventually.AdvanceUntilAsync(time, () => platform.Knows("servicedefaults-tests"), TimeSpan.FromSeconds(1), Heartbeat * 2, "the service known again");
@@ -96,7 +96,7 @@ public sealed class RegistrationTests
     {
         await using var platform = await FakePlatform.StartedAsync();
         var app = await StartServiceAsync(platform, new FakeTimeProvider());
-        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the first registration");
+        await Poll.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the first registration");
 
         await app.App.StopAsync(TestContext.Current.CancellationToken);
         await app.DisposeAsync();
@@ -112,7 +112,7 @@ public sealed class RegistrationTests
         await using var platform = await FakePlatform.StartedAsync();
         platform.HoldInstanceAnswers();
         var app = await StartServiceAsync(platform, new FakeTimeProvider());
-        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the registration sent");
+        await Poll.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the registration sent");
 
         await app.App.StopAsync(TestContext.Current.CancellationToken);
         await app.DisposeAsync();
@@ -127,7 +127,7 @@ public sealed class RegistrationTests
         platform.RefuseInstances(403, "The token tok_1 of team 'platform' has the admin scope, which this endpoint never accepts.");
         await using var app = await StartServiceAsync(platform, new FakeTimeProvider());
 
-        await Eventually.UntilAsync(() => Task.FromResult(app.CapturedLogs().Any(l => l.EventId == 1004)), TimeSpan.FromSeconds(10), "the refusal in the log");
+        await Poll.UntilAsync(() => Task.FromResult(app.CapturedLogs().Any(l => l.EventId == 1004)), TimeSpan.FromSeconds(10), "the refusal in the log");
 
         var refused = app.CapturedLogs().First(l => l.EventId == 1004);
         Assert.Contains("admin scope", refused.Message, StringComparison.Ordinal);

@@ -75,7 +75,7 @@ public sealed class RunningServiceTests(RunningServiceTests.WebProbe probe) : IC
         var line = await probe.Service.LogLineAsync("Signed up");
         Assert.Equal("premium", line.GetProperty("attributes").GetProperty("Plan").GetString());
         Assert.Equal("", line.GetProperty("attributes").GetProperty("Email").GetString());
-        await Eventually.UntilAsync(() => Task.FromResult(probe.Receiver.Received("/v1/logs", "Signed up")), TimeSpan.FromSeconds(20), () => $"the sign-up log record at the collector (got: {probe.Receiver})");
+        await Poll.UntilAsync(() => Task.FromResult(probe.Receiver.Received("/v1/logs", "Signed up")), TimeSpan.FromSeconds(20), () => $"the sign-up log record at the collector (got: {probe.Receiver})");
         Assert.DoesNotContain(probe.Service.StandardOutput, l => l.Contains("jane@example.com", StringComparison.Ordinal));
         Assert.DoesNotContain(probe.Receiver.Bodies, b => b.Contains("jane@example.com", StringComparison.Ordinal));
     }
@@ -141,7 +141,7 @@ public sealed class RunningServiceTests(RunningServiceTests.WebProbe probe) : IC
         var (traceId, _) = await probe.GetAsync("/work");
         var traceIdBytes = Bytes(traceId);
 
-        await Eventually.UntilAsync(
+        await Poll.UntilAsync(
             () => Task.FromResult(probe.Receiver.Received("/v1/traces", traceIdBytes)
                 && probe.Receiver.Received("/v1/logs", "plain line")
                 && probe.Receiver.Received("/v1/metrics", "http.server.request.duration")),
@@ -164,7 +164,7 @@ public sealed class RunningServiceTests(RunningServiceTests.WebProbe probe) : IC
         var (sampled, _) = await probe.GetAsync("/work");
 
         // Spans leave in the order they end: once the later, sampled one is at the receiver, the earlier one would be too.
-        await Eventually.UntilAsync(() => Task.FromResult(probe.Receiver.Received("/v1/traces", Bytes(sampled))), TimeSpan.FromSeconds(20),
+        await Poll.UntilAsync(() => Task.FromResult(probe.Receiver.Received("/v1/traces", Bytes(sampled))), TimeSpan.FromSeconds(20),
             () => $"the sampled request's span at the receiver (got: {probe.Receiver})");
         Assert.False(probe.Receiver.Received("/v1/traces", Bytes(unsampled)), "the request that arrived unsampled was exported");
         Assert.Equal(unsampled, (await probe.Service.LogLineAsync("plain line", unsampled)).GetProperty("trace_id").GetString());
@@ -181,9 +181,9 @@ public sealed class RunningServiceTests(RunningServiceTests.WebProbe probe) : IC
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        await Eventually.UntilAsync(() => Task.FromResult(RootTraces().Count == 300), TimeSpan.FromSeconds(20), () => $"300 request log lines (got {RootTraces().Count})");
+        await Poll.UntilAsync(() => Task.FromResult(RootTraces().Count == 300), TimeSpan.FromSeconds(20), () => $"300 request log lines (got {RootTraces().Count})");
         var (marker, _) = await probe.GetAsync("/work");
-        await Eventually.UntilAsync(() => Task.FromResult(probe.Receiver.Received("/v1/traces", Bytes(marker))), TimeSpan.FromSeconds(20),
+        await Poll.UntilAsync(() => Task.FromResult(probe.Receiver.Received("/v1/traces", Bytes(marker))), TimeSpan.FromSeconds(20),
             () => $"the marker request's span at the receiver (got: {probe.Receiver})");
 
         // Spans leave in the order they end, so every recorded root trace is at the receiver by now. Trace ids are
@@ -201,7 +201,7 @@ public sealed class RunningServiceTests(RunningServiceTests.WebProbe probe) : IC
     [Fact]
     public async Task TheInstanceRegistersWithThePlatformAndHeartbeats()
     {
-        await Eventually.UntilAsync(() => Task.FromResult(probe.Platform.Count("PUT", "/instances/probe-1") >= 2), TimeSpan.FromSeconds(20),
+        await Poll.UntilAsync(() => Task.FromResult(probe.Platform.Count("PUT", "/instances/probe-1") >= 2), TimeSpan.FromSeconds(20),
             () => $"a registration and a heartbeat (calls: {string.Join(", ", probe.Platform.Calls.Select(c => $"{c.Method} {c.Path}"))})");
 
         var registration = probe.Platform.Calls.First(c => c.Method == "PUT" && c.Path.EndsWith("/instances/probe-1", StringComparison.Ordinal));

@@ -34,7 +34,7 @@ public sealed class RunningWorkerTests
             ["DOTNET_ENVIRONMENT"] = "Development",
         });
 
-        await Eventually.UntilAsync(() => Task.FromResult(service.StandardOutput.Any(l => l.Contains("Now listening on: http://127.0.0.1:", StringComparison.Ordinal))),
+        await Poll.UntilAsync(() => Task.FromResult(service.StandardOutput.Any(l => l.Contains("Now listening on: http://127.0.0.1:", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(30), () => $"Kestrel's listening line.\n{service}");
 
         var listening = service.StandardOutput.First(l => l.Contains("Now listening on", StringComparison.Ordinal));
@@ -51,7 +51,7 @@ public sealed class RunningWorkerTests
             ["GoldenPath__Platform__Url"] = platform.Url,
         });
         await service.WaitUntilReadyAsync();
-        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/stopping-1") >= 1), TimeSpan.FromSeconds(20), "the instance's registration");
+        await Poll.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/stopping-1") >= 1), TimeSpan.FromSeconds(20), "the instance's registration");
 
         await service.StopAsync(TimeSpan.FromSeconds(30));
 

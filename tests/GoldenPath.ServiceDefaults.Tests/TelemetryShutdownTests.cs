@@ -35,7 +35,7 @@ public sealed class TelemetryShutdownTests
         app.App.Services.GetRequiredService<ILogger<TelemetryShutdownTests>>().LogWarning("last words");
 
         // The first exports have started and hang on the collector when it holds a connection; then the host stops.
-        await Eventually.UntilAsync(() => Task.FromResult(!held.IsEmpty), TimeSpan.FromSeconds(30), "an export connected to the collector");
+        await Poll.UntilAsync(() => Task.FromResult(!held.IsEmpty), TimeSpan.FromSeconds(30), "an export connected to the collector");
 
         var watch = Stopwatch.StartNew();
         await app.App.StopAsync(TestContext.Current.CancellationToken);

@@ -107,7 +107,7 @@ public sealed class TelemetryTests
 
         // The test server answers a moment before the request's activity stops: wait for the last spans to end.
         int ServerSpans() => app.ExportedSpans().Count(s => s.Kind == ActivityKind.Server);
-        await Eventually.UntilAsync(() => Task.FromResult(ServerSpans() >= 40), TimeSpan.FromSeconds(20), "40 server spans");
+        await Poll.UntilAsync(() => Task.FromResult(ServerSpans() >= 40), TimeSpan.FromSeconds(20), "40 server spans");
         Assert.Equal(40, ServerSpans());
     }
 

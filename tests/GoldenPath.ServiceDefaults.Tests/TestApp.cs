@@ -104,7 +104,7 @@ internal sealed class TestApp : IAsyncDisposable
     public async Task<Activity> WaitForServerSpanAsync(string path)
     {
         Activity? span = null;
-        await Eventually.UntilAsync(() => Task.FromResult((span = ExportedSpans().LastOrDefault(s => s.Kind == ActivityKind.Server && (string?)s.GetTagItem("url.path") == path)) is not null),
+        await Poll.UntilAsync(() => Task.FromResult((span = ExportedSpans().LastOrDefault(s => s.Kind == ActivityKind.Server && (string?)s.GetTagItem("url.path") == path)) is not null),
             TimeSpan.FromSeconds(5), $"a server span for {path}");
         return span!;
     }

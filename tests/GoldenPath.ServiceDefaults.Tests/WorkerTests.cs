@@ -25,7 +25,7 @@ public sealed class WorkerTests
 
         Assert.Equal("servicedefaults-tests", host.Services.GetRequiredService<ServiceInfo>().Name);
         Assert.Equal("servicedefaults-tests", host.Services.GetRequiredService<TracerProvider>().GetResource().Attributes.Single(a => a.Key == "service.name").Value);
-        await Eventually.UntilAsync(() => Task.FromResult(platform.Calls.Any(c => c.Path.Contains("/instances/", StringComparison.Ordinal))), TimeSpan.FromSeconds(10), "the worker's registration");
+        await Poll.UntilAsync(() => Task.FromResult(platform.Calls.Any(c => c.Path.Contains("/instances/", StringComparison.Ordinal))), TimeSpan.FromSeconds(10), "the worker's registration");
         var instance = platform.Calls.First(c => c.Path.Contains("/instances/", StringComparison.Ordinal));
         Assert.Equal("http://orders-worker:8081/health/ready", instance.Json.GetProperty("health").GetProperty("ready").GetString());
 

@@ -33,7 +33,7 @@ public sealed class GeneratedRepository(string directory, string name, ProcessRe
     /// </summary>
     internal async Task<T> RunServiceAsync<T>(IReadOnlyDictionary<string, string?> settings, Func<RunningService, Task<T>> probe)
     {
-        var port = Processes.FreePort();
+        var port = LoopbackPort.Next();
         var environment = new Dictionary<string, string?>(settings)
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",

@@ -167,15 +167,15 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
         // so that SIGTERM reaches the app host and it stops its containers.
         var servicePort = Json(repository.Read("src/basket-api/Properties/launchSettings.json"))
             .GetProperty("profiles").GetProperty("http").GetProperty("applicationUrl").GetString()!;
-        var dashboard = $"http://localhost:{Processes.FreePort()}";
+        var dashboard = $"http://localhost:{LoopbackPort.Next()}";
         var environment = new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = dashboard,
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
-            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{Processes.FreePort()}",
-            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{Processes.FreePort()}",
+            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{LoopbackPort.Next()}",
+            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{LoopbackPort.Next()}",
         };
         var appHost = Path.Combine(repository.Directory, "src", "basket-api.AppHost", "bin", "Debug", "net10.0", "basket-api.AppHost");
         var (process, output) = Processes.Start(Processes.StartInfo(appHost, [], Path.GetDirectoryName(appHost)!, environment));
@@ -223,30 +223,12 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
         return (component.Metadata.Name, component.Spec.Owner, component.Spec.System!, component.Spec.Lifecycle, component.Metadata.Description);
     }
 
-    private static async Task Eventually(Func<Task<bool>> condition, string what, Process process, System.Text.StringBuilder output)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            Assert.False(process.HasExited, $"The app host exited before {what}:\n{output}");
-            try
+    private static Task Eventually(Func<Task<bool>> condition, string what, Process process, System.Text.StringBuilder output) =>
+        Poll.UntilAsync(
+            async () =>
             {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            catch (TaskCanceledException) when (!Ct.IsCancellationRequested)
-            {
-                // a slow answer while starting
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), $"Not within 3 min: {what}.\n{output}");
-            await Task.Delay(500, Ct);
-        }
-    }
+                Assert.False(process.HasExited, $"The app host exited before {what}:\n{output}");
+                return await condition();
+            },
+            TimeSpan.FromMinutes(3), () => $"{what}\n{output}", TimeSpan.FromMilliseconds(500));
 }

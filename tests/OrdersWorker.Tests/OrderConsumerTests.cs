@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using GoldenPath.Tests;
 using StackExchange.Redis;
 
 namespace OrdersWorker.Tests;
@@ -22,9 +23,9 @@ public sealed class OrderConsumerTests(WorkerFixture worker) : IClassFixture<Wor
         await stream.StreamAddAsync("orders", WorkerFixture.Order(orderId, userId, "12.50"));
         await stream.StreamAddAsync("orders", [new NameValueEntry("orderId", "not-a-guid")]);
 
-        await Until(async () => (await worker.Client.GetAsync($"/orders/{orderId}", Ct)).StatusCode == HttpStatusCode.OK, "the order to be recorded");
-        await Until(async () => (await stream.StreamPendingAsync("orders", "orders-worker")).PendingMessageCount == 0
-            && await stream.StreamLengthAsync("orders:dead-letter") == deadLettersBefore + 1, "every entry to be acknowledged");
+        await Poll.UntilAsync(async () => (await worker.Client.GetAsync($"/orders/{orderId}", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the order to be recorded");
+        await Poll.UntilAsync(async () => (await stream.StreamPendingAsync("orders", "orders-worker")).PendingMessageCount == 0
+            && await stream.StreamLengthAsync("orders:dead-letter") == deadLettersBefore + 1, TimeSpan.FromSeconds(30), "every entry to be acknowledged");
         var recorded = JsonDocument.Parse(await worker.Client.GetStringAsync($"/orders/{orderId}", Ct)).RootElement;
         Assert.Equal(userId.ToString(), recorded.GetProperty("userId").GetString());
         Assert.Equal(12.50m, recorded.GetProperty("amount").GetDecimal());
@@ -39,16 +40,6 @@ public sealed class OrderConsumerTests(WorkerFixture worker) : IClassFixture<Wor
     {
         await worker.RequireAsync();
 
-        await Until(async () => (await worker.Client.GetAsync($"/orders/{worker.EarlyOrderId}", Ct)).StatusCode == HttpStatusCode.OK, "the early order to be recorded");
-    }
-
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not true within 30 s: {what}.");
-            await Task.Delay(100, Ct);
-        }
+        await Poll.UntilAsync(async () => (await worker.Client.GetAsync($"/orders/{worker.EarlyOrderId}", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the early order to be recorded");
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace GoldenPath.Tests;
@@ -34,7 +33,11 @@ internal sealed class PrometheusServer : IAsyncDisposable
 
         var config = Path.Combine(folder, "prometheus.yml");
         await File.WriteAllTextAsync(config, configuration, TestContext.Current.CancellationToken);
-        var port = FreePort();
+        return await LoopbackPort.StartAsync(port => StartOnAsync(folder, config, port));
+    }
+
+    private static async Task<PrometheusServer> StartOnAsync(string folder, string config, int port)
+    {
         var start = new ProcessStartInfo(OnPath("prometheus"),
             [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(folder, "data")}", $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"])
         {
@@ -42,32 +45,34 @@ internal sealed class PrometheusServer : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = folder,
         };
-        var process = Process.Start(start)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new PrometheusServer(process, folder, new Uri($"http://127.0.0.1:{port}/"));
-        var deadline = Stopwatch.StartNew();
-        while (true)
+        try
         {
-            try
+            await Poll.UntilAsync(async () =>
             {
-                using var ready = await server.Http.GetAsync(new Uri("-/ready", UriKind.Relative), TestContext.Current.CancellationToken);
-                if (ready.StatusCode == HttpStatusCode.OK)
+                if (process.HasExited)
                 {
-                    return server;
+                    process.WaitForExit();
+                    var said = string.Join('\n', output);
+                    throw LoopbackPort.SaysPortTaken(said) ? new PortTakenException(port, said) : new InvalidOperationException($"Prometheus exited with {process.ExitCode}:\n{said}");
                 }
-            }
-            catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
-            {
-            }
 
-            if (deadline.Elapsed > TimeSpan.FromSeconds(30) || process.HasExited)
-            {
-                await server.DisposeAsync();
-                throw new InvalidOperationException($"Prometheus did not become ready on port {port} within 30 s (exited: {process.HasExited}).");
-            }
-
-            await Task.Delay(200, TestContext.Current.CancellationToken);
+                using var ready = await server.Http.GetAsync(new Uri("-/ready", UriKind.Relative), TestContext.Current.CancellationToken);
+                return ready.StatusCode == HttpStatusCode.OK;
+            }, TimeSpan.FromSeconds(30), () => $"Prometheus ready on port {port}\n{string.Join('\n', output)}", TimeSpan.FromMilliseconds(200));
+            return server;
+        }
+        catch
+        {
+            await server.DisposeOwnedProcessAsync();
+            throw;
         }
     }
 
@@ -89,14 +94,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Http.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await DisposeOwnedProcessAsync();
         try
         {
             Directory.Delete(_folder, recursive: true);
@@ -113,10 +111,15 @@ internal sealed class PrometheusServer : IAsyncDisposable
             .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException($"'{name}' is not on PATH; the observability tests need it. Run ./build.sh prereqs (eng/prereqs-prometheus.sh installs prometheus and promtool).");
 
-    private static int FreePort()
+    private async Task DisposeOwnedProcessAsync()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
     }
 }

@@ -160,15 +160,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
         _process.WaitForExit(); // the last lines of output
     }
 
-    private async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < timeout, $"Not within {timeout}: {what}.\n{this}");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    private Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Poll.UntilAsync(condition, timeout, () => $"{what}\n{this}", TimeSpan.FromMilliseconds(50));
 
     public override string ToString() =>
         $"stdout:\n{string.Join('\n', _stdout.TakeLast(40))}\nstderr:\n{string.Join('\n', _stderr.TakeLast(20))}";

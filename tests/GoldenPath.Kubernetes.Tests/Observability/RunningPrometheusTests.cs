@@ -40,12 +40,12 @@ public sealed class RunningPrometheusTests
                 static_configs: [{"{"}targets: ['{target}']{"}"}]
             """;
         await using var prometheus = await PrometheusServer.StartAsync(configuration, new Dictionary<string, string> { [$"{workload.Name}.rules"] = ObservabilityLayout.RulesFile(workload) });
-        await UntilAsync(async () => await prometheus.ScalarAsync($"sum({SloRules.RequestCount}{{job=\"{SloRules.Job(workload)}\"}})") == 10, "the first scrape");
+        await Poll.UntilAsync(async () => await prometheus.ScalarAsync($"sum({SloRules.RequestCount}{{job=\"{SloRules.Job(workload)}\"}})") == 10, TimeSpan.FromSeconds(30), "the first scrape", TimeSpan.FromMilliseconds(250));
 
         // 500 requests, one in ten failing with a 500: an error ratio of exactly 0.1.
         await SendAsync(service, requests: 500);
         var sli = $"{SloRules.ErrorRatio}5m{{service=\"{workload.Name}\",slo=\"availability\"}}";
-        await UntilAsync(async () => await prometheus.ScalarAsync($"sum({SloRules.RequestCount}{{job=\"{SloRules.Job(workload)}\"}})") == 510, "the load to be scraped");
+        await Poll.UntilAsync(async () => await prometheus.ScalarAsync($"sum({SloRules.RequestCount}{{job=\"{SloRules.Job(workload)}\"}})") == 510, TimeSpan.FromSeconds(30), "the load to be scraped", TimeSpan.FromMilliseconds(250));
         // Two more evaluations of the rules after the last scrape of the load.
         await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken);
 
@@ -79,16 +79,6 @@ public sealed class RunningPrometheusTests
         {
             using var response = await service.Http.GetAsync(i % 10 == 0 ? "/boom" : "/work", TestContext.Current.CancellationToken);
             Assert.Equal(i % 10 == 0 ? 500 : 200, (int)response.StatusCode);
-        }
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"Timed out after 30 s waiting for {what}.");
-            await Task.Delay(250, TestContext.Current.CancellationToken);
         }
     }
 }
