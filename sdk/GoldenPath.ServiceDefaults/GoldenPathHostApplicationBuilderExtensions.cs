@@ -235,7 +235,10 @@ public static class GoldenPathHostApplicationBuilderExtensions
                 }
             })
             .AddHttpMessageHandler(() => new UntracedRequestHandler())
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            // The registration logs each change of its state once; the factory's four lines per call (a heartbeat every
+            // 30 s) said nothing more, and building its logging handlers cost every start.
+            .RemoveAllLoggers();
 #pragma warning restore EXTEXP0001
         builder.Services.AddHostedService<PlatformRegistrationService>();
     }
