@@ -222,37 +222,20 @@ public static class GoldenPathHostApplicationBuilderExtensions
         }
 
         // The registration retries with its own backoff, so the client is taken out of the default resilience
-        // handler; RemoveAllResilienceHandlers is the documented way to do that (still marked experimental).
+        // handler; RemoveAllResilienceHandlers is the documented way to do that (still marked experimental). This client
+        // from the factory is used only when the platform's address is a service-discovery name (PlatformHttpClient).
 #pragma warning disable EXTEXP0001
-        builder.Services.AddHttpClient<PlatformClient>(PlatformHttpClientName, (services, http) =>
-            {
-                var settings = services.GetRequiredService<IOptions<GoldenPathOptions>>().Value.Platform;
-                http.BaseAddress = new Uri(settings.Url!.ToString().TrimEnd('/') + "/");
-                http.Timeout = settings.RequestTimeout;
-                if (!string.IsNullOrEmpty(settings.Token))
-                {
-                    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", settings.Token);
-                }
-            })
-            .AddHttpMessageHandler(() => new UntracedRequestHandler())
+        builder.Services.AddHttpClient(PlatformHttpClientName)
+            .AddHttpMessageHandler(() => new PlatformHttpClient.UntracedRequestHandler())
             .RemoveAllResilienceHandlers()
             // The registration logs each change of its state once; the factory's four lines per call (a heartbeat every
-            // 30 s) said nothing more, and building its logging handlers cost every start.
+            // 30 s) said nothing more.
             .RemoveAllLoggers();
 #pragma warning restore EXTEXP0001
+        builder.Services.TryAddSingleton(services => new PlatformClient(PlatformHttpClient.Create(services)));
         builder.Services.AddHostedService<PlatformRegistrationService>();
     }
 
     /// <summary>The name of the <see cref="HttpClient"/> the registration uses.</summary>
     public const string PlatformHttpClientName = "GoldenPath.Platform";
-
-    /// <summary>Marks the registration's calls so that they stay out of traces (a heartbeat every 30 s is noise).</summary>
-    private sealed class UntracedRequestHandler : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.Options.Set(GoldenPathTelemetry.SuppressTracing, true);
-            return base.SendAsync(request, cancellationToken);
-        }
-    }
 }
