@@ -221,18 +221,23 @@ public static class GoldenPathHostApplicationBuilderExtensions
             return;
         }
 
-        // The registration retries with its own backoff, so the client is taken out of the default resilience
-        // handler; RemoveAllResilienceHandlers is the documented way to do that (still marked experimental). This client
-        // from the factory is used only when the platform's address is a service-discovery name (PlatformHttpClient).
+        var discovered = PlatformHttpClient.UsesServiceDiscovery(platform.Url, options, builder.Configuration);
+        if (discovered)
+        {
+            // Only for a service-discovery name (PlatformHttpClient): otherwise no client of the factory is registered, so
+            // nothing of the application's HTTP defaults (the resilience handler's options, validated at start) is built
+            // for it. The registration retries with its own backoff, so the client is taken out of the default resilience
+            // handler; RemoveAllResilienceHandlers is the documented way to do that (still marked experimental).
 #pragma warning disable EXTEXP0001
-        builder.Services.AddHttpClient(PlatformHttpClientName)
-            .AddHttpMessageHandler(() => new PlatformHttpClient.UntracedRequestHandler())
-            .RemoveAllResilienceHandlers()
-            // The registration logs each change of its state once; the factory's four lines per call (a heartbeat every
-            // 30 s) said nothing more.
-            .RemoveAllLoggers();
+            builder.Services.AddHttpClient(PlatformHttpClientName)
+                .AddHttpMessageHandler(() => new PlatformHttpClient.UntracedRequestHandler())
+                .RemoveAllResilienceHandlers()
+                // The registration logs each change of its state once; the factory's four lines per call said nothing more.
+                .RemoveAllLoggers();
 #pragma warning restore EXTEXP0001
-        builder.Services.TryAddSingleton(services => new PlatformClient(PlatformHttpClient.Create(services)));
+        }
+
+        builder.Services.TryAddSingleton(services => new PlatformClient(PlatformHttpClient.Create(services, discovered)));
         builder.Services.AddHostedService<PlatformRegistrationService>();
     }
 

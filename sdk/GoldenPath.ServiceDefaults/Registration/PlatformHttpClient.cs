@@ -26,12 +26,13 @@ internal static class PlatformHttpClient
     /// <summary>How long a pooled connection to the platform is kept, as <see cref="IHttpClientFactory"/> renews its handlers.</summary>
     private static readonly TimeSpan s_connectionLifetime = TimeSpan.FromMinutes(2);
 
-    public static HttpClient Create(IServiceProvider services)
+    /// <summary>The client: the factory's when <paramref name="discovered"/> (decided with the registration, see <see cref="UsesServiceDiscovery"/>), else one of its own.</summary>
+    public static HttpClient Create(IServiceProvider services, bool discovered)
     {
         var options = services.GetRequiredService<IOptions<GoldenPathOptions>>().Value;
         var settings = options.Platform;
         var url = settings.Url!;
-        var http = UsesServiceDiscovery(url, options, services.GetRequiredService<IConfiguration>())
+        var http = discovered
             ? services.GetRequiredService<IHttpClientFactory>().CreateClient(GoldenPathHostApplicationBuilderExtensions.PlatformHttpClientName)
             : new HttpClient(new UntracedRequestHandler { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = s_connectionLifetime } });
         http.BaseAddress = new Uri(url.ToString().TrimEnd('/') + "/");
