@@ -46,6 +46,7 @@ cmd_prereqs() {
   run_step "prereqs: Backstage backend packages (npm, cached)" bash "$root/eng/prereqs-backstage.sh"
   run_step "prereqs: Prometheus and promtool (observability tests)" bash "$root/eng/prereqs-prometheus.sh"
   run_step "prereqs: npm schema checkers (observability tests)" bash "$root/eng/prereqs-observability-npm.sh"
+  run_step "prereqs: clang for Native AOT publishes (the --aot template tests)" bash "$root/eng/prereqs-aot.sh"
 }
 
 cmd_restore() { run_step "restore $solution" dotnet restore "$solution" --nologo -v quiet; }
