@@ -47,6 +47,7 @@ cmd_prereqs() {
   run_step "prereqs: Prometheus and promtool (observability tests)" bash "$root/eng/prereqs-prometheus.sh"
   run_step "prereqs: npm schema checkers (observability tests)" bash "$root/eng/prereqs-observability-npm.sh"
   run_step "prereqs: Chromium (portal browser tests)" bash "$root/eng/prereqs-chromium.sh"
+  run_step "prereqs: clang for Native AOT publishes (the --aot template tests)" bash "$root/eng/prereqs-aot.sh"
 }
 
 cmd_restore() { run_step "restore $solution" dotnet restore "$solution" --nologo -v quiet; }

@@ -4,8 +4,10 @@
 # medians and spread) and written to bench/results.md. See bench/README.md.
 #
 #   bench/run.sh           the full run (about 20 minutes)
-#   bench/run.sh --quick   a smoke run (under 5 minutes): fewer rounds, shorter runs
+#   bench/run.sh --quick   a smoke run (about 6 minutes): fewer rounds, shorter runs
 #   bench/run.sh --only upgrade   one section alone (its Markdown on standard output; results.md untouched)
+#   bench/run.sh [--quick] --before REF   also start the golden path as built from REF (e.g. main), interleaved with
+#                                          this tree's in section 2 (an A/B of a start-up change in one invocation)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,13 +16,17 @@ source "$root/eng/common.sh"
 
 quick=false
 only=""
-case "${1:-}" in
-  --quick) quick=true ;;
-  --only) only="${2:-}"; [ "$only" = upgrade ] || fail "unknown section '$only'" "use bench/run.sh --only upgrade" ;;
-  "") ;;
-  -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
-  *) fail "unknown option '$1'" "use bench/run.sh [--quick | --only upgrade]" ;;
-esac
+before=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=true ;;
+    --only) only="${2:-}"; shift; [ "$only" = upgrade ] || fail "unknown section '$only'" "use bench/run.sh --only upgrade" ;;
+    --before) before="${2:-}"; shift; [ -n "$before" ] || fail "--before needs a git revision" "use e.g. bench/run.sh --before main" ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) fail "unknown option '$1'" "use bench/run.sh [--quick] [--before REF] | --only upgrade" ;;
+  esac
+  shift
+done
 
 if $quick; then
   rounds=2; seconds=3; warmup=5; startup_rounds=3; load_rounds=1; load_seconds=5; repeats=2; template_runs=2
@@ -55,6 +61,15 @@ build() {
   # The same program with ReadyToRun code, for the start-up comparison (what precompiling gives a service).
   dotnet publish "$root/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release --use-current-runtime --self-contained false \
     -p:PublishReadyToRun=true -o "$work/ready-to-run" -v q -clp:NoSummary -nologo >/dev/null || return 1
+  # The same services compiled with Native AOT (clang from ./build.sh prereqs), for the start-up comparison.
+  dotnet publish "$root/bench/GoldenPath.Bench.Aot/GoldenPath.Bench.Aot.csproj" -c Release -o "$work/aot" -v q -clp:NoSummary -nologo >/dev/null || return 1
+  if [ -n "$before" ]; then
+    # The bench as it was at $before, built from its own tree: the golden path of both trees starts in the same rounds.
+    local rev; rev=$(git -C "$root" rev-parse --short "$before") || return 1
+    mkdir -p "$work/before" && git -C "$root" archive "$rev" | tar -x -C "$work/before" || return 1
+    dotnet build "$work/before/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release -v q -clp:NoSummary -nologo >/dev/null || return 1
+    echo "$rev ($before)" >"$work/before/bench/GoldenPath.Bench/bin/Release/net10.0/commit.txt"
+  fi
 }
 
 bench() { dotnet "$root/bench/GoldenPath.Bench/bin/Release/net10.0/GoldenPath.Bench.dll" "$@"; }
@@ -105,8 +120,11 @@ section_overhead_startup() {
     echo
     echo "## 2. Start-up"
     echo
+    local extra=()
+    $quick || extra+=(--breakdown) # each part of the golden path off in turn: the full run only, to keep --quick short
+    [ -z "$before" ] || extra+=(--before "$work/before/bench/GoldenPath.Bench/bin/Release/net10.0/GoldenPath.Bench.dll")
     bench startup --rounds "$startup_rounds" --platform "$platform" --token "$service_token" --otlp "http://127.0.0.1:$sink_port" \
-      --ready-to-run "$work/ready-to-run/GoldenPath.Bench.dll" || return 1
+      --ready-to-run "$work/ready-to-run/GoldenPath.Bench.dll" --aot "$work/aot" "${extra[@]}" || return 1
     echo
   } >>"$work/results.md"
 }

@@ -41,7 +41,7 @@ internal static class Measure
     public static Process StartSelf(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string? assembly = null)
     {
         var start = assembly is not null
-            ? new ProcessStartInfo("dotnet", [assembly, .. arguments])
+            ? assembly.EndsWith(".dll", StringComparison.Ordinal) ? new ProcessStartInfo("dotnet", [assembly, .. arguments]) : new ProcessStartInfo(assembly, arguments)
             : Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet"
                 ? new ProcessStartInfo(Environment.ProcessPath!, [typeof(Measure).Assembly.Location, .. arguments])
                 : new ProcessStartInfo(Environment.ProcessPath!, arguments);
@@ -86,6 +86,10 @@ internal static class Measure
             catch (HttpRequestException)
             {
                 // not listening yet
+            }
+            catch (TaskCanceledException)
+            {
+                // no answer within the client's timeout (a loaded machine): ask again
             }
 
             if (started.Elapsed > timeout)

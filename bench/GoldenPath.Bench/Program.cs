@@ -22,7 +22,9 @@ switch (args.FirstOrDefault())
         Console.Write(await Benchmarks.OverheadAsync(Int("--rounds", 3), Int("--seconds", 10), Int("--warmup", 12), Option("--platform", ""), Option("--token", ""), Option("--otlp", "")));
         break;
     case "startup":
-        Console.Write(await Benchmarks.StartupAsync(Int("--rounds", 10), Option("--platform", ""), Option("--token", ""), Option("--otlp", ""), Option("--ready-to-run", "") is { Length: > 0 } r2r ? r2r : null));
+        Console.Write(await Benchmarks.StartupAsync(Int("--rounds", 10), Option("--platform", ""), Option("--token", ""), Option("--otlp", ""), Option("--ready-to-run", "") is { Length: > 0 } r2r ? r2r : null,
+            Option("--before", "") is { Length: > 0 } before ? before : null, args.Contains("--breakdown"), Option("--aot", "") is { Length: > 0 } aot ? aot : null,
+            Option("--variants", "") is { Length: > 0 } only ? only.Split(',') : null));
         break;
     case "platform-load":
         Console.Write(await Benchmarks.PlatformLoadAsync(Option("--platform", ""), Option("--token", ""), Int("--instances", 10_000), Int("--services", 1_000), Int("--rounds", 3), Int("--seconds", 10),

@@ -221,35 +221,26 @@ public static class GoldenPathHostApplicationBuilderExtensions
             return;
         }
 
-        // The registration retries with its own backoff, so the client is taken out of the default resilience
-        // handler; RemoveAllResilienceHandlers is the documented way to do that (still marked experimental).
+        var discovered = PlatformHttpClient.UsesServiceDiscovery(platform.Url, options, builder.Configuration);
+        if (discovered)
+        {
+            // Only for a service-discovery name (PlatformHttpClient): otherwise no client of the factory is registered, so
+            // nothing of the application's HTTP defaults (the resilience handler's options, validated at start) is built
+            // for it. The registration retries with its own backoff, so the client is taken out of the default resilience
+            // handler; RemoveAllResilienceHandlers is the documented way to do that (still marked experimental).
 #pragma warning disable EXTEXP0001
-        builder.Services.AddHttpClient<PlatformClient>(PlatformHttpClientName, (services, http) =>
-            {
-                var settings = services.GetRequiredService<IOptions<GoldenPathOptions>>().Value.Platform;
-                http.BaseAddress = new Uri(settings.Url!.ToString().TrimEnd('/') + "/");
-                http.Timeout = settings.RequestTimeout;
-                if (!string.IsNullOrEmpty(settings.Token))
-                {
-                    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", settings.Token);
-                }
-            })
-            .AddHttpMessageHandler(() => new UntracedRequestHandler())
-            .RemoveAllResilienceHandlers();
+            builder.Services.AddHttpClient(PlatformHttpClientName)
+                .AddHttpMessageHandler(() => new PlatformHttpClient.UntracedRequestHandler())
+                .RemoveAllResilienceHandlers()
+                // The registration logs each change of its state once; the factory's four lines per call said nothing more.
+                .RemoveAllLoggers();
 #pragma warning restore EXTEXP0001
+        }
+
+        builder.Services.TryAddSingleton(services => new PlatformClient(PlatformHttpClient.Create(services, discovered)));
         builder.Services.AddHostedService<PlatformRegistrationService>();
     }
 
     /// <summary>The name of the <see cref="HttpClient"/> the registration uses.</summary>
     public const string PlatformHttpClientName = "GoldenPath.Platform";
-
-    /// <summary>Marks the registration's calls so that they stay out of traces (a heartbeat every 30 s is noise).</summary>
-    private sealed class UntracedRequestHandler : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.Options.Set(GoldenPathTelemetry.SuppressTracing, true);
-            return base.SendAsync(request, cancellationToken);
-        }
-    }
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GoldenPath.ServiceDefaults.Tests;
@@ -143,8 +145,61 @@ public sealed class RegistrationTests
         Assert.Equal("disabled", await RegistrationStateAsync(app));
     }
 
-    private static Task<TestApp> StartServiceAsync(FakePlatform platform, FakeTimeProvider time) => TestApp.StartAsync(new()
+    [Fact]
+    public async Task AnApplicationWideHttpHandlerNeverSeesTheRegistrationNorItsPlatformToken()
     {
+        await using var platform = await FakePlatform.StartedAsync();
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var app = await StartServiceAsync(platform, new FakeTimeProvider(),
+            b => b.Services.ConfigureHttpClientDefaults(http => http.AddHttpMessageHandler(() => new RecordingHandler(seen))));
+
+        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the instance registration");
+
+        Assert.Empty(seen);
+    }
+
+    [Fact]
+    public async Task APlatformUrlThatIsAServiceDiscoveryNameIsResolvedFromConfiguration()
+    {
+        await using var platform = await FakePlatform.StartedAsync();
+        await using var app = await StartServiceAsync(platform, new FakeTimeProvider(), overrides: new()
+        {
+            ["GoldenPath:Platform:Url"] = "http://goldenpath-platform",
+            ["Services:goldenpath-platform:http:0"] = platform.Url,
+        });
+
+        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the instance registration through service discovery");
+
+        Assert.Equal("Bearer t0ken", Assert.Single(platform.Calls).Authorization);
+    }
+
+    [Fact]
+    public async Task HeartbeatsThatChangeNothingWriteNoLogLines()
+    {
+        var time = new FakeTimeProvider();
+        await using var platform = await FakePlatform.StartedAsync();
+        await using var app = await StartServiceAsync(platform, time);
+        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the first registration");
+        await Eventually.AdvanceUntilAsync(time, () => platform.Count("PUT", "/instances/i-42") >= 3, TimeSpan.FromSeconds(1), Heartbeat * 3, "two heartbeats");
+
+        Assert.DoesNotContain(app.CapturedLogs(), l => l.Category?.StartsWith("System.Net.Http", StringComparison.Ordinal) == true);
+        Assert.Single(app.CapturedLogs(), l => l.EventId == 1002);
+    }
+
+    /// <summary>An application's handler for every client of the factory: it records what it sees.</summary>
+    private sealed class RecordingHandler(System.Collections.Concurrent.ConcurrentQueue<string> seen) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            seen.Enqueue($"{request.RequestUri} {request.Headers.Authorization}");
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private static Task<TestApp> StartServiceAsync(FakePlatform platform, FakeTimeProvider time, Action<WebApplicationBuilder>? configure = null, Dictionary<string, string?>? overrides = null)
+    {
+        var configuration = new Dictionary<string, string?>
+        {
         ["GoldenPath:Platform:Url"] = platform.Url,
         ["GoldenPath:Platform:Token"] = "t0ken",
         ["GoldenPath:Platform:RequestTimeout"] = "00:00:02",
@@ -154,7 +209,14 @@ public sealed class RegistrationTests
         ["GoldenPath:Health:CacheDuration"] = "00:00:00",
         ["ConnectionStrings:orders-db"] = "Host=db;Database=orders;Username=orders;Password=s3cret",
         ["ConnectionStrings:cache"] = "cache:6379,password=s3cret",
-    }, time: time);
+        };
+        foreach (var (key, value) in overrides ?? [])
+        {
+            configuration[key] = value;
+        }
+
+        return TestApp.StartAsync(configuration, configure: configure, time: time);
+    }
 
     private static async Task<string?> RegistrationStateAsync(TestApp app)
     {

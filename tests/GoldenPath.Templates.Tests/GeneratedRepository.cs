@@ -31,7 +31,7 @@ public sealed class GeneratedRepository(string directory, string name, ProcessRe
     /// <paramref name="settings"/> as environment variables, until <paramref name="probe"/> returns; the probe
     /// gets a client of the service and its output.
     /// </summary>
-    internal async Task<T> RunServiceAsync<T>(IReadOnlyDictionary<string, string?> settings, Func<RunningService, Task<T>> probe)
+    internal async Task<T> RunServiceAsync<T>(IReadOnlyDictionary<string, string?> settings, Func<RunningService, Task<T>> probe, string? executable = null)
     {
         var port = LoopbackPort.Next();
         var environment = new Dictionary<string, string?>(settings)
@@ -40,7 +40,10 @@ public sealed class GeneratedRepository(string directory, string name, ProcessRe
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
-        var start = Processes.StartInfo("dotnet", ["run", "--no-build", "--no-launch-profile", "--project", ServiceProject], Directory, environment);
+        // A native executable (a Native AOT publish) runs as it is, with the service project as its content root.
+        var start = executable is null
+            ? Processes.StartInfo("dotnet", ["run", "--no-build", "--no-launch-profile", "--project", ServiceProject], Directory, environment)
+            : Processes.StartInfo(executable, [], ServiceProject, environment);
         var (process, output) = Processes.Start(start);
         using var owned = process;
         try

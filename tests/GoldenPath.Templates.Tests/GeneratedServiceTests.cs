@@ -122,6 +122,69 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
         });
     }
 
+    /// <summary>
+    /// <c>--aot</c>: the same generated tests pass, <c>dotnet publish</c> makes a native executable with no trimming or AOT
+    /// warning, and that executable serves (identity, health, its endpoint's JSON, production logs). The slowest test of
+    /// the suite: a Native AOT compilation per template, 7-8 minutes on two cores shared with other builds.
+    /// </summary>
+    [Theory]
+    [InlineData("platform-api", "quotes-api")]
+    [InlineData("platform-worker", "notifier")]
+    public async Task TheAotVariantPassesItsTestsPublishesNativeWithoutWarningsAndTheNativeServiceServes(string template, string name)
+    {
+        var repository = await pack.CreateAsync(template, name, "--owner", "team-payments", "--aot", "--skip-restore");
+        Assert.Contains("<PublishAot>true</PublishAot>", repository.Read($"src/{name}/{name}.csproj"), StringComparison.Ordinal);
+        using (var record = JsonDocument.Parse(repository.Read(".goldenpath.json")))
+        {
+            Assert.Equal("true", record.RootElement.GetProperty("answers").GetProperty("aot").GetString(), ignoreCase: true);
+        }
+
+        var build = await repository.DotNetAsync("build", "-warnaserror");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var test = await repository.DotNetAsync("test", "--no-build");
+        Assert.True(test.ExitCode == 0, test.ToString());
+        Assert.Contains("failed: 0", test.Output, StringComparison.Ordinal);
+        Assert.Contains("skipped: 0", test.Output, StringComparison.Ordinal);
+
+        var output = Path.Combine(repository.Directory, "artifacts", "aot");
+        // A Native AOT compilation takes 1-2 minutes on two idle cores, and over 8 on two shared with other builds.
+        var publish = await Processes.RunAsync("dotnet", ["publish", $"src/{name}", "-c", "Release", "-o", output, "-warnaserror", "-p:TrimmerSingleWarn=false"],
+            repository.Directory, timeout: TimeSpan.FromMinutes(20));
+        Assert.True(publish.ExitCode == 0, $"dotnet publish of the --aot output failed (Native AOT needs clang: ./build.sh prereqs installs it):\n{publish}");
+        Assert.DoesNotMatch(@"warning (IL\d{4}|AOT\d{3})", publish.Output);
+        Assert.False(File.Exists(Path.Combine(output, $"{name}.dll")), "the publish holds IL: it did not compile ahead of time");
+
+        await repository.RunServiceAsync(new Dictionary<string, string?>(), async service =>
+        {
+            var client = service.Client;
+            using var info = JsonDocument.Parse(await client.GetStringAsync("/.well-known/service-info", Ct));
+            Assert.Equal(name, info.RootElement.GetProperty("name").GetString());
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Ct)).StatusCode);
+            if (template == "platform-api")
+            {
+                using var created = await client.PostAsJsonAsync("/api/items", new { name = "native" }, Ct);
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+                var item = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
+                var id = item.GetProperty("id").GetString();
+                var read = await client.GetFromJsonAsync<JsonElement>($"/api/items/{id}", Ct);
+                Assert.Equal("native", read.GetProperty("name").GetString());
+                using var invalid = await client.PostAsJsonAsync("/api/items", new { name = "" }, Ct);
+                Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+                var line = await service.LogLineAsync($"Added item {id}");
+                Assert.Equal(name, line.GetProperty("service.name").GetString());
+            }
+            else
+            {
+                var status = await client.GetFromJsonAsync<JsonElement>("/work/status", Ct);
+                Assert.True(status.TryGetProperty("processed", out _), status.ToString());
+                var line = await service.LogLineAsync("Processed work item scheduled-");
+                Assert.Equal(name, line.GetProperty("service.name").GetString());
+            }
+
+            return true;
+        }, executable: Path.Combine(output, name));
+    }
+
     [Fact]
     public async Task TheIdentityOptionsReachTheCatalogTheReadmeAndTheRecord()
     {

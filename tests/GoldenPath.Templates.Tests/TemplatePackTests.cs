@@ -32,7 +32,7 @@ public sealed class TemplatePackTests(TemplatePack pack)
         var help = await pack.NewAsync([template, "--help"]);
 
         Assert.True(help.ExitCode == 0, help.ToString());
-        foreach (var option in new[] { "--owner", "--system", "--lifecycle", "--description", "--database", "--cache", "--skip-restore" })
+        foreach (var option in new[] { "--owner", "--system", "--lifecycle", "--description", "--database", "--cache", "--aot", "--skip-restore" })
         {
             Assert.Contains($"  {option} ", help.Output, StringComparison.Ordinal);
         }

@@ -18,11 +18,11 @@ namespace GoldenPath.ServiceDefaults.Registration;
 /// platform creates the catalog entry when it does not have it (first start, or a catalog that was reset); it never
 /// rewrites an existing entry, whose tags, links and APIs are the team's. So the instance needs only a token of its
 /// own team with scope <c>instances:write</c>. It never blocks or fails start-up or readiness, and logs only when its
-/// state changes.
+/// state changes. Its HTTP client (from <see cref="IHttpClientFactory"/>, with its handlers and service discovery) is built
+/// on the first call, after the server has started, rather than with the host's services before it serves.
 /// </summary>
 internal sealed class PlatformRegistrationService(
     IServiceProvider services,
-    PlatformClient client,
     ServiceInfo service,
     IOptions<GoldenPathOptions> options,
     RegistrationStatus status,
@@ -36,6 +36,10 @@ internal sealed class PlatformRegistrationService(
     /// <summary>Whether the platform has, or may have, this instance, so that stopping deregisters it.</summary>
     private bool _instanceRegistered;
     private int _failures;
+    private PlatformClient? _client;
+
+    /// <summary>The platform's client, built on first use: nothing of it is needed before the server has started.</summary>
+    private PlatformClient Client => _client ??= services.GetRequiredService<PlatformClient>();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -68,7 +72,7 @@ internal sealed class PlatformRegistrationService(
             var registration = await BuildRegistrationAsync(stoppingToken).ConfigureAwait(false);
             try
             {
-                await client.PutInstanceAsync(service.Name, service.InstanceId, registration, stoppingToken).ConfigureAwait(false);
+                await Client.PutInstanceAsync(service.Name, service.InstanceId, registration, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -127,7 +131,7 @@ internal sealed class PlatformRegistrationService(
         timeout.CancelAfter(Settings.RequestTimeout);
         try
         {
-            await client.DeleteInstanceAsync(service.Name, service.InstanceId, timeout.Token).ConfigureAwait(false);
+            await Client.DeleteInstanceAsync(service.Name, service.InstanceId, timeout.Token).ConfigureAwait(false);
             status.Set(RegistrationState.Deregistered);
             RegistrationLog.Deregistered(logger, service.InstanceId, service.Name);
         }

@@ -3,6 +3,9 @@ using GpTemplateNamespace.Items;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGoldenPath();
+#if (aot)
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GpTemplateNamespace.JsonContext.Default));
+#endif
 builder.AddItems();
 builder.Services.AddOpenApi();
 

@@ -4,6 +4,9 @@ using GpTemplateNamespace.Work;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGoldenPath();
+#if (aot)
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GpTemplateNamespace.JsonContext.Default));
+#endif
 builder.AddWork();
 
 var app = builder.Build();
