@@ -153,7 +153,7 @@ public sealed class RegistrationTests
         await using var app = await StartServiceAsync(platform, new FakeTimeProvider(),
             b => b.Services.ConfigureHttpClientDefaults(http => http.AddHttpMessageHandler(() => new RecordingHandler(seen))));
 
-        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the instance registration");
+        await Poll.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the instance registration");
 
         Assert.Empty(seen);
     }
@@ -168,7 +168,7 @@ public sealed class RegistrationTests
             ["Services:goldenpath-platform:http:0"] = platform.Url,
         });
 
-        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the instance registration through service discovery");
+        await Poll.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the instance registration through service discovery");
 
         Assert.Equal("Bearer t0ken", Assert.Single(platform.Calls).Authorization);
     }
@@ -179,7 +179,7 @@ public sealed class RegistrationTests
         var time = new FakeTimeProvider();
         await using var platform = await FakePlatform.StartedAsync();
         await using var app = await StartServiceAsync(platform, time);
-        await Eventually.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the first registration");
+        await Poll.UntilAsync(() => Task.FromResult(platform.Count("PUT", "/instances/i-42") == 1), TimeSpan.FromSeconds(10), "the first registration");
         await Eventually.AdvanceUntilAsync(time, () => platform.Count("PUT", "/instances/i-42") >= 3, TimeSpan.FromSeconds(1), Heartbeat * 3, "two heartbeats");
 
         Assert.DoesNotContain(app.CapturedLogs(), l => l.Category?.StartsWith("System.Net.Http", StringComparison.Ordinal) == true);
