@@ -7,7 +7,9 @@ namespace GoldenPath.Platform;
 /// <summary>
 /// Answers 503 with <c>Retry-After</c> when a request fails because the store cannot serve just now (a restarting or
 /// failing-over PostgreSQL, connections killed on the server, a stopping replica's heartbeat queue), rather than 500:
-/// the request did no harm and may be sent again as it was, which clients and load balancers do for a 503.
+/// clients and load balancers send a 503 again. Whether a change was written is unknown when the connection broke during
+/// its commit, so the answer says which requests are applied once when repeated (PUTs, heartbeats, reports with their
+/// identifiers) and which to read back first (a POST that creates a token).
 /// </summary>
 internal static partial class StoreUnavailable
 {
@@ -26,7 +28,7 @@ internal static partial class StoreUnavailable
             context.Response.Clear();
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, "Store unavailable",
-                $"The platform's store did not answer this request (it may be restarting or failing over); nothing was lost. Retry after {RetryAfterSeconds} s (Retry-After): the request is safe to send again as it is.");
+                $"The platform's store did not answer this request (it may be restarting or failing over). Send it again after {RetryAfterSeconds} s (Retry-After). If the store was lost while committing, the change may already be written: a PUT, a heartbeat or a report with the same identifiers is applied once, but read before repeating a POST that creates something (a token).");
         }
     });
 
