@@ -44,7 +44,7 @@ internal static class AdminApi
         environments.MapGet("/{team}/{environment}", async (string team, string environment, EnvironmentService service, CancellationToken ct) =>
             {
                 var found = await service.GetAsync(team, environment, ct);
-                return found.Problem ?? TypedResults.Ok(found.Value);
+                return found.Failure is { } failure ? Problems.For(failure) : TypedResults.Ok(found.Value);
             })
             .WithName("getEnvironment")
             .Produces<EnvironmentRecord>()

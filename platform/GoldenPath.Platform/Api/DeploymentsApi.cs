@@ -71,7 +71,7 @@ internal static class DeploymentsApi
         incidents.MapGet("/{id}", async (string id, string? service, DeploymentService deploymentService, CancellationToken ct) =>
             {
                 var found = await deploymentService.GetIncidentAsync(id, service, ct);
-                return found.Problem ?? TypedResults.Ok(found.Value);
+                return found.Failure is { } failure ? Problems.For(failure) : TypedResults.Ok(found.Value);
             })
             .WithName("getIncident")
             .RequireAuthorization(Policies.Read)

@@ -66,9 +66,14 @@ internal static class JsonBody
         }
 
         var outcome = await write(request!);
-        return outcome.Problem ?? (outcome.Created
+        if (outcome.Failure is { } failure)
+        {
+            return Problems.For(failure);
+        }
+
+        return outcome.Created
             ? TypedResults.Created(location(request!, outcome.Value!), outcome.Value)
-            : TypedResults.Ok(outcome.Value));
+            : TypedResults.Ok(outcome.Value);
     }
 
     private static ProblemHttpResult UnsupportedMediaType(string detail) =>

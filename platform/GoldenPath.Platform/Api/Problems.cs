@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using GoldenPath.Platform.Domain;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GoldenPath.Platform;
@@ -16,6 +18,17 @@ internal static class Problems
         }).AsTask();
     }
 
+    /// <summary>The HTTP answer to a refusal of the domain: its kind picks the status and title, its detail is the problem's.</summary>
+    public static IResult For(Failure failure) => failure.Kind switch
+    {
+        FailureKind.Invalid => TypedResults.ValidationProblem(failure.Errors ?? new Dictionary<string, string[]>(), detail: failure.Detail, title: "Validation failed"),
+        FailureKind.BadRequest => BadRequest(failure.Detail),
+        FailureKind.NotFound => NotFound(failure.Detail),
+        FailureKind.Forbidden => Forbidden(failure.Detail),
+        FailureKind.Conflict => Conflict(failure.Detail),
+        _ => throw new UnreachableException($"Failure kind {failure.Kind} has no HTTP answer; add it to Problems.For."),
+    };
+
     public static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
     public static ProblemHttpResult Forbidden(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
@@ -25,5 +38,5 @@ internal static class Problems
     public static ProblemHttpResult BadRequest(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 
     public static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(errors, detail: "The request is not valid: " + string.Join(" ", errors.SelectMany(e => e.Value.Select(v => $"{e.Key}: {v}."))), title: "Validation failed");
+        TypedResults.ValidationProblem(errors, detail: Failure.Invalid(errors).Detail, title: "Validation failed");
 }

@@ -82,8 +82,8 @@ internal static class ServicesApi
             .ProducesProblemWhen(StatusCodes.Status409Conflict, "The service has as many live instances as GoldenPath:Platform:MaxLiveInstancesPerService allows.")
             .WithSummary("Registers an instance or records its heartbeat (a team token with instances:write or catalog:write, never an admin token); creates the catalog entry from the registration's service identity when the service is not in the catalog, else 404.");
 
-        services.MapDelete("/{name}", (string name, HttpContext context, CatalogService catalog) =>
-                catalog.DeleteServiceAsync(name, context.User, context.RequestAborted))
+        services.MapDelete("/{name}", async (string name, HttpContext context, CatalogService catalog) =>
+                await catalog.DeleteServiceAsync(name, context.User, context.RequestAborted) is { } failure ? Problems.For(failure) : TypedResults.NoContent())
             .WithName("deleteService")
             .RequireAuthorization(Policies.CatalogWrite)
             .RequireRateLimiting(Policies.Writes)
@@ -93,8 +93,8 @@ internal static class ServicesApi
             .ProducesProblemWhen(StatusCodes.Status409Conflict, "The service changed owner while it was being removed.")
             .WithSummary("Takes a service off the platform (its owning team's token with catalog:write, or an admin token): its entry, instances, deployments and incidents are removed, so it leaves the Backstage feed and its name is free with no history attached.");
 
-        services.MapDelete("/{name}/instances/{instanceId}", (string name, string instanceId, HttpContext context, CatalogService catalog) =>
-                catalog.DeleteInstanceAsync(name, instanceId, context.User, context.RequestAborted))
+        services.MapDelete("/{name}/instances/{instanceId}", async (string name, string instanceId, HttpContext context, CatalogService catalog) =>
+                await catalog.DeleteInstanceAsync(name, instanceId, context.User, context.RequestAborted) is { } failure ? Problems.For(failure) : TypedResults.NoContent())
             .WithName("deregisterInstance")
             .RequireAuthorization(Policies.InstancesWrite)
             .RequireRateLimiting(Policies.Writes)

@@ -8,14 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace GoldenPath.Platform.Domain;
 
-/// <summary>The outcome of a write: the value, or the problem to answer with.</summary>
-internal readonly record struct Outcome<T>(T? Value, IResult? Problem, bool Created = false)
-{
-    public static implicit operator Outcome<T>(ProblemHttpResult problem) => new(default, problem);
-
-    public static implicit operator Outcome<T>(ValidationProblem problem) => new(default, problem);
-}
-
 /// <summary>Catalog entries and their instances.</summary>
 internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, HeartbeatWriter heartbeats, TimeProvider time, IOptions<PlatformOptions> options)
 {
@@ -26,12 +18,12 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         var validation = ValidateService(name, request);
         if (!validation.IsValid)
         {
-            return Problems.Invalid(validation.Errors);
+            return Failure.Invalid(validation.Errors);
         }
 
         if (!user.MayWriteFor(request.Owner))
         {
-            return Problems.Forbidden($"The token of team '{user.Team()}' may not register a service owned by team '{request.Owner}'; use a token of team '{request.Owner}'.");
+            return Failure.Forbidden($"The token of team '{user.Team()}' may not register a service owned by team '{request.Owner}'; use a token of team '{request.Owner}'.");
         }
 
         // The first team to write a name claims it. The ownership check and the write are one: a new entry is an insert
@@ -45,7 +37,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
             var existing = await db.Services.FirstOrDefaultAsync(s => s.Name == name, ct);
             if (existing is not null && !user.MayWriteFor(existing.Owner))
             {
-                return Problems.Forbidden($"Service '{name}' is owned by team '{existing.Owner}'; the token of team '{user.Team()}' may not change it. A name belongs to the team that registered it first; only an admin token can transfer it.");
+                return Failure.Forbidden($"Service '{name}' is owned by team '{existing.Owner}'; the token of team '{user.Team()}' may not change it. A name belongs to the team that registered it first; only an admin token can transfer it.");
             }
 
             created = existing is null;
@@ -135,7 +127,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         ValidateDependencies(validation, registration.Dependencies);
         if (!validation.IsValid)
         {
-            return Problems.Invalid(validation.Errors);
+            return Failure.Invalid(validation.Errors);
         }
 
         var owner = await lookups.FindOwnerAsync(db, name, ct);
@@ -143,13 +135,13 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         {
             if (registration.Service is not { } identity)
             {
-                return Problems.NotFound($"Service '{name}' is not in the catalog; register it first with PUT /api/v1/services/{name}, or send the service's identity ('service') with the registration.");
+                return Failure.NotFound($"Service '{name}' is not in the catalog; register it first with PUT /api/v1/services/{name}, or send the service's identity ('service') with the registration.");
             }
 
             var claimed = await CreateFromRegistrationAsync(name, identity, registration, user, ct);
-            if (claimed.Problem is not null)
+            if (claimed.Failure is not null)
             {
-                return new Outcome<ServiceInstance>(null, claimed.Problem);
+                return new Outcome<ServiceInstance>(null, claimed.Failure);
             }
 
             owner = claimed.Value!;
@@ -157,7 +149,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
 
         if (!user.MayWriteFor(owner))
         {
-            return Problems.Forbidden($"Service '{name}' is owned by team '{owner}'; the token of team '{user.Team()}' may not register its instances.");
+            return Failure.Forbidden($"Service '{name}' is owned by team '{owner}'; the token of team '{user.Team()}' may not register its instances.");
         }
 
         var now = time.GetUtcNow();
@@ -173,7 +165,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         var cap = options.Value.MaxLiveInstancesPerService;
         if (await Live(db, db.Instances.Where(i => i.ServiceName == name && i.InstanceId != instanceId), now).CountAsync(ct) >= cap)
         {
-            return Problems.Conflict($"Service '{name}' has {cap} live instances, the most GoldenPath:Platform:MaxLiveInstancesPerService allows; instance '{instanceId}' is not registered. " +
+            return Failure.Conflict($"Service '{name}' has {cap} live instances, the most GoldenPath:Platform:MaxLiveInstancesPerService allows; instance '{instanceId}' is not registered. " +
                 $"Stopped instances are forgotten {options.Value.InstanceTtl.TotalSeconds:0} s after their last heartbeat (sooner when they deregister); ask the platform team to raise the limit if the service really runs more.");
         }
 
@@ -201,7 +193,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         }
         catch (DbUpdateException e) when (StoreRetry.IsForeignKeyViolation(e))
         {
-            return Problems.NotFound($"Service '{name}' was removed from the catalog while instance '{instanceId}' was registering; register again to create it.");
+            return Failure.NotFound($"Service '{name}' was removed from the catalog while instance '{instanceId}' was registering; register again to create it.");
         }
 
         return new Outcome<ServiceInstance>(ToContract(entity), null, created);
@@ -219,12 +211,12 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         var validation = ValidateService(name, request);
         if (!validation.IsValid)
         {
-            return Problems.Invalid(validation.Errors.ToDictionary(e => $"service.{e.Key}", e => e.Value));
+            return Failure.Invalid(validation.Errors.ToDictionary(e => $"service.{e.Key}", e => e.Value));
         }
 
         if (!user.MayWriteFor(identity.Owner))
         {
-            return Problems.Forbidden($"Service '{name}' is not in the catalog and its registration names team '{identity.Owner}' as owner; the token of team '{user.Team()}' may only create services of its own team.");
+            return Failure.Forbidden($"Service '{name}' is not in the catalog and its registration names team '{identity.Owner}' as owner; the token of team '{user.Team()}' may only create services of its own team.");
         }
 
         var now = time.GetUtcNow();
@@ -255,19 +247,19 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
     /// <summary>
     /// Takes a service off the platform: its catalog entry, its instances, its deployments and its incidents go, so that it
     /// leaves the Backstage feed (and Backstage deletes its Component, Resources and APIs at its next read) and its name
-    /// is free again with no history attached. Only the owning team's token or an admin token may do it.
+    /// is free again with no history attached. Only the owning team's token or an admin token may do it. Null when it is gone.
     /// </summary>
-    public async Task<IResult> DeleteServiceAsync(string name, ClaimsPrincipal user, CancellationToken ct)
+    public async Task<Failure?> DeleteServiceAsync(string name, ClaimsPrincipal user, CancellationToken ct)
     {
         var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, ct);
         if (service is null)
         {
-            return Problems.NotFound($"Service '{name}' is not in the catalog.");
+            return Failure.NotFound($"Service '{name}' is not in the catalog.");
         }
 
         if (!user.MayWriteFor(service.Owner))
         {
-            return Problems.Forbidden($"Service '{name}' is owned by team '{service.Owner}'; the token of team '{user.Team()}' may not remove it.");
+            return Failure.Forbidden($"Service '{name}' is owned by team '{service.Owner}'; the token of team '{user.Team()}' may not remove it.");
         }
 
         // One transaction: the entry (only while the owner read is still the owner: a transfer in between leaves the
@@ -290,30 +282,31 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         }, ct);
         if (!removed)
         {
-            return Problems.Conflict($"Service '{name}' changed owner while it was being removed; read it again and retry with a token of its owner.");
+            return Failure.Conflict($"Service '{name}' changed owner while it was being removed; read it again and retry with a token of its owner.");
         }
 
         await lookups.ForgetOwnerAsync(db, name);
-        return TypedResults.NoContent();
+        return null;
     }
 
-    public async Task<IResult> DeleteInstanceAsync(string name, string instanceId, ClaimsPrincipal user, CancellationToken ct)
+    /// <summary>Deregisters an instance of a service; null when it is gone.</summary>
+    public async Task<Failure?> DeleteInstanceAsync(string name, string instanceId, ClaimsPrincipal user, CancellationToken ct)
     {
         var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, ct);
         if (service is null)
         {
-            return Problems.NotFound($"Service '{name}' is not in the catalog.");
+            return Failure.NotFound($"Service '{name}' is not in the catalog.");
         }
 
         if (!user.MayWriteFor(service.Owner))
         {
-            return Problems.Forbidden($"Service '{name}' is owned by team '{service.Owner}'; the token of team '{user.Team()}' may not deregister its instances.");
+            return Failure.Forbidden($"Service '{name}' is owned by team '{service.Owner}'; the token of team '{user.Team()}' may not deregister its instances.");
         }
 
         var deleted = await db.Instances.Where(i => i.ServiceName == name && i.InstanceId == instanceId).ExecuteDeleteAsync(ct);
         return deleted == 0
-            ? Problems.NotFound($"Service '{name}' has no instance '{instanceId}'.")
-            : TypedResults.NoContent();
+            ? Failure.NotFound($"Service '{name}' has no instance '{instanceId}'.")
+            : null;
     }
 
     public async Task<int> PurgeExpiredInstancesAsync(TimeSpan olderThan, CancellationToken ct)

@@ -51,23 +51,23 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
 
         if (!validation.IsValid)
         {
-            return Problems.Invalid(validation.Errors);
+            return Failure.Invalid(validation.Errors);
         }
 
         var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Name == deployment.Service, ct);
         if (service is null)
         {
-            return Problems.NotFound($"Service '{deployment.Service}' is not in the catalog; register it (PUT /api/v1/services/{deployment.Service}) before reporting its deployments.");
+            return Failure.NotFound($"Service '{deployment.Service}' is not in the catalog; register it (PUT /api/v1/services/{deployment.Service}) before reporting its deployments.");
         }
 
         if (!user.MayWriteFor(service.Owner))
         {
-            return Problems.Forbidden($"Service '{deployment.Service}' is owned by team '{service.Owner}'; the token of team '{user.Team()}' may not report its deployments.");
+            return Failure.Forbidden($"Service '{deployment.Service}' is owned by team '{service.Owner}'; the token of team '{user.Team()}' may not report its deployments.");
         }
 
         if (deployment.Remediates is { } remediated && !await db.Deployments.AnyAsync(d => d.Service == deployment.Service && d.DeploymentId == remediated, ct))
         {
-            return Problems.BadRequest($"remediates: service '{deployment.Service}' has no deployment '{remediated}'; a rollback or hotfix remediates an earlier deployment of its own service, reported before it.");
+            return Failure.BadRequest($"remediates: service '{deployment.Service}' has no deployment '{remediated}'; a rollback or hotfix remediates an earlier deployment of its own service, reported before it.");
         }
 
         // A pipeline's word that its manifests passed is recorded as a claim; only manifests the platform checked itself verify it.
@@ -77,7 +77,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
             policy = (EvaluatePolicy(deployment.Service, deployment.Manifests, out var manifestProblems), true);
             if (policy.Result is null)
             {
-                return Problems.Invalid(new Dictionary<string, string[]> { ["manifests"] = [.. manifestProblems] });
+                return Failure.Invalid(new Dictionary<string, string[]> { ["manifests"] = [.. manifestProblems] });
             }
         }
 
@@ -122,7 +122,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
         }
         catch (DbUpdateException e) when (StoreRetry.IsForeignKeyViolation(e))
         {
-            return Problems.NotFound($"Service '{deployment.Service}' was removed from the catalog while its deployment was being recorded.");
+            return Failure.NotFound($"Service '{deployment.Service}' was removed from the catalog while its deployment was being recorded.");
         }
 
         return new Outcome<DeploymentRecord>(ToContract(entity), null, Created: true);
@@ -155,7 +155,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
         Compare("type", existing.Type, deployment.Type ?? "regular");
         Compare("remediates", existing.Remediates, deployment.Remediates);
         var what = differs.Count > 0 ? string.Join(", ", differs) : "its commits, policy, manifests or url";
-        return Problems.Conflict($"Deployment '{deployment.DeploymentId}' of service '{deployment.Service}' was already reported with different content: {what}. A report is recorded once; a new deployment (a retry that deployed again, a rollback) needs a new id.");
+        return Failure.Conflict($"Deployment '{deployment.DeploymentId}' of service '{deployment.Service}' was already reported with different content: {what}. A report is recorded once; a new deployment (a retry that deployed again, a rollback) needs a new id.");
     }
 
     /// <summary>
@@ -223,7 +223,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
 
         if (!validation.IsValid)
         {
-            return Problems.Invalid(validation.Errors);
+            return Failure.Invalid(validation.Errors);
         }
 
         if (await CheckServiceAsync(request.Service, user, ct) is { } refused)
@@ -231,7 +231,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
             return refused;
         }
 
-        if (request.DeploymentId is not null && await LinkProblemAsync(request.DeploymentId, request.Service, ct) is { } link)
+        if (request.DeploymentId is not null && await LinkFailureAsync(request.DeploymentId, request.Service, ct) is { } link)
         {
             return link;
         }
@@ -267,7 +267,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
         }
         catch (DbUpdateException e) when (StoreRetry.IsForeignKeyViolation(e))
         {
-            return Problems.NotFound($"Service '{request.Service}' was removed from the catalog while its incident was being opened.");
+            return Failure.NotFound($"Service '{request.Service}' was removed from the catalog while its incident was being opened.");
         }
 
         return new Outcome<IncidentRecord>(ToContract(entity), null, Created: true);
@@ -277,7 +277,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
     public async Task<Outcome<IncidentRecord>> PatchIncidentAsync(string id, string? service, IncidentPatch patch, ClaimsPrincipal user, CancellationToken ct)
     {
         var found = await FindIncidentAsync(id, service, user.IsAdmin() ? null : user.Team() ?? "", ct);
-        if (found.Problem is not null)
+        if (found.Failure is not null)
         {
             return found;
         }
@@ -302,7 +302,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
 
         if (!validation.IsValid)
         {
-            return Problems.Invalid(validation.Errors);
+            return Failure.Invalid(validation.Errors);
         }
 
         if (await CheckServiceAsync(entity.Service, user, ct) is { } refused)
@@ -310,7 +310,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
             return refused;
         }
 
-        if (patch.DeploymentId is not null && await LinkProblemAsync(patch.DeploymentId, entity.Service, ct) is { } link)
+        if (patch.DeploymentId is not null && await LinkFailureAsync(patch.DeploymentId, entity.Service, ct) is { } link)
         {
             return link;
         }
@@ -344,9 +344,9 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
         var found = await query.OrderBy(i => i.Service).Take(10).ToListAsync(ct);
         return found.Count switch
         {
-            0 => Problems.NotFound(service is null ? $"There is no incident '{id}'." : $"Service '{service}' has no incident '{id}'."),
+            0 => Failure.NotFound(service is null ? $"There is no incident '{id}'." : $"Service '{service}' has no incident '{id}'."),
             1 => new Outcome<IncidentRecord>(ToContract(found[0]), null),
-            _ => Problems.Conflict($"Incident id '{id}' is used by the services {string.Join(", ", found.Select(i => $"'{i.Service}'"))}: incident ids are unique per service; name it with ?service=."),
+            _ => Failure.Conflict($"Incident id '{id}' is used by the services {string.Join(", ", found.Select(i => $"'{i.Service}'"))}: incident ids are unique per service; name it with ?service=."),
         };
     }
 
@@ -356,25 +356,25 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
             && existing.StartedAt == request.StartedAt.ToUniversalTime() && existing.DeploymentId == request.DeploymentId
             && (request.ResolvedAt is null || existing.ResolvedAt == request.ResolvedAt.Value.ToUniversalTime())
             ? new Outcome<IncidentRecord>(ToContract(existing), null)
-            : Problems.Conflict($"Service '{existing.Service}' has an incident '{existing.IncidentId}' already, with other content; change it with PATCH /api/v1/incidents/{existing.IncidentId}?service={existing.Service}.");
+            : Failure.Conflict($"Service '{existing.Service}' has an incident '{existing.IncidentId}' already, with other content; change it with PATCH /api/v1/incidents/{existing.IncidentId}?service={existing.Service}.");
 
-    private async Task<ProblemHttpResult?> CheckServiceAsync(string name, ClaimsPrincipal user, CancellationToken ct)
+    private async Task<Failure?> CheckServiceAsync(string name, ClaimsPrincipal user, CancellationToken ct)
     {
         var service = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, ct);
         if (service is null)
         {
-            return Problems.NotFound($"Service '{name}' is not in the catalog.");
+            return Failure.NotFound($"Service '{name}' is not in the catalog.");
         }
 
         return user.MayWriteFor(service.Owner)
             ? null
-            : Problems.Forbidden($"Service '{name}' is owned by team '{service.Owner}'; the token of team '{user.Team()}' may not record its incidents.");
+            : Failure.Forbidden($"Service '{name}' is owned by team '{service.Owner}'; the token of team '{user.Team()}' may not record its incidents.");
     }
 
-    private async Task<ProblemHttpResult?> LinkProblemAsync(string deploymentId, string service, CancellationToken ct) =>
+    private async Task<Failure?> LinkFailureAsync(string deploymentId, string service, CancellationToken ct) =>
         await db.Deployments.AnyAsync(d => d.Service == service && d.DeploymentId == deploymentId, ct)
             ? null
-            : Problems.BadRequest($"Service '{service}' has no deployment '{deploymentId}'; report it first (POST /api/v1/deployments) or leave deploymentId out.");
+            : Failure.BadRequest($"Service '{service}' has no deployment '{deploymentId}'; report it first (POST /api/v1/deployments) or leave deploymentId out.");
 
     private static string Hash(DeploymentEvent deployment)
     {

@@ -24,12 +24,12 @@ internal sealed class EnvironmentService(PlatformDbContext db, TimeProvider time
         var problems = NamespaceBootstrap.Validate(namespaceRequest, options.Value.AllReservedNamespaces);
         if (problems.Count > 0)
         {
-            return Problems.Invalid(problems);
+            return Failure.Invalid(problems);
         }
 
         if (!user.MayWriteFor(request.Team))
         {
-            return Problems.Forbidden($"The token of team '{user.Team()}' may not create environments for team '{request.Team}'.");
+            return Failure.Forbidden($"The token of team '{user.Team()}' may not create environments for team '{request.Team}'.");
         }
 
         var name = namespaceRequest.Namespace;
@@ -62,7 +62,7 @@ internal sealed class EnvironmentService(PlatformDbContext db, TimeProvider time
                 db.ChangeTracker.Clear();
                 if (attempt == 3)
                 {
-                    return Problems.Conflict($"The environment '{request.Environment}' of team '{request.Team}' (namespace '{name}') was changed by other requests while this one was writing it, {attempt} times in a row; nothing was written. Send the request again.");
+                    return Failure.Conflict($"The environment '{request.Environment}' of team '{request.Team}' (namespace '{name}') was changed by other requests while this one was writing it, {attempt} times in a row; nothing was written. Send the request again.");
                 }
             }
         }
@@ -74,7 +74,7 @@ internal sealed class EnvironmentService(PlatformDbContext db, TimeProvider time
         var entity = await db.Environments.AsNoTracking().FirstOrDefaultAsync(e => e.Team == team && e.Environment == environment, ct);
         if (entity is null)
         {
-            return Problems.NotFound($"Team '{team}' has no environment '{environment}'.");
+            return Failure.NotFound($"Team '{team}' has no environment '{environment}'.");
         }
 
         var name = $"{team}-{environment}";
@@ -82,15 +82,15 @@ internal sealed class EnvironmentService(PlatformDbContext db, TimeProvider time
             ? new Outcome<EnvironmentRecord>(ToContract(entity), null)
             : await db.Environments.AsNoTracking().FirstOrDefaultAsync(e => e.Namespace == name, ct) is { } holder
                 ? Collision(name, holder)
-                : Problems.Conflict($"The namespace '{name}' of this environment was never reserved for team '{team}' (it was recorded before namespaces were); request the environment again (POST /api/v1/environments) to reserve it.");
+                : Failure.Conflict($"The namespace '{name}' of this environment was never reserved for team '{team}' (it was recorded before namespaces were); request the environment again (POST /api/v1/environments) to reserve it.");
     }
 
     /// <summary>The environment of another team (or of this team under another name) that holds the namespace.</summary>
     private async Task<EnvironmentEntity?> HolderAsync(string name, EnvironmentRequest request, CancellationToken ct) =>
         await db.Environments.AsNoTracking().FirstOrDefaultAsync(e => e.Namespace == name && (e.Team != request.Team || e.Environment != request.Environment), ct);
 
-    private static ProblemHttpResult Collision(string name, EnvironmentEntity holder) =>
-        Problems.Conflict($"The namespace '{name}' belongs to team '{holder.Team}' (its environment '{holder.Environment}'): namespaces are named '{{team}}-{{environment}}' and each is granted to one team only. Choose another environment name.");
+    private static Failure Collision(string name, EnvironmentEntity holder) =>
+        Failure.Conflict($"The namespace '{name}' belongs to team '{holder.Team}' (its environment '{holder.Environment}'): namespaces are named '{{team}}-{{environment}}' and each is granted to one team only. Choose another environment name.");
 
     private static NamespaceRequest ToNamespaceRequest(string team, string environment, string cpu, string memory, int pods, string? costCenter, string? group) =>
         new(team, environment, cpu, memory, pods, costCenter, group);

@@ -33,7 +33,7 @@ internal sealed class TokenService(PlatformDbContext db, LookupCache lookups, Ti
 
         if (!validation.IsValid)
         {
-            return Problems.Invalid(validation.Errors);
+            return Failure.Invalid(validation.Errors);
         }
 
         var secret = TokenHasher.NewSecret();
