@@ -187,6 +187,24 @@ public abstract class PortalAccessTests(IPlatformStore store)
         Assert.DoesNotContain("<script", page, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task TheAdoptionPageDoesNotNameATeamWhoseOnlyTraceIsATokenToAnotherTeamsReader()
+    {
+        await using var platform = await StartAsync();
+        var seed = await PortalSeed.WriteAsync(platform);
+        var secretTeam = $"team-secret-{Guid.NewGuid().ToString("N")[..6]}";
+        await platform.TokenAsync(secretTeam, "instances:write");
+        using var reader = new PortalSession(platform);
+        (await reader.SignInAsync(seed.TeamBReader)).Dispose();
+
+        using var response = await reader.GetAsync("/portal/adoption");
+        var page = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(seed.TeamA, page, StringComparison.Ordinal);
+        Assert.DoesNotContain(secretTeam, page, StringComparison.Ordinal);
+    }
+
     private static async Task RevokeAsync(PlatformApp platform, string secret)
     {
         var hash = GoldenPath.Platform.Auth.TokenHasher.Hash(secret);

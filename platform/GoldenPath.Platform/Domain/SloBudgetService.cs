@@ -32,19 +32,35 @@ internal sealed class SloBudgetService(HttpClient http, IOptions<PlatformOptions
 
     public const string BudgetSeries = "goldenpath:slo_error_budget:remaining";
 
-    public async Task<SloReading> ReadAsync(string service, CancellationToken ct)
+    public async Task<SloReading> ReadAsync(string service, CancellationToken ct) => (await ReadManyAsync([service], ct))[service];
+
+    /// <summary>
+    /// The objectives of many services with one Prometheus query: for one service its series only, for more every
+    /// service's series, sorted by their <c>service</c> label. Every name given has a reading.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, SloReading>> ReadManyAsync(IReadOnlyCollection<string> services, CancellationToken ct)
     {
+        Dictionary<string, SloReading> All(Func<string, SloReading> reading) => services.Distinct(StringComparer.Ordinal).ToDictionary(s => s, reading, StringComparer.Ordinal);
         if (options.Value.PrometheusUrl is not { } prometheus)
         {
-            return new SloReading.NotConfigured();
+            return All(_ => new SloReading.NotConfigured());
         }
 
-        if (Catalog.ServiceName.Validate(service) is { } problem)
+        foreach (var service in services)
         {
-            throw new ArgumentException(problem, nameof(service));
+            if (Catalog.ServiceName.Validate(service) is { } problem)
+            {
+                throw new ArgumentException(problem, nameof(services));
+            }
         }
 
-        var query = $"{{__name__=~\"{ObjectiveSeries}|{BudgetSeries}\",service=\"{service}\"}}";
+        if (services.Count == 0)
+        {
+            return All(_ => new SloReading.NotConfigured());
+        }
+
+        var matcher = services.Count == 1 ? $",service=\"{services.First()}\"" : ",service!=\"\"";
+        var query = $"{{__name__=~\"{ObjectiveSeries}|{BudgetSeries}\"{matcher}}}";
         var uri = new Uri(prometheus, $"api/v1/query?query={Uri.EscapeDataString(query)}");
         // What readers see names Prometheus by its scheme, host and port only: never credentials in the URL, never the
         // inner error's text.
@@ -56,23 +72,30 @@ internal sealed class SloBudgetService(HttpClient http, IOptions<PlatformOptions
             using var response = await http.GetAsync(uri, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
-                return new SloReading.Unavailable($"Prometheus at {where} answered {(int)response.StatusCode} to the objectives query.");
+                var answered = new SloReading.Unavailable($"Prometheus at {where} answered {(int)response.StatusCode} to the objectives query.");
+                return All(_ => answered);
             }
 
             using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(timeout.Token));
             var series = body.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
-                .Select(s => (Name: s.GetProperty("metric").GetProperty("__name__").GetString(), Slo: s.GetProperty("metric").TryGetProperty("slo", out var slo) ? slo.GetString() : null,
+                .Select(s => (Name: s.GetProperty("metric").GetProperty("__name__").GetString(),
+                    Service: s.GetProperty("metric").TryGetProperty("service", out var owner) ? owner.GetString() : null,
+                    Slo: s.GetProperty("metric").TryGetProperty("slo", out var slo) ? slo.GetString() : null,
                     Value: double.Parse(s.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)))
-                .Where(s => s.Slo is not null)
-                .ToList();
-            var objectives = series.Where(s => s.Name == ObjectiveSeries).OrderBy(s => s.Slo, StringComparer.Ordinal)
-                .Select(o => new ObjectiveBudget(o.Slo!, o.Value, series.Where(b => b.Name == BudgetSeries && b.Slo == o.Slo).Select(b => (double?)b.Value).FirstOrDefault() is { } v && double.IsFinite(v) ? v : null))
-                .ToList();
-            return new SloReading.Recorded(objectives);
+                .Where(s => s.Slo is not null && s.Service is not null)
+                .ToLookup(s => s.Service!, StringComparer.Ordinal);
+            return All(service =>
+            {
+                var mine = series[service].ToList();
+                return new SloReading.Recorded(mine.Where(s => s.Name == ObjectiveSeries).OrderBy(s => s.Slo, StringComparer.Ordinal)
+                    .Select(o => new ObjectiveBudget(o.Slo!, o.Value, mine.Where(b => b.Name == BudgetSeries && b.Slo == o.Slo).Select(b => (double?)b.Value).FirstOrDefault() is { } v && double.IsFinite(v) ? v : null))
+                    .ToList());
+            });
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException && !ct.IsCancellationRequested)
         {
-            return new SloReading.Unavailable($"Prometheus at {where} could not be read ({exception.GetType().Name}); check GoldenPath:Platform:PrometheusUrl and that Prometheus answers there.");
+            var failed = new SloReading.Unavailable($"Prometheus at {where} could not be read ({exception.GetType().Name}); check GoldenPath:Platform:PrometheusUrl and that Prometheus answers there.");
+            return All(_ => failed);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GoldenPath.Catalog.Contracts;
+using GoldenPath.Platform.Auth;
 using GoldenPath.Platform.Domain;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -19,6 +20,12 @@ internal sealed class AdoptionModel(PortalData data, FleetVersionsService fleet)
     public IReadOnlyDictionary<string, int> LevelCounts { get; private set; } = new Dictionary<string, int>();
 
     public IReadOnlyList<string> TeamsWithoutServices { get; private set; } = [];
+
+    /// <summary>
+    /// Whether the reader may see the teams with no service: those are known from tokens and environments, which no
+    /// read API shows another team, so only an administrator sees them.
+    /// </summary>
+    public bool ShowsTeamsWithoutServices { get; private set; }
 
     public string OnboardedChart { get; private set; } = "";
 
@@ -42,6 +49,7 @@ internal sealed class AdoptionModel(PortalData data, FleetVersionsService fleet)
         LevelsChart = SvgChart.Bars("Services per scorecard level", "services", [.. LevelCounts.Keys],
             [new ChartSeries("services", [.. LevelCounts.Values.Select(v => (double?)v)])]);
         var owners = services.Select(s => s.Owner).ToHashSet(StringComparer.Ordinal);
-        TeamsWithoutServices = [.. knownTeams.Where(t => !owners.Contains(t))];
+        ShowsTeamsWithoutServices = User.IsAdmin();
+        TeamsWithoutServices = ShowsTeamsWithoutServices ? [.. knownTeams.Where(t => !owners.Contains(t))] : [];
     }
 }

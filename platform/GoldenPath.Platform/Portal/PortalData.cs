@@ -70,40 +70,21 @@ internal sealed class PortalData(PlatformDbContext db, CatalogService catalog, S
             return new CatalogPage(rows, page, services.Count > CatalogFilter.PageSize, matching);
         }
 
-        // A level is computed, not stored: evaluate in name order until the page after this one is known to exist.
-        var wanted = new List<CatalogRow>();
-        var skip = (page - 1) * CatalogFilter.PageSize;
-        var total = 0;
-        foreach (var chunk in (await query.ToListAsync(ct)).Chunk(100))
-        {
-            foreach (var row in await RowsAsync(chunk, ct))
-            {
-                if (!string.Equals(row.Level, filter.Level, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                total++;
-                if (total > skip && wanted.Count <= CatalogFilter.PageSize)
-                {
-                    wanted.Add(row);
-                }
-            }
-        }
-
-        return new CatalogPage(wanted.Take(CatalogFilter.PageSize).ToList(), page, wanted.Count > CatalogFilter.PageSize, total);
+        // A level is computed, not stored: every matching service is evaluated at once (one Prometheus query), then paged.
+        var all = await query.ToListAsync(ct);
+        var levelled = await scorecards.EvaluateManyAsync([.. all.Select(s => s.Name)], ct);
+        var matches = all.Where(s => string.Equals(levelled.GetValueOrDefault(s.Name)?.Level, filter.Level, StringComparison.Ordinal)).ToList();
+        var shown = matches.Skip((page - 1) * CatalogFilter.PageSize).Take(CatalogFilter.PageSize).ToList();
+        var shownInstances = (await CatalogService.LiveInstancesAsync(db, [.. shown.Select(s => s.Name)], time.GetUtcNow(), ct)).ToLookup(i => i.ServiceName);
+        var wanted = shown.Select(s => new CatalogRow(CatalogService.Describe(s, shownInstances[s.Name]), levelled[s.Name].Level)).ToList();
+        return new CatalogPage(wanted, page, matches.Count > page * CatalogFilter.PageSize, matches.Count);
     }
 
     private async Task<IReadOnlyList<CatalogRow>> RowsAsync(IReadOnlyList<ServiceEntity> services, CancellationToken ct)
     {
         var instances = (await CatalogService.LiveInstancesAsync(db, [.. services.Select(s => s.Name)], time.GetUtcNow(), ct)).ToLookup(i => i.ServiceName);
-        var rows = new List<CatalogRow>(services.Count);
-        foreach (var service in services)
-        {
-            rows.Add(new CatalogRow(CatalogService.Describe(service, instances[service.Name]), (await scorecards.EvaluateAsync(service.Name, ct))?.Level));
-        }
-
-        return rows;
+        var scored = await scorecards.EvaluateManyAsync([.. services.Select(s => s.Name)], ct);
+        return [.. services.Select(s => new CatalogRow(CatalogService.Describe(s, instances[s.Name]), scored.GetValueOrDefault(s.Name)?.Level))];
     }
 
     public Task<ServiceDescription?> ServiceAsync(string name, CancellationToken ct) => catalog.GetServiceAsync(name, ct);
@@ -129,13 +110,9 @@ internal sealed class PortalData(PlatformDbContext db, CatalogService catalog, S
 
     public async Task<IReadOnlyDictionary<string, string?>> LevelsAsync(IEnumerable<string> services, CancellationToken ct)
     {
-        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var name in services)
-        {
-            result[name] = (await scorecards.EvaluateAsync(name, ct))?.Level;
-        }
-
-        return result;
+        var names = services.ToList();
+        var scored = await scorecards.EvaluateManyAsync(names, ct);
+        return names.Distinct(StringComparer.Ordinal).ToDictionary(n => n, n => scored.GetValueOrDefault(n)?.Level, StringComparer.Ordinal);
     }
 
     /// <summary>Every service's owner and when it entered the catalog, and the teams that hold a token or an environment.</summary>
