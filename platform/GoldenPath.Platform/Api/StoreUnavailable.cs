@@ -25,6 +25,14 @@ internal static partial class StoreUnavailable
         {
             Answered(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StoreUnavailable)),
                 context.Request.Method, context.Request.Path, exception.GetBaseException().Message);
+            if (HasStalePreparedStatements(exception))
+            {
+                // The connection's record of what it prepared no longer matches the server's (a command cancelled while
+                // PostgreSQL was paused, with auto-prepare on): drop the pooled connections so the next request gets a
+                // fresh one instead of failing again on the same connection.
+                Npgsql.NpgsqlConnection.ClearAllPools();
+            }
+
             context.Response.Clear();
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, "Store unavailable",
@@ -37,7 +45,7 @@ internal static partial class StoreUnavailable
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is RetryLimitExceededException or TimeoutException or HeartbeatWriter.StoppingException || e is DbException { IsTransient: true })
+            if (e is RetryLimitExceededException or TimeoutException or HeartbeatWriter.StoppingException || e is DbException { IsTransient: true } || IsStalePreparedStatement(e))
             {
                 return true;
             }
@@ -45,6 +53,22 @@ internal static partial class StoreUnavailable
 
         return false;
     }
+
+    private static bool HasStalePreparedStatements(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (IsStalePreparedStatement(e))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>42P05 (already exists) or 26000 (does not exist): a connection out of step with its prepared statements.</summary>
+    private static bool IsStalePreparedStatement(Exception e) => e is Npgsql.PostgresException { SqlState: "42P05" or "26000" };
 
     [LoggerMessage(2401, LogLevel.Warning, "{Method} {Path} answered 503: the store did not answer ({Reason}).")]
     private static partial void Answered(ILogger logger, string method, string path, string reason);
