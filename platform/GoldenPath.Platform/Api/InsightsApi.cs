@@ -15,31 +15,11 @@ internal static class InsightsApi
     {
         endpoints.MapGet("/api/v1/dora", async Task<IResult> (string? service, string? team, string? environment, int? days, DoraService dora, CancellationToken ct) =>
             {
-                var validation = new Validation();
-                if (service is not null && team is not null)
-                {
-                    validation.Add("team", "give service or team, not both");
-                }
-
-                if (service is not null)
-                {
-                    validation.Name("service", service);
-                }
-
-                if (team is not null)
-                {
-                    validation.Name("team", team);
-                }
-
                 environment ??= DeploymentEnvironments.Production;
-                validation.Name("environment", environment);
-                if (days is < 1 or > 365)
-                {
-                    validation.Add("days", $"{days} is not between 1 and 365");
-                }
-
+                var window = days ?? 30;
+                var validation = DoraService.ValidateFilter(service, team, environment, window);
                 return validation.IsValid
-                    ? TypedResults.Ok(await dora.ReportAsync(service, team, environment, days ?? 30, ct))
+                    ? TypedResults.Ok(await dora.ReportAsync(service, team, environment, window, ct))
                     : Problems.Invalid(validation.Errors);
             })
             .WithName("getDoraReport")

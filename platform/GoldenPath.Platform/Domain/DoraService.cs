@@ -7,6 +7,34 @@ namespace GoldenPath.Platform.Domain;
 /// <summary>Loads the deployments and incidents of a scope and window and hands them to <see cref="DoraCalculator"/>.</summary>
 internal sealed class DoraService(PlatformDbContext db, TimeProvider time)
 {
+    /// <summary>The rules of a report's filters, for the API and the portal alike.</summary>
+    public static Validation ValidateFilter(string? service, string? team, string environment, int days)
+    {
+        var validation = new Validation();
+        if (service is not null && team is not null)
+        {
+            validation.Add("team", "give service or team, not both");
+        }
+
+        if (service is not null)
+        {
+            validation.Name("service", service);
+        }
+
+        if (team is not null)
+        {
+            validation.Name("team", team);
+        }
+
+        validation.Name("environment", environment);
+        if (days is < 1 or > 365)
+        {
+            validation.Add("days", $"{days} is not between 1 and 365");
+        }
+
+        return validation;
+    }
+
     public async Task<DoraReport> ReportAsync(string? service, string? team, string environment, int days, CancellationToken ct)
     {
         var to = time.GetUtcNow();

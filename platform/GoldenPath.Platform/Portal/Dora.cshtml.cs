@@ -38,31 +38,10 @@ internal sealed class DoraModel(DoraService dora, PortalData data) : PageModel
         View = new DoraView(await dora.ReportAsync(Service, Team, Environment, Days, ct), await data.TrendAsync(Service, Team, Environment, Days, ct));
     }
 
-    /// <summary>The API's rules for the same filters (GET /api/v1/dora).</summary>
+    /// <summary>The API's rules for the same filters (GET /api/v1/dora), said in one sentence.</summary>
     internal static string? Validate(string? service, string? team, string environment, int days)
     {
-        var validation = new Validation();
-        if (service is not null && team is not null)
-        {
-            validation.Add("team", "give service or team, not both");
-        }
-
-        if (service is not null)
-        {
-            validation.Name("service", service);
-        }
-
-        if (team is not null)
-        {
-            validation.Name("team", team);
-        }
-
-        validation.Name("environment", environment);
-        if (days is < 1 or > 365)
-        {
-            validation.Add("days", $"{days} is not between 1 and 365");
-        }
-
+        var validation = DoraService.ValidateFilter(service, team, environment, days);
         return validation.IsValid ? null : $"The filter is not valid: {string.Join("; ", validation.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))}.";
     }
 }
