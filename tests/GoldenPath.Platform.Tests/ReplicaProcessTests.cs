@@ -21,7 +21,7 @@ public sealed class ReplicaProcessTests(PostgreSqlContainerFixture postgres) : I
     [Fact]
     public async Task ATokenRevokedThroughOneReplicaProcessIsRefusedByTheOtherWithinASecond()
     {
-        var connectionString = await CreateDatabaseAsync();
+        var connectionString = await Replicas.Replica.CreateDatabaseAsync(await postgres.GetConnectionStringAsync());
         await using var a = await StartPlatformAsync(connectionString);
         await using var b = await StartPlatformAsync(connectionString); // after A: A has migrated the database
         var revoked = await CreateTokenAsync(a, "team-a");
@@ -70,21 +70,6 @@ public sealed class ReplicaProcessTests(PostgreSqlContainerFixture postgres) : I
         await using var revoke = new NpgsqlCommand("UPDATE tokens SET \"RevokedAt\" = now() WHERE \"Hash\" = @hash", connection);
         revoke.Parameters.AddWithValue("hash", Auth.TokenHasher.Hash(token));
         Assert.Equal(1, await revoke.ExecuteNonQueryAsync(Ct));
-    }
-
-    private async Task<string> CreateDatabaseAsync()
-    {
-        var builder = new NpgsqlConnectionStringBuilder(await postgres.GetConnectionStringAsync());
-        var database = $"replicas_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(builder.ConnectionString))
-        {
-            await connection.OpenAsync(Ct);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
-            await create.ExecuteNonQueryAsync(Ct);
-        }
-
-        builder.Database = database;
-        return builder.ConnectionString;
     }
 
     private static async Task<string> CreateTokenAsync(ServiceProcess platform, string team)
