@@ -146,4 +146,36 @@ public sealed class PlatformOptions
     /// Not set: Bronze, Silver and Gold as docs/portal.md describes. The scorecard API and every portal page show them.
     /// </summary>
     public IList<Domain.ScorecardLevelSetting>? ScorecardLevels { get; set; }
+
+    /// <summary>
+    /// Gets the claims a person signed in by the company's identity provider (OpenID Connect) must hold to read the
+    /// portal, and what each admits them to. A person whose claims match none is refused.
+    /// </summary>
+    public PortalSignInOptions PortalSignIn { get; } = new();
+}
+
+/// <summary>
+/// Who of the people the company's identity provider signs in may read the portal (<c>GoldenPath:Platform:PortalSignIn</c>):
+/// a claim value (a group or a role) admits its holder as a reader of every team, or as one team's reader.
+/// </summary>
+public sealed class PortalSignInOptions
+{
+    /// <summary>Gets or sets the type of the claims compared, as the identity provider names it in its ID token: <c>groups</c> by default, <c>roles</c> for app roles.</summary>
+    public string ClaimType { get; set; } = "groups";
+
+    /// <summary>Gets the claim values that admit their holder as a reader of every team, as a <c>read</c> token without a team reads.</summary>
+    public IList<string> PlatformReaders { get; } = [];
+
+    /// <summary>Gets the claim values that admit their holder as one team's reader: what that team's <c>read</c> token reads.</summary>
+    public IList<PortalTeamClaim> TeamReaders { get; } = [];
+}
+
+/// <summary>A claim value and the team whose reader it makes its holder.</summary>
+public sealed class PortalTeamClaim
+{
+    /// <summary>Gets or sets the claim's value, e.g. a group's name or id.</summary>
+    public string Value { get; set; } = "";
+
+    /// <summary>Gets or sets the team, as its tokens name it.</summary>
+    public string Team { get; set; } = "";
 }

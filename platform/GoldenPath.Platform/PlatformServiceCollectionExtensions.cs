@@ -29,6 +29,10 @@ internal static class PlatformServiceCollectionExtensions
             .Validate(o => o.MaxRequestBodyBytes >= 1024, "GoldenPath:Platform:MaxRequestBodyBytes must be at least 1024.")
             .Validate(o => o.ReservedNamespaces.All(IsNamespaceOrPrefix),
                 "GoldenPath:Platform:ReservedNamespaces holds namespace names (lowercase letters, digits and '-') or prefixes ending with '*', e.g. 'observability' or 'shared-*'.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.PortalSignIn.ClaimType) && o.PortalSignIn.PlatformReaders.All(v => !string.IsNullOrWhiteSpace(v))
+                    && o.PortalSignIn.TeamReaders.All(t => !string.IsNullOrWhiteSpace(t.Value) && !string.IsNullOrWhiteSpace(t.Team)),
+                "GoldenPath:Platform:PortalSignIn needs a ClaimType (e.g. groups), PlatformReaders without empty values, and TeamReaders entries each with a Value " +
+                "(the claim's value) and a Team, e.g. GoldenPath__Platform__PortalSignIn__TeamReaders__0__Value=payments-developers, ...__0__Team=payments.")
             .Validate(o => o.FailedAuthenticationBurst > 0 && o.FailedAuthenticationsPerMinute > 0, "GoldenPath:Platform:FailedAuthenticationBurst and FailedAuthenticationsPerMinute must be positive.")
             .Validate(o => string.IsNullOrEmpty(o.BootstrapToken) || o.BootstrapToken.Length >= PlatformOptions.MinimumBootstrapTokenLength,
                 $"GoldenPath:Platform:BootstrapToken is shorter than {PlatformOptions.MinimumBootstrapTokenLength} characters: an admin token that short can be guessed. " +

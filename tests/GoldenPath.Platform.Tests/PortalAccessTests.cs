@@ -205,6 +205,52 @@ public abstract class PortalAccessTests(IPlatformStore store)
         Assert.DoesNotContain(secretTeam, page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ACookieCopiedBeforeSignOutIsRefusedAfterIt()
+    {
+        await using var platform = await StartAsync();
+        var seed = await PortalSeed.WriteAsync(platform);
+        using var session = new PortalSession(platform);
+        (await session.SignInAsync(seed.TeamAReader)).Dispose();
+        var copied = session.PortalCookie!.Value;
+        using var beforeSignOut = await PortalSession.WithCookieAsync(session.BaseAddress, "/portal", copied);
+        var sessions = await platform.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.PortalSessions, Ct));
+
+        using var signedOut = await session.SignOutAsync();
+        using var afterSignOut = await PortalSession.WithCookieAsync(session.BaseAddress, "/portal", copied);
+
+        Assert.Equal(HttpStatusCode.OK, beforeSignOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, afterSignOut.StatusCode);
+        Assert.Equal("/portal/signin", afterSignOut.Headers.Location!.AbsolutePath);
+        Assert.DoesNotContain(seed.Busy, await afterSignOut.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(sessions - 1, await platform.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.PortalSessions, Ct)));
+    }
+
+    [Fact]
+    public async Task TheCookieNamesASessionTheStoreKeepsAndExpiredSessionsAreRefusedAndDeleted()
+    {
+        await using var platform = await StartAsync(new() { ["GoldenPath:Platform:BackgroundJobInterval"] = "00:01:00" });
+        var seed = await PortalSeed.WriteAsync(platform);
+        using var session = new PortalSession(platform);
+        (await session.SignInAsync(seed.TeamAReader)).Dispose();
+        // The class's tests share a store: every session there is of a token of the seed, signed in at the same fake time.
+        var stored = await platform.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.PortalSessions, Ct));
+
+        Assert.NotEmpty(stored);
+        Assert.All(stored, s => Assert.DoesNotContain(seed.TeamAReader, System.Text.Encoding.UTF8.GetString(s.Ticket), StringComparison.Ordinal));
+        Assert.Contains(platform.Time.GetUtcNow() + TimeSpan.FromHours(8), stored.Select(s => s.ExpiresAt));
+
+        platform.Time.Advance(TimeSpan.FromHours(8) + TimeSpan.FromSeconds(1));
+        using var expired = await session.GetAsync("/portal");
+        Assert.Equal(HttpStatusCode.Redirect, expired.StatusCode);
+
+        // The purge runs on the next tick of the background jobs (on the holder of their lease; on SQLite, the one process).
+        platform.Time.Advance(TimeSpan.FromMinutes(1));
+        await GoldenPath.Tests.Poll.UntilAsync(async () => await platform.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.PortalSessions, Ct)) == 0,
+            TimeSpan.FromSeconds(20), "the expired session to be deleted");
+    }
+
     private static async Task RevokeAsync(PlatformApp platform, string secret)
     {
         var hash = GoldenPath.Platform.Auth.TokenHasher.Hash(secret);

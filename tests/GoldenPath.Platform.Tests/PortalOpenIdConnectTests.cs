@@ -23,13 +23,8 @@ public sealed class PortalOpenIdConnectTests(SqliteStore store) : IClassFixture<
     public async Task APersonTheIdentityProviderSignsInReadsThePortalWithCodeFlowAndPkceAndNoTokenKept()
     {
         await using var provider = await FakeProvider.StartAsync();
-        await using var handle = await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), new()
-        {
-            ["Authentication:Schemes:OpenIdConnect:Authority"] = provider.Issuer,
-            ["Authentication:Schemes:OpenIdConnect:ClientId"] = ClientId,
-            ["Authentication:Schemes:OpenIdConnect:ClientSecret"] = ClientSecret,
-            ["Authentication:Schemes:OpenIdConnect:RequireHttpsMetadata"] = "false",
-        });
+        provider.Groups = ["staff", "portal-readers"];
+        await using var handle = await StartAsync(provider);
         var platform = handle.App;
         var seed = await PortalSeed.WriteAsync(platform);
         using var session = new PortalSession(platform);
@@ -39,11 +34,7 @@ public sealed class PortalOpenIdConnectTests(SqliteStore store) : IClassFixture<
         var authorize = challenge.Headers.Location!;
         var query = System.Web.HttpUtility.ParseQueryString(authorize.Query);
         provider.Expect(query["nonce"]!, query["code_challenge"]!);
-        // The provider's form posts the code back to the redirect URI, as the browser would.
-        using var callback = await session.Http.PostAsync(query["redirect_uri"], new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["code"] = FakeProvider.Code, ["state"] = query["state"]!,
-        }), Ct);
+        using var callback = await CallbackAsync(session, query);
         using var team = await session.GetAsync(callback.Headers.Location!.OriginalString);
         var teamPage = await team.Content.ReadAsStringAsync(Ct);
 
@@ -56,12 +47,114 @@ public sealed class PortalOpenIdConnectTests(SqliteStore store) : IClassFixture<
         Assert.True(provider.CodeRedeemedWithVerifierAndSecret);
         Assert.Equal($"/portal/teams/{seed.TeamA}", callback.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, team.StatusCode);
-        Assert.Contains("Signed in: Ada Lovelace", teamPage, StringComparison.Ordinal);
+        Assert.Contains("Signed in: Ada Lovelace</span>", teamPage, StringComparison.Ordinal);
         Assert.Contains(seed.Busy, teamPage, StringComparison.Ordinal);
         var cookie = session.PortalCookie!;
         Assert.True(cookie.HttpOnly);
         Assert.True(cookie.Value.Length < 1500, "the cookie holds who signed in, not the provider's tokens");
         Assert.DoesNotContain(provider.LastIdToken!, teamPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APersonWhoseGroupsTheSettingDoesNotAdmitIsRefusedWithAPageThatSaysWhyAndNoSession()
+    {
+        await using var provider = await FakeProvider.StartAsync();
+        provider.Groups = ["staff", "contractors"];
+        await using var handle = await StartAsync(provider);
+        var seed = await PortalSeed.WriteAsync(handle.App);
+        using var session = new PortalSession(handle.App);
+
+        using var callback = await SignInThroughProviderAsync(session, provider);
+        var page = System.Net.WebUtility.HtmlDecode(await callback.Content.ReadAsStringAsync(Ct));
+
+        Assert.Equal(HttpStatusCode.Forbidden, callback.StatusCode);
+        Assert.Contains("Ada Lovelace", page, StringComparison.Ordinal);
+        Assert.Contains("holds none of the 'groups' claims", page, StringComparison.Ordinal);
+        Assert.Contains("GoldenPath:Platform:PortalSignIn", page, StringComparison.Ordinal);
+        Assert.StartsWith("default-src 'none'", callback.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Null(session.PortalCookie);
+        Assert.Equal(HttpStatusCode.Redirect, (await session.GetAsync($"/portal/teams/{seed.TeamA}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task WithNoClaimSettingNobodyTheProviderSignsInIsAdmitted()
+    {
+        await using var provider = await FakeProvider.StartAsync();
+        provider.Groups = ["portal-readers"];
+        await using var handle = await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), ProviderSettings(provider));
+        using var session = new PortalSession(handle.App);
+
+        using var callback = await SignInThroughProviderAsync(session, provider);
+
+        Assert.Equal(HttpStatusCode.Forbidden, callback.StatusCode);
+        Assert.Null(session.PortalCookie);
+    }
+
+    [Fact]
+    public async Task AGroupMappedToATeamSignsItsHolderInAsThatTeamsReaderAndRolesWorkAsTheClaimType()
+    {
+        await using var provider = await FakeProvider.StartAsync();
+        provider.Roles = ["payments-developers"];
+        await using var handle = await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), new(ProviderSettings(provider))
+        {
+            ["GoldenPath:Platform:PortalSignIn:ClaimType"] = "roles",
+            ["GoldenPath:Platform:PortalSignIn:PlatformReaders:0"] = "platform-team",
+            ["GoldenPath:Platform:PortalSignIn:TeamReaders:0:Value"] = "checkout-developers",
+            ["GoldenPath:Platform:PortalSignIn:TeamReaders:0:Team"] = "checkout",
+            ["GoldenPath:Platform:PortalSignIn:TeamReaders:1:Value"] = "payments-developers",
+            ["GoldenPath:Platform:PortalSignIn:TeamReaders:1:Team"] = "payments",
+        });
+        var seed = await PortalSeed.WriteAsync(handle.App);
+        using var session = new PortalSession(handle.App);
+
+        using var callback = await SignInThroughProviderAsync(session, provider);
+        var catalog = await session.TextAsync("/portal");
+        // The class's tests share a store: Ada's session as a payments reader is the one whose name says so.
+        var sessions = await handle.App.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.PortalSessions, Ct));
+        var principal = Assert.Single(sessions.Select(s => Microsoft.AspNetCore.Authentication.TicketSerializer.Default.Deserialize(s.Ticket)!.Principal),
+            p => p.Identity!.Name == "Ada Lovelace (team payments)");
+
+        Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+        Assert.Contains("Signed in: Ada Lovelace (team payments)", catalog, StringComparison.Ordinal);
+        Assert.Contains(seed.Busy, catalog, StringComparison.Ordinal);
+        Assert.Equal("payments", principal.FindFirst("team")?.Value);
+        Assert.Equal(["read"], principal.FindAll("scope").Select(c => c.Value));
+        Assert.Null(principal.FindFirst("token_id"));
+    }
+
+    [Fact]
+    public async Task AForgedOrReplayedCallbackIsAnsweredWithA400PageAndRepeatedFailuresWithA429()
+    {
+        await using var provider = await FakeProvider.StartAsync();
+        provider.Groups = ["portal-readers"];
+        await using var handle = await StartAsync(provider, new() { ["GoldenPath:Platform:FailedAuthenticationBurst"] = "3" });
+        using var session = new PortalSession(handle.App);
+        var callbackUrl = "/portal/signin-oidc";
+
+        // A real sign-in, then its callback replayed: its correlation cookie is spent.
+        var (signedIn, form) = await SignInThroughProviderWithFormAsync(session, provider);
+        signedIn.Dispose();
+        using var replayed = await session.Http.PostAsync(callbackUrl, new FormUrlEncodedContent(form), Ct);
+        // A callback nobody started: a state made up by an attacker.
+        using var forged = await session.Http.PostAsync(callbackUrl, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["code"] = FakeProvider.Code, ["state"] = "CfDJ8forged-state-of-an-attacker",
+        }), Ct);
+        using var noState = await session.Http.PostAsync(callbackUrl, new FormUrlEncodedContent(new Dictionary<string, string> { ["code"] = "x" }), Ct);
+        // The address has used its three failures: the next callback and the next challenge are refused before any work.
+        using var limited = await session.Http.PostAsync(callbackUrl, new FormUrlEncodedContent(new Dictionary<string, string> { ["code"] = "x", ["state"] = "y" }), Ct);
+        using var challenge = await session.GetAsync("/portal/signin?handler=OpenIdConnect");
+
+        foreach (var refused in new[] { replayed, forged, noState })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("could not be accepted", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Contains("Too many failed sign-ins from this address", await limited.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.True(int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.Equal(HttpStatusCode.TooManyRequests, challenge.StatusCode);
     }
 
     [Fact]
@@ -72,6 +165,45 @@ public sealed class PortalOpenIdConnectTests(SqliteStore store) : IClassFixture<
 
         Assert.DoesNotContain("company account", await session.TextAsync("/portal/signin"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await session.GetAsync("/portal/signin?handler=OpenIdConnect")).StatusCode);
+    }
+
+    private static Dictionary<string, string?> ProviderSettings(FakeProvider provider) => new()
+    {
+        ["Authentication:Schemes:OpenIdConnect:Authority"] = provider.Issuer,
+        ["Authentication:Schemes:OpenIdConnect:ClientId"] = ClientId,
+        ["Authentication:Schemes:OpenIdConnect:ClientSecret"] = ClientSecret,
+        ["Authentication:Schemes:OpenIdConnect:RequireHttpsMetadata"] = "false",
+    };
+
+    /// <summary>The provider's settings, and the group <c>portal-readers</c> admitted as a reader of every team.</summary>
+    private Task<PlatformAppHandle> StartAsync(FakeProvider provider, Dictionary<string, string?>? more = null)
+    {
+        var settings = ProviderSettings(provider);
+        settings["GoldenPath:Platform:PortalSignIn:PlatformReaders:0"] = "portal-readers";
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), settings);
+    }
+
+    /// <summary>The provider's form posts the code back to the redirect URI, as the browser would.</summary>
+    private static Task<HttpResponseMessage> CallbackAsync(PortalSession session, System.Collections.Specialized.NameValueCollection query) =>
+        session.Http.PostAsync(query["redirect_uri"], new FormUrlEncodedContent(Form(query)), Ct);
+
+    private static Dictionary<string, string> Form(System.Collections.Specialized.NameValueCollection query) => new() { ["code"] = FakeProvider.Code, ["state"] = query["state"]! };
+
+    private static async Task<HttpResponseMessage> SignInThroughProviderAsync(PortalSession session, FakeProvider provider) =>
+        (await SignInThroughProviderWithFormAsync(session, provider)).Response;
+
+    /// <summary>Starts a sign-in, lets the provider sign Ada in, and posts its answer back; returns the platform's answer and the form posted.</summary>
+    private static async Task<(HttpResponseMessage Response, Dictionary<string, string> Form)> SignInThroughProviderWithFormAsync(PortalSession session, FakeProvider provider)
+    {
+        using var challenge = await session.GetAsync("/portal/signin?handler=OpenIdConnect");
+        var query = System.Web.HttpUtility.ParseQueryString(challenge.Headers.Location!.Query);
+        provider.Expect(query["nonce"]!, query["code_challenge"]!);
+        return (await CallbackAsync(session, query), Form(query));
     }
 
     /// <summary>An OpenID Connect provider on loopback: discovery, keys, and a token endpoint that checks PKCE and the client secret.</summary>
@@ -91,6 +223,10 @@ public sealed class PortalOpenIdConnectTests(SqliteStore store) : IClassFixture<
         public bool CodeRedeemedWithVerifierAndSecret { get; private set; }
 
         public string? LastIdToken { get; private set; }
+
+        public IReadOnlyList<string> Groups { get; set; } = [];
+
+        public IReadOnlyList<string> Roles { get; set; } = [];
 
         public void Expect(string nonce, string challenge) => (_nonce, _challenge) = (nonce, challenge);
 
@@ -130,7 +266,7 @@ public sealed class PortalOpenIdConnectTests(SqliteStore store) : IClassFixture<
                 {
                     Issuer = provider.Issuer, Audience = ClientId, IssuedAt = now, NotBefore = now, Expires = now.AddMinutes(5),
                     Subject = new ClaimsIdentity([new Claim("sub", "ada"), new Claim("name", "Ada Lovelace"), new Claim("nonce", provider._nonce!),
-                        new Claim("at_hash", Base64UrlEncoder.Encode(hash[..16]))]),
+                        new Claim("at_hash", Base64UrlEncoder.Encode(hash[..16])), .. provider.Groups.Select(g => new Claim("groups", g)), .. provider.Roles.Select(r => new Claim("roles", r))]),
                     SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
                 });
                 return Results.Json(new { id_token = provider.LastIdToken, access_token = accessToken, token_type = "Bearer", expires_in = 300 });

@@ -206,3 +206,18 @@ internal sealed class TokenEntity
 
     public DateTimeOffset? RevokedAt { get; set; }
 }
+
+/// <summary>
+/// A portal session (ASP.NET Core's cookie authentication ticket, kept server-side): the cookie carries only its id, so
+/// deleting the row ends the session on every replica, also for a copy of the cookie.
+/// </summary>
+internal sealed class PortalSessionEntity
+{
+    /// <summary>A random id (256 bits, base64url), never shown.</summary>
+    public required string Id { get; set; }
+
+    /// <summary>The serialized ticket: who signed in and their claims (never a token).</summary>
+    public required byte[] Ticket { get; set; }
+
+    public DateTimeOffset ExpiresAt { get; set; }
+}

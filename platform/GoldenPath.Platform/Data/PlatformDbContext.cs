@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -10,7 +11,7 @@ namespace GoldenPath.Platform.Data;
 /// The platform's store. Two providers share this model: PostgreSQL (<see cref="PostgresPlatformDbContext"/>)
 /// and SQLite (<see cref="SqlitePlatformDbContext"/>), each with its own migrations.
 /// </summary>
-internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(options)
+internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<ServiceEntity> Services => Set<ServiceEntity>();
 
@@ -25,6 +26,12 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
     public DbSet<TokenEntity> Tokens => Set<TokenEntity>();
 
     public DbSet<SystemClaimEntity> Systems => Set<SystemClaimEntity>();
+
+    /// <summary>The portal's sessions: a cookie names one, signing out deletes it.</summary>
+    public DbSet<PortalSessionEntity> PortalSessions => Set<PortalSessionEntity>();
+
+    /// <summary>The Data Protection key ring every replica shares (the portal's cookies and antiforgery tokens).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -112,6 +119,16 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             token.HasIndex(t => t.Hash).IsUnique();
             Json(token.Property(t => t.Scopes), json.ListString);
         });
+
+        modelBuilder.Entity<PortalSessionEntity>(session =>
+        {
+            session.ToTable("portal_sessions");
+            session.HasKey(s => s.Id);
+            session.Property(s => s.Id).HasMaxLength(64);
+            session.HasIndex(s => s.ExpiresAt);
+        });
+
+        modelBuilder.Entity<DataProtectionKey>(key => key.ToTable("data_protection_keys"));
     }
 
     /// <summary>Stores a list as a JSON text column (source-generated serialization), compared by content.</summary>

@@ -5,6 +5,7 @@ using GoldenPath.Platform.Domain;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ namespace GoldenPath.Platform.Portal;
 /// handler, configured under <c>Authentication:Schemes:OpenIdConnect</c>), or by exchanging a platform token with the
 /// <c>read</c> scope for a cookie. Either way the cookie carries the scope <c>read</c> only, never a token.
 /// </summary>
-internal static class PortalAuthentication
+internal static partial class PortalAuthentication
 {
     public const string CookieScheme = "Portal";
     public const string OpenIdConnectScheme = OpenIdConnectDefaults.AuthenticationScheme;
@@ -27,8 +28,20 @@ internal static class PortalAuthentication
 
     public static readonly TimeSpan SessionLength = TimeSpan.FromHours(8);
 
+    /// <summary>The application name of the shared key ring: every replica protects and reads with the same keys.</summary>
+    public const string DataProtectionApplication = "GoldenPath.Platform";
+
     public static void AddPortalAuthentication(this IHostApplicationBuilder builder)
     {
+        // The portal's cookies and antiforgery tokens are protected with keys every replica reads from the platform's store,
+        // so that a cookie or form one replica hands out is read by any other.
+        builder.Services.AddDataProtection().SetApplicationName(DataProtectionApplication).PersistKeysToDbContext<PlatformDbContext>();
+        // The session itself stays in the store; the cookie names it. Signing out deletes it on every replica.
+        builder.Services.AddSingleton<PortalSessionStore>();
+        builder.Services.AddHostedService<PortalSessionPurgeService>();
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieScheme)
+            .Configure<PortalSessionStore>((options, sessions) => options.SessionStore = sessions);
+
         var authentication = builder.Services.AddAuthentication();
         authentication.AddCookie(CookieScheme, options =>
         {
@@ -62,24 +75,134 @@ internal static class PortalAuthentication
                 // Secure whenever the request is https (directly or through a trusted proxy), like the portal's own cookie.
                 options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.Events.OnRedirectToIdentityProvider = RefuseWhenOverFailureBudgetAsync;
+                options.Events.OnMessageReceived = RefuseWhenOverFailureBudgetAsync;
                 options.Events.OnTokenValidated = context =>
                 {
-                    context.Principal = FromIdentityProvider(context.Principal!);
+                    var signIn = context.HttpContext.RequestServices.GetRequiredService<IOptions<PlatformOptions>>().Value.PortalSignIn;
+                    if (FromIdentityProvider(context.Principal!, signIn) is { } admitted)
+                    {
+                        context.Principal = admitted;
+                    }
+                    else
+                    {
+                        context.Fail(new NotAdmittedException(NameOf(context.Principal!), signIn.ClaimType));
+                    }
+
                     return Task.CompletedTask;
                 };
+                options.Events.OnRemoteFailure = RemoteFailureAsync;
             });
         }
     }
 
+    /// <summary>A person the identity provider signed in whose claims the platform does not admit to the portal.</summary>
+    internal sealed class NotAdmittedException(string name, string claimType)
+        : Exception($"The identity provider signed in '{name}', whose '{claimType}' claims match none of GoldenPath:Platform:PortalSignIn's PlatformReaders or TeamReaders.")
+    {
+        public string Name { get; } = name;
+
+        public string ClaimType { get; } = claimType;
+    }
+
+    /// <summary>
+    /// A callback that fails (forged, replayed, expired, or a person not admitted) is answered with a page that says why,
+    /// 400 or 403, and counts as a failed sign-in of the client's address, like a wrong token in the sign-in form.
+    /// </summary>
+    private static async Task RemoteFailureAsync(RemoteFailureContext context)
+    {
+        context.HandleResponse();
+        var http = context.HttpContext;
+        var failures = http.RequestServices.GetRequiredService<AuthenticationFailureLimiter>();
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PortalAuthentication));
+        var address = ClientAddress.Key(http);
+        if (!failures.TryRecordFailure(address, out var retryAfter))
+        {
+            await TooManyFailuresAsync(http, retryAfter);
+            return;
+        }
+
+        if (context.Failure is NotAdmittedException refused)
+        {
+            NotAdmitted(logger, refused.Name, refused.ClaimType, address);
+            await PortalExtensions.WriteMessagePageAsync(http, StatusCodes.Status403Forbidden, "Not admitted to the portal",
+                $"Your company account ({refused.Name}) holds none of the '{refused.ClaimType}' claims this platform admits to the portal. " +
+                "Ask the platform team to admit your group or role (GoldenPath:Platform:PortalSignIn), or sign in with a platform token that has the scope 'read'.");
+            return;
+        }
+
+        CallbackRefused(logger, address, context.Failure?.Message ?? "no reason given");
+        await PortalExtensions.WriteMessagePageAsync(http, StatusCodes.Status400BadRequest, "Sign-in failed",
+            "This answer from the identity provider could not be accepted: it does not belong to a sign-in this browser started here, " +
+            "it was already used, or it expired. Start again from the sign-in page.");
+    }
+
+    /// <summary>A client that has used up its failed sign-ins is neither sent to the identity provider nor heard back from it, until its budget refills.</summary>
+    private static async Task RefuseWhenOverFailureBudgetAsync(RedirectContext context)
+    {
+        if (Exhausted(context.HttpContext) is { } retryAfter)
+        {
+            context.HandleResponse();
+            await TooManyFailuresAsync(context.HttpContext, retryAfter);
+        }
+    }
+
+    private static async Task RefuseWhenOverFailureBudgetAsync(MessageReceivedContext context)
+    {
+        if (Exhausted(context.HttpContext) is { } retryAfter)
+        {
+            context.HandleResponse();
+            await TooManyFailuresAsync(context.HttpContext, retryAfter);
+        }
+    }
+
+    private static TimeSpan? Exhausted(HttpContext http) =>
+        http.RequestServices.GetRequiredService<AuthenticationFailureLimiter>().IsExhausted(ClientAddress.Key(http), out var retryAfter) ? retryAfter : null;
+
+    private static Task TooManyFailuresAsync(HttpContext http, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return PortalExtensions.WriteMessagePageAsync(http, StatusCodes.Status429TooManyRequests, "Too many failed sign-ins",
+            $"Too many failed sign-ins from this address: retry in {seconds} s.");
+    }
+
+    [LoggerMessage(2131, LogLevel.Warning, "Refused an OpenID Connect callback from {Address}: {Reason}")]
+    private static partial void CallbackRefused(ILogger logger, string address, string reason);
+
+    [LoggerMessage(2132, LogLevel.Warning, "The identity provider signed in '{Name}' from {Address}, whose '{ClaimType}' claims the platform does not admit to the portal (GoldenPath:Platform:PortalSignIn).")]
+    private static partial void NotAdmitted(ILogger logger, string name, string claimType, string address);
+
     public static bool OpenIdConnectConfigured(IConfiguration configuration) =>
         !string.IsNullOrEmpty(configuration[$"{OpenIdConnectSection}:Authority"]);
 
-    /// <summary>A person the identity provider vouches for reads what a <c>read</c> token reads, and nothing more.</summary>
-    public static ClaimsPrincipal FromIdentityProvider(ClaimsPrincipal external)
+    /// <summary>
+    /// A person the identity provider vouches for reads what a <c>read</c> token reads, and nothing more: as a reader of every
+    /// team when a claim of theirs is one of <see cref="PortalSignInOptions.PlatformReaders"/>, else as the reader of the
+    /// first team (in the setting's order) one of their claims maps to; null when none does.
+    /// </summary>
+    public static ClaimsPrincipal? FromIdentityProvider(ClaimsPrincipal external, PortalSignInOptions signIn)
     {
-        var name = external.FindFirstValue("name") ?? external.FindFirstValue("preferred_username") ?? external.FindFirstValue(ClaimTypes.NameIdentifier) ?? "signed in";
-        return Principal(name, null, null, "oidc");
+        var held = external.Claims.Where(c => IsOfType(c, signIn.ClaimType)).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        if (signIn.PlatformReaders.Any(held.Contains))
+        {
+            return Principal(NameOf(external), null, null, "oidc");
+        }
+
+        return signIn.TeamReaders.FirstOrDefault(t => held.Contains(t.Value)) is { } team
+            ? Principal($"{NameOf(external)} (team {team.Team})", null, team.Team, "oidc")
+            : null;
     }
+
+    /// <summary>A claim of the type as the ID token names it, also when the handler mapped it to a longer name (<c>roles</c> to <see cref="ClaimTypes.Role"/>).</summary>
+    private static bool IsOfType(Claim claim, string type) =>
+        string.Equals(claim.Type, type, StringComparison.Ordinal)
+        || (Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler.DefaultInboundClaimTypeMap.TryGetValue(type, out var mapped) && string.Equals(claim.Type, mapped, StringComparison.Ordinal))
+        || (claim.Properties.TryGetValue("http://schemas.xmlsoap.org/ws/2005/05/identitystructuralelements/claimproperties/ShortTypeName", out var shortName)
+            && string.Equals(shortName, type, StringComparison.Ordinal));
+
+    private static string NameOf(ClaimsPrincipal external) =>
+        external.FindFirstValue("name") ?? external.FindFirstValue("preferred_username") ?? external.FindFirstValue(ClaimTypes.NameIdentifier) ?? "signed in";
 
     /// <summary>The cookie's principal for a platform token: its id and team, the scope <c>read</c>; never the secret.</summary>
     public static ClaimsPrincipal FromToken(CachedToken token) => Principal($"team {token.Team}", token.Id, token.Team, "token");

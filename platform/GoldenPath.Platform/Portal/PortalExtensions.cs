@@ -29,18 +29,40 @@ internal static class PortalExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Answers with a small page of the portal that says what happened and links to the sign-in page, for what the
+    /// authentication handlers answer themselves (an OpenID Connect callback), with the portal's headers.
+    /// </summary>
+    public static async Task WriteMessagePageAsync(HttpContext context, int status, string title, string message)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        SetHeaders(response);
+        response.ContentType = "text/html; charset=utf-8";
+        var encoder = System.Text.Encodings.Web.HtmlEncoder.Default;
+        await response.WriteAsync(
+            $"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{encoder.Encode(title)} · GoldenPath portal</title></head>" +
+            $"<body><main><h1>{encoder.Encode(title)}</h1><p role=\"alert\">{encoder.Encode(message)}</p>" +
+            $"<p><a href=\"{PortalAuthentication.SignInPath}\">Sign in</a></p></main></body></html>\n", context.RequestAborted);
+    }
+
+    private static void SetHeaders(HttpResponse response)
+    {
+        var headers = response.Headers;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
+        headers["Referrer-Policy"] = "no-referrer";
+    }
+
     public static WebApplication MapPlatformPortal(this WebApplication app)
     {
         app.Use((context, next) =>
         {
             if (context.Request.Path.StartsWithSegments("/portal"))
             {
-                var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
-                headers.XContentTypeOptions = "nosniff";
-                headers.CacheControl = "no-cache, no-store";
-                headers.Pragma = "no-cache";
-                headers["Referrer-Policy"] = "no-referrer";
+                SetHeaders(context.Response);
             }
 
             return next(context);
