@@ -17,9 +17,15 @@ public sealed class PortalReplicaTests(PostgreSqlContainerFixture postgres)
     public async Task SignedInOnOneReplicaThePersonReadsAndPostsFormsOnTheOtherAndSigningOutEndsTheSessionOnBoth()
     {
         var database = await Replica.CreateDatabaseAsync(await postgres.GetConnectionStringAsync());
-        var replicas = await Replica.StartReadyAsync(2, database);
+        // Each replica has a home folder of its own, as pods have no file system in common: ASP.NET Core would otherwise
+        // keep its keys in ~/.aspnet/DataProtection-Keys, shared by two processes of one user on one machine.
+        var homes = Enumerable.Range(0, 2).Select(_ => Directory.CreateTempSubdirectory("goldenpath-replica-home-").FullName).ToArray();
+        var starting = homes.Select(home => Replica.StartAsync(database, new Dictionary<string, string?> { ["HOME"] = home })).ToArray();
+        var replicas = Array.Empty<ServiceProcess>();
         try
         {
+            replicas = await Task.WhenAll(starting);
+            await Task.WhenAll(replicas.Select(r => r.WaitUntilReadyAsync()));
             var (a, b) = (replicas[0].Http.BaseAddress!, replicas[1].Http.BaseAddress!);
             var reader = await Replica.TokenAsync(a, "team-portal", "read");
             using var onA = new PortalSession(a);
@@ -61,7 +67,11 @@ public sealed class PortalReplicaTests(PostgreSqlContainerFixture postgres)
         }
         finally
         {
-            await Replica.DisposeAllAsync(replicas);
+            await Replica.DisposeAllAsync(starting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+            foreach (var home in homes)
+            {
+                Directory.Delete(home, recursive: true);
+            }
         }
     }
 }
