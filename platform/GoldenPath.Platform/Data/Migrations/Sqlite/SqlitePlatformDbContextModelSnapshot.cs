@@ -244,6 +244,26 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                     b.ToTable("instances", (string)null);
                 });
 
+            modelBuilder.Entity("GoldenPath.Platform.Data.PortalSessionEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Ticket")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("portal_sessions", (string)null);
+                });
+
             modelBuilder.Entity("GoldenPath.Platform.Data.ServiceEntity", b =>
                 {
                     b.Property<string>("Name")
@@ -382,6 +402,23 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
                 });
 
             modelBuilder.Entity("GoldenPath.Platform.Data.DeploymentEntity", b =>
