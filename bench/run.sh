@@ -6,8 +6,9 @@
 #   bench/run.sh           the full run (about 20 minutes)
 #   bench/run.sh --quick   a smoke run (about 6 minutes): fewer rounds, shorter runs
 #   bench/run.sh --only upgrade   one section alone (its Markdown on standard output; results.md untouched)
-#   bench/run.sh [--quick] --before REF   also start the golden path as built from REF (e.g. main), interleaved with
-#                                          this tree's in section 2 (an A/B of a start-up change in one invocation)
+#   bench/run.sh [--quick] --before REF   also run the golden path as built from REF (e.g. main), interleaved with
+#                                          this tree's in sections 1 and 2 (the A/B of a request-path or start-up
+#                                          change in one invocation)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=true ;;
     --only) only="${2:-}"; shift; [ "$only" = upgrade ] || fail "unknown section '$only'" "use bench/run.sh --only upgrade" ;;
     --before) before="${2:-}"; shift; [ -n "$before" ] || fail "--before needs a git revision" "use e.g. bench/run.sh --before main" ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) fail "unknown option '$1'" "use bench/run.sh [--quick] [--before REF] | --only upgrade" ;;
   esac
   shift
@@ -114,7 +115,10 @@ section_overhead_startup() {
   {
     echo "## 1. Request overhead"
     echo
-    bench overhead --rounds "$rounds" --seconds "$seconds" --warmup "$warmup" --platform "$platform" --token "$service_token" --otlp "http://127.0.0.1:$sink_port" || return 1
+    local overhead_extra=()
+    [ -z "$before" ] || overhead_extra+=(--before "$work/before/bench/GoldenPath.Bench/bin/Release/net10.0/GoldenPath.Bench.dll")
+    bench overhead --rounds "$rounds" --seconds "$seconds" --warmup "$warmup" --platform "$platform" --token "$service_token" --otlp "http://127.0.0.1:$sink_port" \
+      "${overhead_extra[@]}" || return 1
     echo
     echo "The OTLP receiver took $(curl -fsS "http://127.0.0.1:$sink_port/received") bytes of telemetry during the run."
     echo

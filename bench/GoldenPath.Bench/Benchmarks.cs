@@ -43,15 +43,25 @@ internal static partial class Benchmarks
     ];
 
     /// <summary>1. Request overhead with wrk: bare vs Aspire's ServiceDefaults vs the golden path (telemetry to a live receiver, registration), and what the cost is made of.</summary>
-    public static async Task<string> OverheadAsync(int rounds, int seconds, int warmup, string platformUrl, string platformToken, string otlpUrl)
+    /// <remarks>
+    /// With <paramref name="before"/> (this program built from an earlier commit) also the golden path as it was, with its
+    /// defaults, interleaved with it as it is in the same rounds: the A/B of a request-path change in one invocation.
+    /// </remarks>
+    public static async Task<string> OverheadAsync(int rounds, int seconds, int warmup, string platformUrl, string platformToken, string otlpUrl, string? before = null)
     {
-        var results = s_overheadVariants.ToDictionary(v => v.Key, _ => new List<(double Rps, double P50, double P99, double CpuUs)>());
+        List<Variant> variants = [.. s_overheadVariants];
+        if (before is not null)
+        {
+            variants.Insert(3, new("goldenpath-before", "goldenpath", $"golden path before these changes ({BuildLabel(before)}), defaults"));
+        }
+
+        var results = variants.ToDictionary(v => v.Key, _ => new List<(double Rps, double P50, double P99, double CpuUs)>());
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         for (var round = 0; round < rounds; round++)
         {
             // Rotate the order every round so that no variant always runs first or last.
-            var shift = round % s_overheadVariants.Length;
-            foreach (var variant in s_overheadVariants.Skip(shift).Concat(s_overheadVariants.Take(shift)))
+            var shift = round % variants.Count;
+            foreach (var variant in variants.Skip(shift).Concat(variants.Take(shift)))
             {
                 var port = Measure.FreePort();
                 var url = $"http://127.0.0.1:{port}";
@@ -61,7 +71,7 @@ internal static partial class Benchmarks
                     environment[name] = value;
                 }
 
-                var process = Measure.StartSelf(["serve", variant.Mode], environment);
+                var process = Measure.StartSelf(["serve", variant.Mode], environment, variant.Key == "goldenpath-before" ? before : null);
                 try
                 {
                     await Measure.WaitReadyAsync(client, $"{url}/health/ready", Stopwatch.StartNew(), process, TimeSpan.FromSeconds(60));
@@ -84,7 +94,7 @@ internal static partial class Benchmarks
         double Median(string key, Func<(double Rps, double P50, double P99, double CpuUs), double> value) => Measure.Median(results[key].Select(value));
         var text = new StringBuilder();
         text.Line("| service | requests/s | p50 ms | p99 ms | service CPU µs per request | throughput vs bare | p99 vs bare |").Line("|---|---|---|---|---|---|---|");
-        foreach (var variant in s_overheadVariants)
+        foreach (var variant in variants)
         {
             var r = results[variant.Key];
             text.Line($"| {variant.Label} | {Measure.Spread(r.Select(x => x.Rps), "0")} | {Measure.Spread(r.Select(x => x.P50), "0.000")} | {Measure.Spread(r.Select(x => x.P99), "0.000")} | " +
@@ -97,7 +107,9 @@ internal static partial class Benchmarks
         var sameSampling = Median("goldenpath-all", x => x.Rps) / Median("aspire", x => x.Rps);
         text.Line().Line($"Goals (golden path with its defaults): throughput >= 0.92x bare: **{Measure.F(golden)}x ({Verdict(golden >= 0.92)})**; p99 <= 1.2x bare: **{Measure.F(goldenP99)}x ({Verdict(goldenP99 <= 1.2)})**; " +
             $"not slower than the ServiceDefaults equivalent: **{Measure.F(aspire)}x ({Verdict(aspire >= 0.97)}, within 3 % counts as equal)**; " +
-            $"with every trace exported, as the equivalent does: {Measure.F(sameSampling)}x of its throughput.");
+            $"with every trace exported, as the equivalent does: {Measure.F(sameSampling)}x of its throughput." +
+            (before is null ? "" : $" Against the golden path before these changes, in the same rounds: throughput {Measure.F(Median("goldenpath", x => x.Rps) / Median("goldenpath-before", x => x.Rps))}x, " +
+                $"p99 {Measure.F(Median("goldenpath", x => x.P99) / Median("goldenpath-before", x => x.P99))}x, service CPU per request {Measure.F(Median("goldenpath", x => x.CpuUs) / Median("goldenpath-before", x => x.CpuUs))}x."));
         text.Line().Line($"{rounds} rounds, variants interleaved and rotated; each round `wrk -t2 -c32 -d{seconds}s --latency` after a {warmup} s warm-up of the same, against `GET /api/items/42` (a record as JSON, and one Information log line that every variant writes to standard output). Medians, (min–max). " +
             "Service CPU: user and system time of the service process during the measured run, per request served; it leaves out wrk and the OTLP receiver, which share the machine's cores with the service.");
         return text.ToString();

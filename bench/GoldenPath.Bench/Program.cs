@@ -19,11 +19,12 @@ switch (args.FirstOrDefault())
         await Benchmarks.SinkAsync(args[1..]);
         break;
     case "overhead":
-        Console.Write(await Benchmarks.OverheadAsync(Int("--rounds", 3), Int("--seconds", 10), Int("--warmup", 12), Option("--platform", ""), Option("--token", ""), Option("--otlp", "")));
+        Console.Write(await Benchmarks.OverheadAsync(Int("--rounds", 3), Int("--seconds", 10), Int("--warmup", 12), Option("--platform", ""), Option("--token", ""), Option("--otlp", ""),
+            Option("--before", "") is { Length: > 0 } before ? before : null));
         break;
     case "startup":
         Console.Write(await Benchmarks.StartupAsync(Int("--rounds", 10), Option("--platform", ""), Option("--token", ""), Option("--otlp", ""), Option("--ready-to-run", "") is { Length: > 0 } r2r ? r2r : null,
-            Option("--before", "") is { Length: > 0 } before ? before : null, args.Contains("--breakdown"), Option("--aot", "") is { Length: > 0 } aot ? aot : null,
+            Option("--before", "") is { Length: > 0 } startBefore ? startBefore : null, args.Contains("--breakdown"), Option("--aot", "") is { Length: > 0 } aot ? aot : null,
             Option("--variants", "") is { Length: > 0 } only ? only.Split(',') : null));
         break;
     case "platform-load":

@@ -77,6 +77,12 @@ public static class GoldenPathHostApplicationBuilderExtensions
         var logging = options.Logging;
         if (!logging.DisableConsoleFormatting)
         {
+            // Every line already carries its trace context where readers look for it: the JSON line's trace_id, span_id
+            // and parent_span_id, the OTLP record's own trace and span fields. The host's default activity tracking
+            // (SpanId, TraceId, ParentId) adds the same ids once more as a scope, which the formatter and the OTLP
+            // exporter enumerate, copy and write for every line: about a tenth of a request log line's cost
+            // (bench/README.md). A service that wants them back sets LoggerFactoryOptions after AddGoldenPath.
+            builder.Services.Configure<LoggerFactoryOptions>(factory => factory.ActivityTrackingOptions = ActivityTrackingOptions.None);
             var json = logging.Format.Equals("json", StringComparison.OrdinalIgnoreCase)
                 || (logging.Format.Equals("auto", StringComparison.OrdinalIgnoreCase) && !builder.Environment.IsDevelopment());
             builder.Logging.AddConsole();

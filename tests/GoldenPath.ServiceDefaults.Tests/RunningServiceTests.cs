@@ -26,6 +26,9 @@ public sealed class RunningServiceTests(RunningServiceTests.WebProbe probe) : IC
         var spanId = plain.GetProperty("span_id").GetString()!;
         Assert.Matches("^[0-9a-f]{16}$", spanId);
         Assert.NotEqual(parentSpanId, spanId); // the server span of the request, a child of the caller's
+        Assert.Equal(parentSpanId, plain.GetProperty("parent_span_id").GetString());
+        // The trace context once, at the top level: not again as a scope of ids (the host's activity tracking) on every line.
+        Assert.DoesNotContain(Scopes(plain), s => s.ValueKind == JsonValueKind.Object && (s.TryGetProperty("TraceId", out _) || s.TryGetProperty("SpanId", out _)));
         Assert.Equal("probe-service", plain.GetProperty("service.name").GetString());
         Assert.Equal("probe-1", plain.GetProperty("service.instance.id").GetString());
         Assert.False(string.IsNullOrEmpty(plain.GetProperty("service.version").GetString()));
@@ -144,9 +147,12 @@ public sealed class RunningServiceTests(RunningServiceTests.WebProbe probe) : IC
         await Poll.UntilAsync(
             () => Task.FromResult(probe.Receiver.Received("/v1/traces", traceIdBytes)
                 && probe.Receiver.Received("/v1/logs", "plain line")
+                && probe.Receiver.Received("/v1/logs", traceIdBytes) // the request's records carry its trace in their own fields
                 && probe.Receiver.Received("/v1/metrics", "http.server.request.duration")),
             TimeSpan.FromSeconds(20), () => $"the request's span, its log records and metrics at the receiver (got: {probe.Receiver})");
         Assert.All(probe.Receiver.Bodies, b => Assert.Contains("probe-service", b, StringComparison.Ordinal));
+        // ... and not again as attributes of the host's activity-tracking scope.
+        Assert.False(probe.Receiver.Received("/v1/logs", "ParentId"), "log records repeat the trace context as attributes (SpanId, TraceId, ParentId)");
         Assert.False(probe.Receiver.Received("/v1/traces", "/health/"), "health probes must not be traced");
     }
 
