@@ -145,10 +145,17 @@ internal sealed class PortalData(PlatformDbContext db, CatalogService catalog, S
         var failed = new List<double?>();
         var failureRate = new List<double?>();
         var recovery = new List<double?>();
-        for (var start = from; start < to; start += TimeSpan.FromDays(7))
+        // Each week is computed from its own deployments and the incidents that name them (what Compute would keep of the
+        // whole window), so that a year of a fleet's deployments is not filtered 53 times.
+        var byWeek = deployments.ToLookup(d => (d.FinishedAt - from).Ticks / TimeSpan.FromDays(7).Ticks);
+        var byDeployment = incidents.Where(i => i.DeploymentId is not null).ToLookup(i => (i.Service, i.DeploymentId!));
+        var index = 0L;
+        for (var start = from; start < to; start += TimeSpan.FromDays(7), index++)
         {
             var end = start + TimeSpan.FromDays(7) - TimeSpan.FromTicks(1);
-            var week = DoraCalculator.Compute(service, team, environment, start, end < to ? end : to, deployments, incidents);
+            var shipped = byWeek[index].ToList();
+            var week = DoraCalculator.Compute(service, team, environment, start, end < to ? end : to, shipped,
+                [.. shipped.SelectMany(d => byDeployment[(d.Service, d.DeploymentId)])]);
             weeks.Add(start.ToString("MM-dd", System.Globalization.CultureInfo.InvariantCulture));
             successful.Add(week.DeploymentFrequency.SampleSize);
             failed.Add(week.ChangeFailureRate.Value is { } rate ? Math.Round(rate * week.Deployments) : 0);
