@@ -141,7 +141,7 @@ internal static partial class PortalBench
             ("adoption", "portal/adoption", "/portal/adoption"),
         ];
         var text = new StringBuilder();
-        text.Line("| page | address | requests | client p50 / p95 / p99 ms | server p50 / p95 / p99 ms | bytes |").Line("|---|---|---|---|---|---|");
+        text.Line("| page | address | requests | client p50 / p95 / p99 ms | server p50 / p95 / p99 ms | platform CPU ms per request | bytes |").Line("|---|---|---|---|---|---|---|");
         var worst = (Page: "", Ms: 0.0);
         foreach (var (name, path, route) in pages)
         {
@@ -154,6 +154,7 @@ internal static partial class PortalBench
             await Task.Delay(TimeSpan.FromSeconds(counters.Length > 0 ? 1 : 0));
             var latencies = new List<double>();
             var bytes = 0;
+            var cpu = platformPid > 0 ? Measure.CpuTime(platformPid) : TimeSpan.Zero;
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < TimeSpan.FromSeconds(seconds) || latencies.Count < 10)
             {
@@ -162,6 +163,7 @@ internal static partial class PortalBench
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
 
+            var cpuPerRequest = platformPid > 0 ? Measure.F((Measure.CpuTime(platformPid) - cpu).TotalMilliseconds / latencies.Count, "0.0") : "—";
             latencies.Sort();
             var server = measured is null ? null : await measured;
             var serverText = server is null ? "—" : server.Format("GET", route);
@@ -171,7 +173,7 @@ internal static partial class PortalBench
                 worst = (name, p95);
             }
 
-            text.Line($"| {name} | `/{path}` | {latencies.Count} | {Measure.F(Measure.Percentile(latencies, 50))} / {Measure.F(Measure.Percentile(latencies, 95))} / {Measure.F(Measure.Percentile(latencies, 99))} | {serverText} | {bytes:N0} |");
+            text.Line($"| {name} | `/{path}` | {latencies.Count} | {Measure.F(Measure.Percentile(latencies, 50))} / {Measure.F(Measure.Percentile(latencies, 95))} / {Measure.F(Measure.Percentile(latencies, 99))} | {serverText} | {cpuPerRequest} | {bytes:N0} |");
             Console.Error.WriteLine($"  {name}: client p95 {Measure.F(Measure.Percentile(latencies, 95))} ms, server {serverText}");
         }
 
@@ -181,7 +183,8 @@ internal static partial class PortalBench
                 $"(one SQL statement), in {seeding.Elapsed.TotalSeconds:0} s; " +
                 "a Prometheus-shaped listener records objectives for one service in three. A reader signed in with a team's read token requests each page one " +
                 $"after the other for {seconds} s after three warm-up requests. Client: time to the last byte. Server: ASP.NET Core's `http.server.request.duration` " +
-                "read with `dotnet-counters` (the worst 5 s interval), from the request's arrival to its response. The machine's two cores also run PostgreSQL and this client.");
+                "read with `dotnet-counters` (the worst 5 s interval), from the request's arrival to its response. Platform CPU: the platform process's user and system " +
+                "time over the page's requests divided by their number (PostgreSQL's is not in it): what a page costs whatever else the machine runs. The machine's two cores also run PostgreSQL and this client.");
         return text.ToString();
     }
 
