@@ -5,7 +5,7 @@
 #
 #   bench/run.sh           the full run (about 20 minutes)
 #   bench/run.sh --quick   a smoke run (about 6 minutes): fewer rounds, shorter runs
-#   bench/run.sh --only upgrade   one section alone (its Markdown on standard output; results.md untouched)
+#   bench/run.sh --only upgrade|portal   one section alone (its Markdown on standard output; results.md untouched)
 #   bench/run.sh [--quick] --before REF   also run the golden path as built from REF (e.g. main), interleaved with
 #                                          this tree's in sections 1 and 2 (the A/B of a request-path or start-up
 #                                          change in one invocation)
@@ -21,25 +21,25 @@ before=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=true ;;
-    --only) only="${2:-}"; shift; [ "$only" = upgrade ] || fail "unknown section '$only'" "use bench/run.sh --only upgrade" ;;
+    --only) only="${2:-}"; shift; [ "$only" = upgrade ] || [ "$only" = portal ] || fail "unknown section '$only'" "use bench/run.sh --only upgrade|portal" ;;
     --before) before="${2:-}"; shift; [ -n "$before" ] || fail "--before needs a git revision" "use e.g. bench/run.sh --before main" ;;
     -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
-    *) fail "unknown option '$1'" "use bench/run.sh [--quick] [--before REF] | --only upgrade" ;;
+    *) fail "unknown option '$1'" "use bench/run.sh [--quick] [--before REF] | --only upgrade|portal" ;;
   esac
   shift
 done
 
 if $quick; then
-  rounds=2; seconds=3; warmup=5; startup_rounds=3; load_rounds=1; load_seconds=5; repeats=2; template_runs=2
+  rounds=2; seconds=3; warmup=5; startup_rounds=3; load_rounds=1; load_seconds=5; repeats=2; template_runs=2; portal_seconds=6
 else
-  rounds=4; seconds=12; warmup=12; startup_rounds=10; load_rounds=3; load_seconds=15; repeats=3; template_runs=3
+  rounds=4; seconds=12; warmup=12; startup_rounds=10; load_rounds=3; load_seconds=15; repeats=3; template_runs=3; portal_seconds=15
 fi
 
 work="$(mktemp -d /tmp/goldenpath-bench-XXXXXX)"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  docker rm -f goldenpath-bench-postgres >/dev/null 2>&1 || true
+  docker rm -f goldenpath-bench-postgres goldenpath-bench-portal-postgres >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -56,9 +56,13 @@ ensure_tools() {
   fi
 }
 
-build() {
+build_platform() {
   dotnet build "$root/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release -v q -clp:NoSummary -nologo || return 1
   dotnet build "$root/platform/GoldenPath.Platform/GoldenPath.Platform.csproj" -c Release -v q -clp:NoSummary -nologo || return 1
+}
+
+build() {
+  build_platform || return 1
   # The same program with ReadyToRun code, for the start-up comparison (what precompiling gives a service).
   dotnet publish "$root/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release --use-current-runtime --self-contained false \
     -p:PublishReadyToRun=true -o "$work/ready-to-run" -v q -clp:NoSummary -nologo >/dev/null || return 1
@@ -133,23 +137,30 @@ section_overhead_startup() {
   } >>"$work/results.md"
 }
 
-section_platform() {
+# start_postgres <container name> → starts PostgreSQL in Docker; sets postgres_connection
+start_postgres() {
   load_images_env "$root"
-  local image="${GOLDENPATH_POSTGRES_IMAGE:-docker.io/library/postgres:17}"
-  docker rm -f goldenpath-bench-postgres >/dev/null 2>&1 || true
-  docker run -d --name goldenpath-bench-postgres -e POSTGRES_PASSWORD=bench -p 127.0.0.1::5432 "$image" >/dev/null || return 1
-  local port; port=$(docker port goldenpath-bench-postgres 5432/tcp | head -1 | sed 's/.*://')
+  postgres_image="${GOLDENPATH_POSTGRES_IMAGE:-docker.io/library/postgres:17}"
+  docker rm -f "$1" >/dev/null 2>&1 || true
+  docker run -d --name "$1" -e POSTGRES_PASSWORD=bench -p 127.0.0.1::5432 "$postgres_image" >/dev/null || return 1
+  local port; port=$(docker port "$1" 5432/tcp | head -1 | sed 's/.*://')
   local deadline=$((SECONDS + 60))
-  until docker exec goldenpath-bench-postgres pg_isready -U postgres -q 2>/dev/null; do
-    [ $SECONDS -lt $deadline ] || fail "PostgreSQL ($image) did not start within 60 s"
+  until docker exec "$1" pg_isready -U postgres -q 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || fail "PostgreSQL ($postgres_image) did not start within 60 s"
     sleep 0.5
   done
   # The container's own address when this host can reach it: through the published port, Docker's userland proxy
   # would take a fifth of a core at 2,000 heartbeats/s, which a platform in production does not pay.
   local host=127.0.0.1 address
-  address=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' goldenpath-bench-postgres)
+  address=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1")
   if [ -n "$address" ] && timeout 2 bash -c "</dev/tcp/$address/5432" 2>/dev/null; then host=$address; port=5432; fi
-  start_platform "Host=$host;Port=$port;Username=postgres;Password=bench;Database=postgres"
+  postgres_connection="Host=$host;Port=$port;Username=postgres;Password=bench;Database=postgres"
+}
+
+section_platform() {
+  start_postgres goldenpath-bench-postgres || return 1
+  local image="$postgres_image"
+  start_platform "$postgres_connection"
   local platform="$platform_url"
   {
     echo "## 3. Platform under load (PostgreSQL $image)"
@@ -247,6 +258,27 @@ section_upgrade() {
   } >>"$work/results.md"
 }
 
+# 7. The portal's pages on 1,000 services with a year of deployments: a platform of its own on PostgreSQL, seeded
+# through the API, with a Prometheus-shaped listener for the objectives (so that some services reach Gold).
+section_portal() {
+  start_postgres goldenpath-bench-portal-postgres || return 1
+  local prometheus_port; prometheus_port=$(free_port)
+  ASPNETCORE_URLS="http://127.0.0.1:$prometheus_port" dotnet "$root/bench/GoldenPath.Bench/bin/Release/net10.0/GoldenPath.Bench.dll" prometheus --every 3 >"$work/prometheus.log" 2>&1 &
+  pids+=($!)
+  # Instances stay live through the run (no heartbeats are sent); reads are not limited (one reader, many requests).
+  GoldenPath__Platform__PrometheusUrl="http://127.0.0.1:$prometheus_port/" GoldenPath__Platform__InstanceTtl=02:00:00 \
+  GoldenPath__Platform__ReadsPerSecond=100000 GoldenPath__Platform__ReadBurst=100000 start_platform "$postgres_connection"
+  {
+    echo "## 7. Portal pages (PostgreSQL $postgres_image)"
+    echo
+    bench portal --platform "$platform_url/" --token "$token" --postgres-container goldenpath-bench-portal-postgres --services 1000 --weeks 52 --seconds "$portal_seconds" \
+      --counters "$work/tools/dotnet-counters" --platform-pid "$platform_pid" || return 1
+    echo
+  } >>"$work/results.md"
+  kill "$platform_pid" 2>/dev/null || true
+  docker rm -f goldenpath-bench-portal-postgres >/dev/null 2>&1 || true
+}
+
 header() {
   {
     echo "# GoldenPath benchmarks"
@@ -265,6 +297,15 @@ header() {
   } >"$work/results.md"
 }
 
+if [ "$only" = portal ]; then
+  run_step "tools (dotnet-counters)" dotnet tool install --tool-path "$work/tools" dotnet-counters --version 10.0.750501
+  run_step "build the benchmarks and the platform (Release)" build_platform
+  : >"$work/results.md"
+  run_step "7. portal pages" section_portal
+  cat "$work/results.md"
+  exit 0
+fi
+
 if [ "$only" = upgrade ]; then
   command -v hyperfine >/dev/null || fail "hyperfine is missing" "install it (Debian: apt-get install hyperfine)"
   : >"$work/results.md"
@@ -282,5 +323,6 @@ run_step "3. platform under load" section_platform
 run_step "4. manifests at scale" section_manifests
 run_step "5. templates" section_templates
 run_step "6. goldenpath upgrade" section_upgrade
+run_step "7. portal pages" section_portal
 cp "$work/results.md" "$root/bench/results.md"
 echo "Wrote bench/results.md"

@@ -35,8 +35,15 @@ switch (args.FirstOrDefault())
     case "manifests":
         Console.Write(Benchmarks.Manifests([.. Option("--counts", "10,100,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))], Int("--repeats", 3)));
         break;
+    case "prometheus":
+        await PortalBench.PrometheusAsync(args[1..], Int("--every", 3));
+        break;
+    case "portal":
+        Console.Write(await PortalBench.RunAsync(Option("--platform", ""), Option("--token", ""), Option("--postgres-container", ""), Int("--services", 1_000), Int("--teams", 10), Int("--weeks", 52), Int("--seconds", 10),
+            Option("--counters", ""), Int("--platform-pid", 0)));
+        break;
     default:
-        Console.Error.WriteLine("usage: GoldenPath.Bench serve <bare|aspire|goldenpath> | sink | overhead | startup | platform-load | manifests [options]; see bench/README.md");
+        Console.Error.WriteLine("usage: GoldenPath.Bench serve <bare|aspire|goldenpath> | sink | prometheus | overhead | startup | platform-load | manifests | portal [options]; see bench/README.md");
         return 2;
 }
 

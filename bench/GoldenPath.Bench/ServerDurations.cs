@@ -51,7 +51,9 @@ internal sealed class ServerDurations
         }
     }
 
-    public double Get(string method, string route, int percentile) => _worstMs.TryGetValue((method, route, percentile), out var ms) ? ms : double.NaN;
+    /// <summary>The worst interval's percentile of a route; a Razor page's route is its template without the leading '/' (<c>portal/teams/{team}</c>).</summary>
+    public double Get(string method, string route, int percentile) =>
+        _worstMs.TryGetValue((method, route, percentile), out var ms) || _worstMs.TryGetValue((method, route.TrimStart('/'), percentile), out ms) ? ms : double.NaN;
 
     public string Format(string method, string route) =>
         $"{Measure.F(Get(method, route, 50))} / {Measure.F(Get(method, route, 95))} / {Measure.F(Get(method, route, 99))}";

@@ -122,6 +122,35 @@ internal static partial class BackstageFeed
         return component;
     }
 
+    /// <summary>
+    /// Everything <see cref="ToComponent(ServiceEntity)"/> reads of a service, each value written with its length so that
+    /// no two entries give the same text: equal texts make equal Components. Keep it in step with
+    /// <see cref="ToComponent(ServiceEntity, FeedContext)"/>.
+    /// </summary>
+    public static string ComponentInputs(ServiceEntity service)
+    {
+        var text = new System.Text.StringBuilder(256);
+        void Add(string? value) => (value is null ? text.Append('-') : text.Append(value.Length).Append(':').Append(value)).Append(';');
+        foreach (var value in new[] { service.Name, service.Description, service.Type, service.Lifecycle, service.Owner, service.System, service.SourceLocation, service.TechDocsRef, service.Template, service.TemplateVersion })
+        {
+            Add(value);
+        }
+
+        void AddAll<T>(List<T> items, Action<T> add)
+        {
+            text.Append(items.Count).Append('[');
+            items.ForEach(add);
+        }
+
+        AddAll(service.Tags, Add);
+        AddAll(service.Links, l => { Add(l.Url); Add(l.Title); Add(l.Icon); Add(l.Type); });
+        AddAll(service.ProvidesApis, Add);
+        AddAll(service.ConsumesApis, Add);
+        AddAll(service.ApiDefinitions, a => Add(a.Name));
+        AddAll(service.DependsOn, d => { Add(d.Name); Add(d.Kind); });
+        return text.ToString();
+    }
+
     /// <summary>A service's Component with the Resources and APIs named after it.</summary>
     public static IEnumerable<CatalogEntity> ServiceEntities(ServiceEntity service, FeedContext context)
     {

@@ -32,24 +32,24 @@ internal static class DoraCalculator
         }
 
         var successful = window.Where(d => d.Outcome == "success").ToList();
-        var failed = window.Where(d => IsFailed(d, window, incidents)).ToList();
+        // Deployment ids are unique per service: an incident names a deployment of its own service, and a rollback or
+        // hotfix remediates one. Looked up by (service, id), so that a year of a fleet's deployments is not compared pair by pair.
+        var linked = incidents.Where(i => i.DeploymentId is not null).ToLookup(i => (i.Service, i.DeploymentId!));
+        var remediated = window.Where(d => d.Remediates is not null).Select(d => (d.Service, d.Remediates!)).ToHashSet();
+        var failed = window.Where(d => IsFailed(d, linked, remediated)).ToList();
         return new DoraReport(service, team, environment, from, to, days, BandsReportYear, window.Count,
             DeploymentFrequency(successful, days),
             LeadTime(successful),
             ChangeFailureRate(failed.Count, window.Count),
-            RecoveryTime(failed, window, incidents, to),
+            RecoveryTime(failed, successful.ToLookup(d => d.Service, StringComparer.Ordinal), linked, to),
             ReworkRate(window));
     }
 
     /// <summary>A deployment failed when its outcome was failure, an incident names it as the cause, or a rollback or hotfix remediates it.</summary>
-    private static bool IsFailed(DeploymentEntity deployment, IReadOnlyList<DeploymentEntity> all, IReadOnlyList<IncidentEntity> incidents) =>
+    private static bool IsFailed(DeploymentEntity deployment, ILookup<(string Service, string DeploymentId), IncidentEntity> linked, HashSet<(string Service, string Remediates)> remediated) =>
         deployment.Outcome == "failure"
-        || incidents.Any(i => Names(i, deployment))
-        || all.Any(d => d.Service == deployment.Service && d.Remediates == deployment.DeploymentId);
-
-    /// <summary>Deployment ids are unique per service: an incident names a deployment of its own service.</summary>
-    private static bool Names(IncidentEntity incident, DeploymentEntity deployment) =>
-        incident.Service == deployment.Service && incident.DeploymentId == deployment.DeploymentId;
+        || linked.Contains((deployment.Service, deployment.DeploymentId))
+        || remediated.Contains((deployment.Service, deployment.DeploymentId));
 
     private static DoraMetric DeploymentFrequency(List<DeploymentEntity> successful, int days)
     {
@@ -87,7 +87,11 @@ internal static class DoraCalculator
             $"{failed} of {total} deployments failed (outcome failure, a linked incident, or remediated by a rollback or hotfix). Band: the nearest 2024 cluster value (elite 5%, medium 10%, high 20%, low 40%).");
     }
 
-    private static DoraMetric RecoveryTime(List<DeploymentEntity> failed, List<DeploymentEntity> window, IReadOnlyList<IncidentEntity> incidents, DateTimeOffset to)
+    /// <param name="failed">The failed deployments of the window.</param>
+    /// <param name="successful">The window's successful deployments per service, in the order they finished.</param>
+    /// <param name="incidents">The incidents by the deployment they name.</param>
+    /// <param name="to">The end of the window.</param>
+    private static DoraMetric RecoveryTime(List<DeploymentEntity> failed, ILookup<string, DeploymentEntity> successful, ILookup<(string Service, string DeploymentId), IncidentEntity> incidents, DateTimeOffset to)
     {
         if (failed.Count == 0)
         {
@@ -98,7 +102,7 @@ internal static class DoraCalculator
         var unrecovered = 0;
         foreach (var deployment in failed)
         {
-            var linked = incidents.Where(i => Names(i, deployment)).ToList();
+            var linked = incidents[(deployment.Service, deployment.DeploymentId)].ToList();
             double? recovery = null;
             if (linked.Count > 0)
             {
@@ -109,7 +113,7 @@ internal static class DoraCalculator
             }
             else
             {
-                var next = window.FirstOrDefault(d => d.Service == deployment.Service && d.Outcome == "success" && d.FinishedAt > deployment.FinishedAt && !ReferenceEquals(d, deployment));
+                var next = successful[deployment.Service].FirstOrDefault(d => d.FinishedAt > deployment.FinishedAt && !ReferenceEquals(d, deployment));
                 if (next is not null)
                 {
                     recovery = (next.FinishedAt - deployment.FinishedAt).TotalHours;

@@ -35,7 +35,11 @@ internal sealed class DoraService(PlatformDbContext db, TimeProvider time)
         return validation;
     }
 
-    public async Task<DoraReport> ReportAsync(string? service, string? team, string environment, int days, CancellationToken ct)
+    public async Task<DoraReport> ReportAsync(string? service, string? team, string environment, int days, CancellationToken ct) =>
+        (await WindowAsync(service, team, environment, days, ct)).Report();
+
+    /// <summary>The deployments of a scope to an environment in the last <paramref name="days"/> days and the incidents that name them, read once.</summary>
+    public async Task<DoraWindow> WindowAsync(string? service, string? team, string environment, int days, CancellationToken ct)
     {
         var to = time.GetUtcNow();
         var from = to - TimeSpan.FromDays(days);
@@ -57,6 +61,12 @@ internal sealed class DoraService(PlatformDbContext db, TimeProvider time)
         var keys = window.Select(d => (d.Service, d.DeploymentId)).ToHashSet();
         var incidents = (await db.Incidents.AsNoTracking().Where(i => i.DeploymentId != null && services.Contains(i.Service) && ids.Contains(i.DeploymentId)).ToListAsync(ct))
             .Where(i => keys.Contains((i.Service, i.DeploymentId!))).ToList();
-        return DoraCalculator.Compute(service, team, environment, from, to, window, incidents);
+        return new DoraWindow(service, team, environment, from, to, window, incidents);
     }
+}
+
+/// <summary>What a DORA report is computed from: a scope's deployments in a window and the incidents that name them.</summary>
+internal sealed record DoraWindow(string? Service, string? Team, string Environment, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DeploymentEntity> Deployments, IReadOnlyList<IncidentEntity> Incidents)
+{
+    public DoraReport Report() => DoraCalculator.Compute(Service, Team, Environment, From, To, Deployments, Incidents);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using GoldenPath.Catalog;
 using GoldenPath.Catalog.Contracts;
 using GoldenPath.Platform.Data;
@@ -10,6 +11,12 @@ internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, 
 {
     public static readonly TimeSpan DeploymentWindow = TimeSpan.FromDays(30);
 
+    /// <summary>How many catalog entries' verdicts <see cref="CatalogEntryCheck"/> keeps before it starts over (a bound on memory, far above a fleet's size).</summary>
+    private const int MaxRememberedEntries = 100_000;
+
+    /// <summary>The <c>valid-catalog-entry</c> verdict of each service's entry, with the entry it was decided on.</summary>
+    private static readonly ConcurrentDictionary<string, (string Inputs, ScorecardCheck Check)> s_catalogEntryChecks = new(StringComparer.Ordinal);
+
     public async Task<Scorecard?> EvaluateAsync(string name, CancellationToken ct) =>
         (await EvaluateManyAsync([name], ct)).GetValueOrDefault(name);
 
@@ -20,19 +27,29 @@ internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, 
     public async Task<IReadOnlyDictionary<string, Scorecard>> EvaluateManyAsync(IReadOnlyCollection<string> names, CancellationToken ct)
     {
         var wanted = names.Distinct(StringComparer.Ordinal).ToList();
-        var services = await db.Services.AsNoTracking().Where(s => wanted.Contains(s.Name)).ToListAsync(ct);
+        return await EvaluateManyAsync(await db.Services.AsNoTracking().Where(s => wanted.Contains(s.Name)).ToListAsync(ct), ct);
+    }
+
+    /// <summary>The scorecards of catalog entries already read (a page that read them does not read them again).</summary>
+    public async Task<IReadOnlyDictionary<string, Scorecard>> EvaluateManyAsync(IReadOnlyList<ServiceEntity> services, CancellationToken ct)
+    {
         var result = new Dictionary<string, Scorecard>(StringComparer.Ordinal);
         if (services.Count == 0)
         {
             return result;
         }
 
-        var found = services.Select(s => s.Name).ToList();
+        var found = services.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToList();
         var now = time.GetUtcNow();
         var instances = (await CatalogService.LiveInstancesAsync(db, found, now, ct)).ToLookup(i => i.ServiceName, StringComparer.Ordinal);
         var since = now - DeploymentWindow;
+        // Of each service's deployments only the last one's policy verdict is read (not its commits), and only which
+        // services deployed successfully in the window.
         var lastDeployments = (await db.Deployments.AsNoTracking().Where(d => found.Contains(d.Service))
-            .GroupBy(d => d.Service).Select(g => g.OrderByDescending(d => d.FinishedAt).First()).ToListAsync(ct))
+            .GroupBy(d => d.Service)
+            .Select(g => g.OrderByDescending(d => d.FinishedAt)
+                .Select(d => new LastDeployment(d.Service, d.DeploymentId, d.PolicyPassed, d.PolicyErrors, d.PolicyWarnings, d.PolicyVerified)).First())
+            .ToListAsync(ct))
             .ToDictionary(d => d.Service, StringComparer.Ordinal);
         var deployedRecently = (await db.Deployments.AsNoTracking()
             .Where(d => found.Contains(d.Service) && d.Outcome == "success" && d.FinishedAt >= since).Select(d => d.Service).Distinct().ToListAsync(ct))
@@ -47,8 +64,11 @@ internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, 
         return result;
     }
 
+    /// <summary>What the <c>manifests-passed-policy</c> check reads of a service's last deployment.</summary>
+    private sealed record LastDeployment(string Service, string DeploymentId, bool? PolicyPassed, int? PolicyErrors, int? PolicyWarnings, bool PolicyVerified);
+
     /// <summary>One service's checks from its loaded inputs: the only place a check is decided.</summary>
-    private Scorecard Evaluate(ServiceEntity service, List<InstanceEntity> instances, DeploymentEntity? lastDeployment, bool deployedRecently, SloReading slo, DateTimeOffset now)
+    private Scorecard Evaluate(ServiceEntity service, List<InstanceEntity> instances, LastDeployment? lastDeployment, bool deployedRecently, SloReading slo, DateTimeOffset now)
     {
         var name = service.Name;
         var checks = new List<ScorecardCheck>
@@ -79,7 +99,7 @@ internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, 
     }
 
     /// <summary>Passes on the platform's own verdict only: a pipeline's claim that its manifests passed is unverified.</summary>
-    private static ScorecardCheck PolicyCheck(DeploymentEntity? last) =>
+    private static ScorecardCheck PolicyCheck(LastDeployment? last) =>
         Check("manifests-passed-policy", "The last deployment's manifests passed the policy, as the platform checked them", last is { PolicyVerified: true, PolicyPassed: true },
             $"The platform checked the manifests of deployment '{last?.DeploymentId}': no policy error ({last?.PolicyWarnings} warnings).",
             last switch
@@ -90,12 +110,31 @@ internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, 
                 _ => $"Deployment '{last.DeploymentId}' claims its manifests {(last.PolicyPassed == true ? "passed" : "failed")} the policy, unverified: the platform checks only manifests sent with the report (goldenpath deployment report --manifests).",
             });
 
+    /// <summary>
+    /// Whether Backstage reads the service's Component as the platform publishes it: written as YAML and read back with
+    /// the catalog's rules. The verdict depends on the entry alone, so it is kept per entry's content
+    /// (<see cref="BackstageFeed.ComponentInputs"/>) and decided again only when the entry changes: a page that shows the
+    /// levels of a thousand services does not write and read a thousand YAML documents.
+    /// </summary>
     private static ScorecardCheck CatalogEntryCheck(ServiceEntity service)
     {
+        var inputs = BackstageFeed.ComponentInputs(service);
+        if (s_catalogEntryChecks.TryGetValue(service.Name, out var known) && string.Equals(known.Inputs, inputs, StringComparison.Ordinal))
+        {
+            return known.Check;
+        }
+
         var problems = CatalogInfoReader.TryRead(CatalogInfoWriter.Write([BackstageFeed.ToComponent(service)])).Problems;
         var nameProblem = ServiceName.Validate(service.Name);
-        return Check("valid-catalog-entry", "The catalog entry is a valid Backstage Component with a valid name", problems.Count == 0 && nameProblem is null,
+        var check = Check("valid-catalog-entry", "The catalog entry is a valid Backstage Component with a valid name", problems.Count == 0 && nameProblem is null,
             "Backstage accepts the entry.", nameProblem ?? string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}.")));
+        if (s_catalogEntryChecks.Count >= MaxRememberedEntries)
+        {
+            s_catalogEntryChecks.Clear();
+        }
+
+        s_catalogEntryChecks[service.Name] = (inputs, check);
+        return check;
     }
 
     /// <summary>Passes when the service's objectives are recorded by the Prometheus that runs its generated rules: declared, deployed and evaluated.</summary>

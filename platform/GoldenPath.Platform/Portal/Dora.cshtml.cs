@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace GoldenPath.Platform.Portal.Pages;
 
 /// <summary>The five DORA metrics for the organisation, a team or a service, per environment and window, with charts.</summary>
-internal sealed class DoraModel(DoraService dora, PortalData data) : PageModel
+internal sealed class DoraModel(DoraService dora) : PageModel
 {
     public const int DefaultDays = 90;
 
@@ -35,7 +35,8 @@ internal sealed class DoraModel(DoraService dora, PortalData data) : PageModel
             return;
         }
 
-        View = new DoraView(await dora.ReportAsync(Service, Team, Environment, Days, ct), await data.TrendAsync(Service, Team, Environment, Days, ct));
+        var window = await dora.WindowAsync(Service, Team, Environment, Days, ct);
+        View = new DoraView(window.Report(), PortalData.Trend(window));
     }
 
     /// <summary>The API's rules for the same filters (GET /api/v1/dora), said in one sentence.</summary>

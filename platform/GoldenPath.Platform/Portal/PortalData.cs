@@ -72,7 +72,7 @@ internal sealed class PortalData(PlatformDbContext db, CatalogService catalog, S
 
         // A level is computed, not stored: every matching service is evaluated at once (one Prometheus query), then paged.
         var all = await query.ToListAsync(ct);
-        var levelled = await scorecards.EvaluateManyAsync([.. all.Select(s => s.Name)], ct);
+        var levelled = await scorecards.EvaluateManyAsync(all, ct);
         var matches = all.Where(s => string.Equals(levelled.GetValueOrDefault(s.Name)?.Level, filter.Level, StringComparison.Ordinal)).ToList();
         var shown = matches.Skip((page - 1) * CatalogFilter.PageSize).Take(CatalogFilter.PageSize).ToList();
         var shownInstances = (await CatalogService.LiveInstancesAsync(db, [.. shown.Select(s => s.Name)], time.GetUtcNow(), ct)).ToLookup(i => i.ServiceName);
@@ -83,17 +83,24 @@ internal sealed class PortalData(PlatformDbContext db, CatalogService catalog, S
     private async Task<IReadOnlyList<CatalogRow>> RowsAsync(IReadOnlyList<ServiceEntity> services, CancellationToken ct)
     {
         var instances = (await CatalogService.LiveInstancesAsync(db, [.. services.Select(s => s.Name)], time.GetUtcNow(), ct)).ToLookup(i => i.ServiceName);
-        var scored = await scorecards.EvaluateManyAsync([.. services.Select(s => s.Name)], ct);
+        var scored = await scorecards.EvaluateManyAsync(services, ct);
         return [.. services.Select(s => new CatalogRow(CatalogService.Describe(s, instances[s.Name]), scored.GetValueOrDefault(s.Name)?.Level))];
     }
 
     public Task<ServiceDescription?> ServiceAsync(string name, CancellationToken ct) => catalog.GetServiceAsync(name, ct);
 
     /// <summary>The services whose catalog entry says they depend on <paramref name="name"/>.</summary>
-    public async Task<IReadOnlyList<string>> DependentsAsync(string name, CancellationToken ct) =>
-        (await db.Services.AsNoTracking().Select(s => new { s.Name, s.DependsOn }).ToListAsync(ct))
-            .Where(s => s.DependsOn.Any(d => string.Equals(d.Name, name, StringComparison.Ordinal)))
-            .Select(s => s.Name).Order(StringComparer.Ordinal).ToList();
+    /// <remarks>
+    /// One query that looks into the stored dependencies (a JSON array of <c>{"name", "kind"}</c>) with the store's own JSON
+    /// functions, so that only the dependents are read, not the catalog.
+    /// </remarks>
+    public async Task<IReadOnlyList<string>> DependentsAsync(string name, CancellationToken ct)
+    {
+        var dependents = db.Database.IsNpgsql()
+            ? db.Database.SqlQuery<string>($"""SELECT "Name" AS "Value" FROM services WHERE "DependsOn"::jsonb @> jsonb_build_array(jsonb_build_object('name', {name}::text))""")
+            : db.Database.SqlQuery<string>($"""SELECT "Name" AS "Value" FROM services WHERE EXISTS (SELECT 1 FROM json_each(services."DependsOn") WHERE json_extract(value, '$.name') = {name})""");
+        return (await dependents.ToListAsync(ct)).Order(StringComparer.Ordinal).ToList();
+    }
 
     public async Task<IReadOnlyList<IncidentEntity>> IncidentsAsync(string service, CancellationToken ct) =>
         await db.Incidents.AsNoTracking().Where(i => i.Service == service).OrderByDescending(i => i.StartedAt).Take(20).ToListAsync(ct);
@@ -126,38 +133,29 @@ internal sealed class PortalData(PlatformDbContext db, CatalogService catalog, S
         return (services, teams);
     }
 
-    /// <summary>The report's window week by week (the same arithmetic as the report, <see cref="DoraCalculator"/>) and its lead times bucketed by band.</summary>
-    public async Task<DoraTrend> TrendAsync(string? service, string? team, string environment, int days, CancellationToken ct)
+    /// <summary>
+    /// The report's window week by week (the same arithmetic as the report, <see cref="DoraCalculator"/>) and its lead times
+    /// bucketed by band: from the deployments and incidents the report was computed from, not read again.
+    /// </summary>
+    public static DoraTrend Trend(DoraWindow window)
     {
-        var to = time.GetUtcNow();
-        var from = to - TimeSpan.FromDays(days);
-        var query = db.Deployments.AsNoTracking().Where(d => d.Environment == environment && d.FinishedAt >= from && d.FinishedAt <= to);
-        if (service is not null)
-        {
-            query = query.Where(d => d.Service == service);
-        }
-        else if (team is not null)
-        {
-            var owned = db.Services.Where(s => s.Owner == team).Select(s => s.Name);
-            query = query.Where(d => owned.Contains(d.Service));
-        }
-
-        var deployments = await query.ToListAsync(ct);
-        var services = deployments.Select(d => d.Service).Distinct().ToList();
-        var ids = deployments.Select(d => d.DeploymentId).Distinct().ToList();
-        var keys = deployments.Select(d => (d.Service, d.DeploymentId)).ToHashSet();
-        var incidents = (await db.Incidents.AsNoTracking().Where(i => i.DeploymentId != null && services.Contains(i.Service) && ids.Contains(i.DeploymentId)).ToListAsync(ct))
-            .Where(i => keys.Contains((i.Service, i.DeploymentId!))).ToList();
-
+        var (service, team, environment, from, to, deployments, incidents) = (window.Service, window.Team, window.Environment, window.From, window.To, window.Deployments, window.Incidents);
         var weeks = new List<string>();
         var successful = new List<double?>();
         var failed = new List<double?>();
         var failureRate = new List<double?>();
         var recovery = new List<double?>();
-        for (var start = from; start < to; start += TimeSpan.FromDays(7))
+        // Each week is computed from its own deployments and the incidents that name them (what Compute would keep of the
+        // whole window), so that a year of a fleet's deployments is not filtered 53 times.
+        var byWeek = deployments.ToLookup(d => (d.FinishedAt - from).Ticks / TimeSpan.FromDays(7).Ticks);
+        var byDeployment = incidents.Where(i => i.DeploymentId is not null).ToLookup(i => (i.Service, i.DeploymentId!));
+        var index = 0L;
+        for (var start = from; start < to; start += TimeSpan.FromDays(7), index++)
         {
             var end = start + TimeSpan.FromDays(7) - TimeSpan.FromTicks(1);
-            var week = DoraCalculator.Compute(service, team, environment, start, end < to ? end : to, deployments, incidents);
+            var shipped = byWeek[index].ToList();
+            var week = DoraCalculator.Compute(service, team, environment, start, end < to ? end : to, shipped,
+                [.. shipped.SelectMany(d => byDeployment[(d.Service, d.DeploymentId)])]);
             weeks.Add(start.ToString("MM-dd", System.Globalization.CultureInfo.InvariantCulture));
             successful.Add(week.DeploymentFrequency.SampleSize);
             failed.Add(week.ChangeFailureRate.Value is { } rate ? Math.Round(rate * week.Deployments) : 0);

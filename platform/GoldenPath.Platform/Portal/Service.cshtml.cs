@@ -40,8 +40,8 @@ internal sealed class ServiceModel(PortalData data, ScorecardService scorecards,
         Dependents = await data.DependentsAsync(name, ct);
         Deployments = await deployments.ListAsync(name, null, 20, ct);
         Incidents = await data.IncidentsAsync(name, ct);
-        Dora = new DoraView(await dora.ReportAsync(name, null, DeploymentEnvironments.Production, DoraModel.DefaultDays, ct),
-            await data.TrendAsync(name, null, DeploymentEnvironments.Production, DoraModel.DefaultDays, ct));
+        var window = await dora.WindowAsync(name, null, DeploymentEnvironments.Production, DoraModel.DefaultDays, ct);
+        Dora = new DoraView(window.Report(), PortalData.Trend(window));
     }
 
     /// <summary>Only http(s) links become links: a <c>javascript:</c> URL in a catalog entry is shown as text, never followed.</summary>

@@ -41,7 +41,7 @@ internal sealed class TeamModel(PortalData data, DoraService dora) : PageModel
         LevelCounts = data.LevelNames.Append("No level").ToDictionary(l => l, l => Levels.Values.Count(v => (v ?? "No level") == l), StringComparer.Ordinal);
         Environments = await data.TeamEnvironmentsAsync(team, ct);
         InstancesPerEnvironment = await data.TeamInstancesPerEnvironmentAsync([.. Services.Select(s => s.Name)], ct);
-        Dora = new DoraView(await dora.ReportAsync(null, team, DeploymentEnvironments.Production, DoraModel.DefaultDays, ct),
-            await data.TrendAsync(null, team, DeploymentEnvironments.Production, DoraModel.DefaultDays, ct));
+        var window = await dora.WindowAsync(null, team, DeploymentEnvironments.Production, DoraModel.DefaultDays, ct);
+        Dora = new DoraView(window.Report(), PortalData.Trend(window));
     }
 }
