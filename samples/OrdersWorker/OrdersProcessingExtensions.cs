@@ -13,7 +13,9 @@ internal static class OrdersProcessingExtensions
         builder.AddGoldenPathPostgresReadiness(DatabaseName);
         builder.AddGoldenPathRedisReadiness(CacheName);
         builder.Services.AddSingleton<OrderStore>();
-        builder.Services.AddHostedService<OrderConsumer>();
+        builder.Services.AddSingleton<OrdersMetrics>();
+        // The consumer group is the service's name (orders-worker), one consumer per instance.
+        builder.Services.AddRedisStreamConsumer<OrderPlacedHandler>(options => options.Stream = OrderPlacedHandler.StreamKey);
         return builder;
     }
 

@@ -130,9 +130,16 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
     [Theory]
     [InlineData("platform-api", "quotes-api")]
     [InlineData("platform-worker", "notifier")]
-    public async Task TheAotVariantPassesItsTestsPublishesNativeWithoutWarningsAndTheNativeServiceServes(string template, string name)
+    [InlineData("platform-worker", "relay", "--cache", "redis")]
+    public async Task TheAotVariantPassesItsTestsPublishesNativeWithoutWarningsAndTheNativeServiceServes(string template, string name, params string[] options)
     {
-        var repository = await pack.CreateAsync(template, name, "--owner", "team-payments", "--aot", "--skip-restore");
+        var usesRedis = options.Contains("redis");
+        if (usesRedis)
+        {
+            await DockerEngine.RequireAsync();
+        }
+
+        var repository = await pack.CreateAsync(template, name, ["--owner", "team-payments", "--aot", "--skip-restore", .. options]);
         Assert.Contains("<PublishAot>true</PublishAot>", repository.Read($"src/{name}/{name}.csproj"), StringComparison.Ordinal);
         using (var record = JsonDocument.Parse(repository.Read(".goldenpath.json")))
         {
@@ -154,13 +161,29 @@ public sealed class GeneratedServiceTests(TemplatePack pack)
         Assert.DoesNotMatch(@"warning (IL\d{4}|AOT\d{3})", publish.Output);
         Assert.False(File.Exists(Path.Combine(output, $"{name}.dll")), "the publish holds IL: it did not compile ahead of time");
 
-        await repository.RunServiceAsync(new Dictionary<string, string?>(), async service =>
+        await using var redis = new RedisContainerFixture();
+        var settings = new Dictionary<string, string?>();
+        if (usesRedis)
+        {
+            await redis.InitializeAsync();
+            settings["ConnectionStrings__cache"] = await redis.GetConnectionStringAsync();
+        }
+
+        await repository.RunServiceAsync(settings, async service =>
         {
             var client = service.Client;
             using var info = JsonDocument.Parse(await client.GetStringAsync("/.well-known/service-info", Ct));
             Assert.Equal(name, info.RootElement.GetProperty("name").GetString());
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Ct)).StatusCode);
-            if (template == "platform-api")
+            if (usesRedis)
+            {
+                // The native worker consumes its stream (GoldenPath.Streams.Redis compiled ahead of time).
+                await using var redisClient = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await redis.GetConnectionStringAsync());
+                var entry = (await redisClient.GetDatabase().StreamAddAsync("work", "payload", "native")).ToString();
+                var line = await service.LogLineAsync($"Processed work item {entry}");
+                Assert.Equal(name, line.GetProperty("service.name").GetString());
+            }
+            else if (template == "platform-api")
             {
                 using var created = await client.PostAsJsonAsync("/api/items", new { name = "native" }, Ct);
                 Assert.Equal(HttpStatusCode.Created, created.StatusCode);

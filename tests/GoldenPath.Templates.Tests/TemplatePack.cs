@@ -17,6 +17,7 @@ public sealed partial class TemplatePack : IAsyncLifetime
         "sdk/GoldenPath.Platform.Contracts/GoldenPath.Platform.Contracts.csproj",
         "sdk/GoldenPath.Catalog/GoldenPath.Catalog.csproj",
         "sdk/GoldenPath.ServiceDefaults/GoldenPath.ServiceDefaults.csproj",
+        "sdk/GoldenPath.Streams.Redis/GoldenPath.Streams.Redis.csproj",
         "sdk/GoldenPath.Kubernetes/GoldenPath.Kubernetes.csproj",
         "sdk/GoldenPath.Hosting/GoldenPath.Hosting.csproj",
         "sdk/GoldenPath.Testing/GoldenPath.Testing.csproj",

@@ -29,7 +29,9 @@ public static class WorkExtensions
 #if (useRedis)
         builder.AddRedisClient(CacheName, settings => settings.DisableHealthChecks = true);
         builder.AddGoldenPathRedisReadiness(CacheName);
-        builder.Services.AddHostedService<StreamWork>();
+        var stream = builder.Configuration.GetValue("Worker:Stream", StreamWork.DefaultStream)!;
+        // Consumer group: the service's name; dead letters: {stream}:dead-letter; the other options keep their defaults.
+        builder.Services.AddRedisStreamConsumer<StreamWork>(options => options.Stream = stream);
 #else
         builder.Services.AddHostedService<ScheduledWork>();
 #endif
