@@ -57,7 +57,7 @@ public static partial class GoldenPathKubernetesPublishing
     /// <param name="configuration">The app host's configuration.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The model.</returns>
-    public static async Task<DeploymentModel> BuildModelAsync(DistributedApplicationModel model, DistributedApplicationExecutionContext executionContext, IConfiguration configuration, CancellationToken cancellationToken = default)
+    internal static async Task<DeploymentModel> BuildModelAsync(DistributedApplicationModel model, DistributedApplicationExecutionContext executionContext, IConfiguration configuration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(executionContext);
@@ -130,7 +130,7 @@ public static partial class GoldenPathKubernetesPublishing
     /// <param name="model">The deployment model.</param>
     /// <param name="directory">The output directory.</param>
     /// <returns>The files written, the read problems and the policy findings.</returns>
-    public static (IReadOnlyList<string> Files, IReadOnlyList<ManifestProblem> Problems, IReadOnlyList<PolicyFinding> Findings) Write(DeploymentModel model, string directory)
+    internal static (IReadOnlyList<string> Files, IReadOnlyList<ManifestProblem> Problems, IReadOnlyList<PolicyFinding> Findings) Write(DeploymentModel model, string directory)
     {
         ArgumentNullException.ThrowIfNull(model);
         Directory.CreateDirectory(directory);

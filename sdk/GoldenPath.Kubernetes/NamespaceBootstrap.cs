@@ -18,7 +18,7 @@ namespace GoldenPath.Kubernetes;
 /// after the identity provider's prefix (<c>oidc:</c>, a lowercase DNS label other than <c>system</c>, which Kubernetes
 /// reserves for its own groups such as <c>system:masters</c> and <c>system:authenticated</c>).
 /// </param>
-public sealed record NamespaceRequest(string Team, string Environment, string Cpu, string Memory, int Pods = 50, string? CostCenter = null, string? Group = null)
+internal sealed record NamespaceRequest(string Team, string Environment, string Cpu, string Memory, int Pods = 50, string? CostCenter = null, string? Group = null)
 {
     /// <summary>Gets the namespace's name, <c>{team}-{environment}</c>.</summary>
     public string Namespace => $"{Team}-{Environment}";
@@ -33,7 +33,7 @@ public sealed record NamespaceRequest(string Team, string Environment, string Cp
 /// LimitRange with per-container defaults, an edit Role bound to the team's group, and a default-deny
 /// NetworkPolicy with DNS egress allowed.
 /// </summary>
-public static partial class NamespaceBootstrap
+internal static partial class NamespaceBootstrap
 {
     /// <summary>
     /// The namespaces Kubernetes keeps for itself: <c>default</c> and every <c>kube-</c> one (<c>kube-system</c>,

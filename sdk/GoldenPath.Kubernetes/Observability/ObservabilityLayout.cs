@@ -10,7 +10,7 @@ namespace GoldenPath.Kubernetes;
 /// same rules as plain Prometheus rules files (<c>observability/prometheus/&lt;name&gt;.rules</c>) for a Prometheus
 /// without the operator. Nothing here scrapes: services push their metrics over OTLP (docs/observability.md).
 /// </summary>
-public static class ObservabilityLayout
+internal static class ObservabilityLayout
 {
     /// <summary>The folder of the tree the files go to.</summary>
     public const string Folder = "observability";

@@ -11,7 +11,7 @@ namespace GoldenPath.Kubernetes;
 /// reader refuses an unknown field here as it does on built-in kinds.
 /// </summary>
 [KubernetesEntity(Group = "monitoring.coreos.com", Kind = "PrometheusRule", ApiVersion = "v1", PluralName = "prometheusrules")]
-public sealed class PrometheusRule : IKubernetesObject<V1ObjectMeta>, IMetadata<V1ObjectMeta>
+internal sealed class PrometheusRule : IKubernetesObject<V1ObjectMeta>, IMetadata<V1ObjectMeta>
 {
     /// <inheritdoc />
     [JsonPropertyName("apiVersion")]
@@ -31,7 +31,7 @@ public sealed class PrometheusRule : IKubernetesObject<V1ObjectMeta>, IMetadata<
 }
 
 /// <summary>The spec of a <see cref="PrometheusRule"/>.</summary>
-public sealed class PrometheusRuleSpec
+internal sealed class PrometheusRuleSpec
 {
     /// <summary>Gets or sets the rule groups.</summary>
     [JsonPropertyName("groups")]
@@ -39,7 +39,7 @@ public sealed class PrometheusRuleSpec
 }
 
 /// <summary>A group of rules evaluated together, in order, at one interval (the same shape as a Prometheus rules file's group).</summary>
-public sealed class PrometheusRuleGroup
+internal sealed class PrometheusRuleGroup
 {
     /// <summary>Gets or sets the group's name (unique in the file).</summary>
     [JsonPropertyName("name")]
@@ -71,7 +71,7 @@ public sealed class PrometheusRuleGroup
 }
 
 /// <summary>One recording rule (<see cref="Record"/>) or alerting rule (<see cref="Alert"/>).</summary>
-public sealed class PrometheusRuleEntry
+internal sealed class PrometheusRuleEntry
 {
     /// <summary>Gets or sets the series a recording rule writes.</summary>
     [JsonPropertyName("record")]

@@ -9,7 +9,7 @@ namespace GoldenPath.Kubernetes;
 /// with its SLI over the period, its remaining error budget and its burn rate. Every query reads the Prometheus
 /// datasource chosen in the dashboard's <c>datasource</c> variable.
 /// </summary>
-public static class SloDashboard
+internal static class SloDashboard
 {
     /// <summary>The label Grafana's dashboard sidecar looks for on ConfigMaps (kube-prometheus-stack's default).</summary>
     public const string SidecarLabel = "grafana_dashboard";

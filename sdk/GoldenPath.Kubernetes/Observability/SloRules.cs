@@ -23,7 +23,7 @@ internal sealed record SloObjective(string Name, double Target, Func<string, str
 /// <c>http_server_request_duration_seconds_count</c> and <c>_bucket</c>, with <c>job</c> =
 /// <c>service.namespace/service.name</c> (system/name).
 /// </summary>
-public static class SloRules
+internal static class SloRules
 {
     /// <summary>The request counter (the histogram's count) as Prometheus names ASP.NET Core's <c>http.server.request.duration</c>.</summary>
     public const string RequestCount = "http_server_request_duration_seconds_count";

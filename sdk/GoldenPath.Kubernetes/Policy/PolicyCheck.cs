@@ -7,4 +7,4 @@ namespace GoldenPath.Kubernetes;
 /// <param name="Source">The rule it implements (Pod Security Standards, kube-score, Polaris, GoldenPath).</param>
 /// <param name="WaivedBy">Who may set it aside for one object: the object's annotation, or only the platform's exceptions file.</param>
 /// <param name="Evaluate">Returns a message per problem in the object, given all objects.</param>
-public sealed record PolicyCheck(string Id, string Title, PolicySeverity Severity, string Source, PolicyWaiver WaivedBy, Func<ManifestDocument, PolicyContext, IEnumerable<string>> Evaluate);
+internal sealed record PolicyCheck(string Id, string Title, PolicySeverity Severity, string Source, PolicyWaiver WaivedBy, Func<ManifestDocument, PolicyContext, IEnumerable<string>> Evaluate);

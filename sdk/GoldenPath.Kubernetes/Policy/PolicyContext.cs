@@ -3,7 +3,7 @@ using k8s.Models;
 namespace GoldenPath.Kubernetes;
 
 /// <summary>All the objects checked together, grouped once by kind for the checks that relate objects to each other.</summary>
-public sealed class PolicyContext
+internal sealed class PolicyContext
 {
     /// <summary>Initializes a new instance of the <see cref="PolicyContext"/> class.</summary>
     /// <param name="documents">The objects.</param>

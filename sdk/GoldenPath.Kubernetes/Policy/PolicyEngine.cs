@@ -21,7 +21,7 @@ public static class PolicyEngine
     public const string WaiverAnnotation = "goldenpath.dev/waivers";
 
     /// <summary>Gets every check, in id order. Each is a type of its own in <c>Policy/Checks</c>, named after its id.</summary>
-    public static IReadOnlyList<PolicyCheck> Checks { get; } =
+    internal static IReadOnlyList<PolicyCheck> Checks { get; } =
     [
         Gpk001RunsAsNonRoot.Check,
         Gpk002NoPrivilegeEscalation.Check,
@@ -98,7 +98,7 @@ public static class PolicyEngine
     /// <summary>Reads an object's waivers: <c>ID=reason</c> entries separated by ';' or new lines.</summary>
     /// <param name="value">The object.</param>
     /// <returns>The waivers with a reason of checks the annotation may waive, and a problem per other entry.</returns>
-    public static (Dictionary<string, string> Waivers, List<string> Problems) ReadWaivers(IKubernetesObject<V1ObjectMeta> value) => ReadWaivers(value, Checks);
+    internal static (Dictionary<string, string> Waivers, List<string> Problems) ReadWaivers(IKubernetesObject<V1ObjectMeta> value) => ReadWaivers(value, Checks);
 
     private static (Dictionary<string, string> Waivers, List<string> Problems) ReadWaivers(IKubernetesObject<V1ObjectMeta> value, IReadOnlyList<PolicyCheck> checks)
     {

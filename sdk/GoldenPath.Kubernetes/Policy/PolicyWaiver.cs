@@ -1,7 +1,7 @@
 namespace GoldenPath.Kubernetes;
 
 /// <summary>Who may set a check aside for one object.</summary>
-public enum PolicyWaiver
+internal enum PolicyWaiver
 {
     /// <summary>The object itself, with a reason in its <c>goldenpath.dev/waivers</c> annotation: reliability and practice checks, whose cost falls on the team.</summary>
     Annotation,

@@ -9,7 +9,7 @@ namespace GoldenPath.Kubernetes;
 /// (non-root, read-only root filesystem, no capabilities); the single replica and the missing disruption budget are
 /// waived with their reason, since staging and prod use managed services.
 /// </summary>
-public static class InClusterData
+internal static class InClusterData
 {
     /// <summary>The uid the official PostgreSQL and Redis images' users have.</summary>
     public const long DataUser = 999;

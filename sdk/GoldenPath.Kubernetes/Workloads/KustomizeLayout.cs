@@ -11,7 +11,7 @@ namespace GoldenPath.Kubernetes;
 /// <c>overlays/dev|staging|prod/</c> (namespace, image tags, replicas; smaller requests in dev) and <c>SECRETS.md</c> (what each environment
 /// must provide; no secret value is ever written).
 /// </summary>
-public static class KustomizeLayout
+internal static class KustomizeLayout
 {
     /// <summary>The label each overlay puts on its objects, naming the environment.</summary>
     private const string EnvironmentLabel = "goldenpath.dev/environment";

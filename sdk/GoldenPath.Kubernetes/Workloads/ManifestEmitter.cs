@@ -10,7 +10,7 @@ namespace GoldenPath.Kubernetes;
 /// scale beyond its replicas) and NetworkPolicy.
 /// Every object carries the <c>app.kubernetes.io/*</c> labels and <c>backstage.io/kubernetes-id</c>.
 /// </summary>
-public static class ManifestEmitter
+internal static class ManifestEmitter
 {
     /// <summary>The user and group id the containers run as (the .NET images' non-root <c>app</c> user).</summary>
     public const long RunAsUser = 1654;

@@ -18,19 +18,19 @@ public enum WorkloadSize
 /// <param name="SecretName">The Secret each environment must provide.</param>
 /// <param name="Key">The key in the Secret.</param>
 /// <param name="Description">What the value is, for SECRETS.md.</param>
-public sealed record SecretReference(string Variable, string SecretName, string Key, string Description);
+internal sealed record SecretReference(string Variable, string SecretName, string Key, string Description);
 
 /// <summary>Something a workload calls: another workload or a data service, on a port.</summary>
 /// <param name="Name">The workload's or data service's name.</param>
 /// <param name="Port">The port it is called on.</param>
-public sealed record WorkloadDependency(string Name, int Port);
+internal sealed record WorkloadDependency(string Name, int Port);
 
 /// <summary>
 /// One golden-path workload as the emitter sees it: identity, image, ports, settings, secret references,
 /// probes, size, replicas and autoscaling, and what it depends on. <see cref="ManifestEmitter"/> turns it into
 /// Kubernetes objects.
 /// </summary>
-public sealed record Workload
+internal sealed record Workload
 {
     /// <summary>Gets the name (a valid service name): the Deployment, Service, labels and <c>backstage.io/kubernetes-id</c>.</summary>
     public required string Name { get; init; }
@@ -94,7 +94,7 @@ public sealed record Workload
 }
 
 /// <summary>The kind of an in-cluster data service.</summary>
-public enum DataServiceKind
+internal enum DataServiceKind
 {
     /// <summary>PostgreSQL.</summary>
     Postgres,
@@ -110,14 +110,14 @@ public enum DataServiceKind
 /// <param name="Name">The name (the Service the workloads call in dev).</param>
 /// <param name="Kind">PostgreSQL or Redis.</param>
 /// <param name="Image">The image run in dev.</param>
-public sealed record DataService(string Name, DataServiceKind Kind, string Image)
+internal sealed record DataService(string Name, DataServiceKind Kind, string Image)
 {
     /// <summary>Gets the port.</summary>
     public int Port => Kind == DataServiceKind.Postgres ? 5432 : 6379;
 }
 
 /// <summary>What the emitter writes: the workloads, the data services, and settings of the target platform.</summary>
-public sealed record DeploymentModel
+internal sealed record DeploymentModel
 {
     /// <summary>Gets the workloads.</summary>
     public required IReadOnlyList<Workload> Workloads { get; init; }
