@@ -7,7 +7,8 @@
 #   bench/run.sh --quick   a smoke run (about 6 minutes): fewer rounds, shorter runs
 #   bench/run.sh --only upgrade   one section alone (its Markdown on standard output; results.md untouched)
 #   bench/run.sh [--quick] --before REF   also start the golden path as built from REF (e.g. main), interleaved with
-#                                          this tree's in section 2 (an A/B of a start-up change in one invocation)
+#                                          this tree's in section 2 (an A/B of a start-up change in one invocation),
+#                                          and load the platform as built from REF in the same rounds in section 3
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=true ;;
     --only) only="${2:-}"; shift; [ "$only" = upgrade ] || fail "unknown section '$only'" "use bench/run.sh --only upgrade" ;;
     --before) before="${2:-}"; shift; [ -n "$before" ] || fail "--before needs a git revision" "use e.g. bench/run.sh --before main" ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) fail "unknown option '$1'" "use bench/run.sh [--quick] [--before REF] | --only upgrade" ;;
   esac
   shift
@@ -69,6 +70,8 @@ build() {
     mkdir -p "$work/before" && git -C "$root" archive "$rev" | tar -x -C "$work/before" || return 1
     dotnet build "$work/before/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release -v q -clp:NoSummary -nologo >/dev/null || return 1
     echo "$rev ($before)" >"$work/before/bench/GoldenPath.Bench/bin/Release/net10.0/commit.txt"
+    # The platform of both trees takes the same load in the same rounds in section 3.
+    dotnet build "$work/before/platform/GoldenPath.Platform/GoldenPath.Platform.csproj" -c Release -v q -clp:NoSummary -nologo >/dev/null || return 1
   fi
 }
 
@@ -86,13 +89,15 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 token="bench-admin-token-0123456789abcdef"
 
-# start_platform <connection string or ""> → starts the platform (SQLite when empty); sets platform_url
+# start_platform <connection string or ""> [platform folder] → starts the platform (SQLite when empty; this tree's
+# build unless a folder is given); sets platform_url and platform_pid
 start_platform() {
   local port; port=$(free_port)
+  local folder="${2:-$root/platform/GoldenPath.Platform/bin/Release/net10.0}"
   ConnectionStrings__platform="$1" GoldenPath__Platform__DataDirectory="$work/platform-data" \
   GoldenPath__Platform__BootstrapToken="$token" GoldenPath__Platform__WritesPerSecond=100000 GoldenPath__Platform__WriteBurst=100000 \
   ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-    dotnet "$root/platform/GoldenPath.Platform/bin/Release/net10.0/GoldenPath.Platform.dll" >"$work/platform-$port.log" 2>&1 &
+    dotnet "$folder/GoldenPath.Platform.dll" >"$work/platform-$port.log" 2>&1 &
   pids+=($!)
   platform_pid=$!
   platform_url="http://127.0.0.1:$port"
@@ -146,12 +151,18 @@ section_platform() {
   address=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' goldenpath-bench-postgres)
   if [ -n "$address" ] && timeout 2 bash -c "</dev/tcp/$address/5432" 2>/dev/null; then host=$address; port=5432; fi
   start_platform "Host=$host;Port=$port;Username=postgres;Password=bench;Database=postgres"
-  local platform="$platform_url"
+  local platform="$platform_url" pid="$platform_pid" compare=()
+  if [ -n "$before" ]; then
+    # The platform as built from $before, on a database of its own in the same server, loaded in the same rounds.
+    docker exec goldenpath-bench-postgres psql -U postgres -qc 'CREATE DATABASE before' >/dev/null || return 1
+    start_platform "Host=$host;Port=$port;Username=postgres;Password=bench;Database=before" "$work/before/platform/GoldenPath.Platform/bin/Release/net10.0"
+    compare=(--before-platform "$platform_url/" --before-pid "$platform_pid" --before-label "$(cat "$work/before/bench/GoldenPath.Bench/bin/Release/net10.0/commit.txt")")
+  fi
   {
     echo "## 3. Platform under load (PostgreSQL $image)"
     echo
     bench platform-load --platform "$platform/" --token "$token" --instances 10000 --rounds "$load_rounds" --seconds "$load_seconds" --rates 333,2000,4000 \
-      --counters "$work/tools/dotnet-counters" --platform-pid "$platform_pid" || return 1
+      --counters "$work/tools/dotnet-counters" --platform-pid "$pid" "${compare[@]}" || return 1
     echo
   } >>"$work/results.md"
 }
