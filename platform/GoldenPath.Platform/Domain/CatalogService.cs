@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using GoldenPath.Catalog;
 using GoldenPath.Catalog.Contracts;
 using GoldenPath.Platform.Auth;
 using GoldenPath.Platform.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace GoldenPath.Platform.Domain;
@@ -74,7 +76,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
 
     public async Task<ServiceDescription?> GetServiceAsync(string name, CancellationToken ct)
     {
-        var entity = await s_service(db, name, ct);
+        var entity = await Compiled.Service(db, name, ct);
         return entity is null ? null : Describe(entity, (await ReadLiveInstancesAsync([entity.Name], ct)).ConvertAll(i => i.Instance));
     }
 
@@ -82,7 +84,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
     public async Task<IReadOnlyList<ServiceDescription>> ListServicesAsync(string? owner, string? system, int limit, string? after, CancellationToken ct)
     {
         var services = new List<ServiceEntity>(limit);
-        await foreach (var service in s_page(db, string.IsNullOrEmpty(after) ? null : after, owner, system, limit).WithCancellation(ct))
+        await foreach (var service in Compiled.Page(db, string.IsNullOrEmpty(after) ? null : after, owner, system, limit).WithCancellation(ct))
         {
             services.Add(service);
         }
@@ -96,32 +98,38 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         return services.ConvertAll(s => Describe(s, instances[s.Name]));
     }
 
-    // The catalog's reads, compiled once: nearly all of the platform's reads are these two, and EF Core otherwise
-    // rebuilds each one's parameters from its expression tree (compiling a delegate) at every execution. The instances
-    // are read straight into the response's records, never as entities.
-    private static readonly Func<PlatformDbContext, string, CancellationToken, Task<ServiceEntity?>> s_service =
-        EF.CompileAsyncQuery((PlatformDbContext db, string name, CancellationToken ct) => db.Services.AsNoTracking().FirstOrDefault(s => s.Name == name));
+    // The catalog's reads, compiled once per model (PostgreSQL's or SQLite's; a compiled query belongs to one model):
+    // nearly all of the platform's reads are these, and EF Core otherwise rebuilds each one's parameters from its
+    // expression tree (compiling a delegate) at every execution. The instances are read straight into the response's
+    // records, never as entities.
+    private static readonly ConditionalWeakTable<IModel, Reads> s_reads = new();
 
-    private static readonly Func<PlatformDbContext, string?, string?, string?, int, IAsyncEnumerable<ServiceEntity>> s_page =
-        EF.CompileAsyncQuery((PlatformDbContext db, string? after, string? owner, string? system, int limit) => db.Services.AsNoTracking()
-            .Where(s => (after == null || string.Compare(s.Name, after) > 0) && (owner == null || s.Owner == owner) && (system == null || s.System == system))
-            .OrderBy(s => s.Name)
-            .Take(limit));
+    private sealed class Reads(bool postgres)
+    {
+        public Func<PlatformDbContext, string, CancellationToken, Task<ServiceEntity?>> Service { get; } =
+            EF.CompileAsyncQuery((PlatformDbContext db, string name, CancellationToken ct) => db.Services.AsNoTracking().FirstOrDefault(s => s.Name == name));
 
-    // PostgreSQL's comparison is written so that no index serves it (see Live); SQLite's planner takes the key either way.
-    private static readonly Func<PlatformDbContext, string[], DateTimeOffset, IAsyncEnumerable<LiveInstance>> s_livePostgres =
-        EF.CompileAsyncQuery((PlatformDbContext db, string[] services, DateTimeOffset now) => db.Instances.AsNoTracking()
-            .Where(i => services.Contains(i.ServiceName) && i.ExpiresAt + TimeSpan.Zero > now)
-            .Select(i => new LiveInstance(i.ServiceName, new ServiceInstance(i.InstanceId, i.Version, i.Environment, i.SdkVersion, i.Endpoints,
-                new InstanceHealthUrls(i.HealthLive, i.HealthReady, i.HealthStartup), ToContracts(i.Dependencies), i.Commit, i.Status, i.TelemetryConfigured,
-                i.RegisteredAt, i.LastHeartbeatAt, i.ExpiresAt, i.Template, i.TemplateVersion))));
+        public Func<PlatformDbContext, string?, string?, string?, int, IAsyncEnumerable<ServiceEntity>> Page { get; } =
+            EF.CompileAsyncQuery((PlatformDbContext db, string? after, string? owner, string? system, int limit) => db.Services.AsNoTracking()
+                .Where(s => (after == null || string.Compare(s.Name, after) > 0) && (owner == null || s.Owner == owner) && (system == null || s.System == system))
+                .OrderBy(s => s.Name)
+                .Take(limit));
 
-    private static readonly Func<PlatformDbContext, string[], DateTimeOffset, IAsyncEnumerable<LiveInstance>> s_liveSqlite =
-        EF.CompileAsyncQuery((PlatformDbContext db, string[] services, DateTimeOffset now) => db.Instances.AsNoTracking()
-            .Where(i => services.Contains(i.ServiceName) && i.ExpiresAt > now)
-            .Select(i => new LiveInstance(i.ServiceName, new ServiceInstance(i.InstanceId, i.Version, i.Environment, i.SdkVersion, i.Endpoints,
-                new InstanceHealthUrls(i.HealthLive, i.HealthReady, i.HealthStartup), ToContracts(i.Dependencies), i.Commit, i.Status, i.TelemetryConfigured,
-                i.RegisteredAt, i.LastHeartbeatAt, i.ExpiresAt, i.Template, i.TemplateVersion))));
+        // PostgreSQL's comparison is written so that no index serves it (see Live); SQLite's planner takes the key either way.
+        public Func<PlatformDbContext, string[], DateTimeOffset, IAsyncEnumerable<LiveInstance>> Live { get; } = postgres
+            ? EF.CompileAsyncQuery((PlatformDbContext db, string[] services, DateTimeOffset now) => db.Instances.AsNoTracking()
+                .Where(i => services.Contains(i.ServiceName) && i.ExpiresAt + TimeSpan.Zero > now)
+                .Select(i => new LiveInstance(i.ServiceName, new ServiceInstance(i.InstanceId, i.Version, i.Environment, i.SdkVersion, i.Endpoints,
+                    new InstanceHealthUrls(i.HealthLive, i.HealthReady, i.HealthStartup), ToContracts(i.Dependencies), i.Commit, i.Status, i.TelemetryConfigured,
+                    i.RegisteredAt, i.LastHeartbeatAt, i.ExpiresAt, i.Template, i.TemplateVersion))))
+            : EF.CompileAsyncQuery((PlatformDbContext db, string[] services, DateTimeOffset now) => db.Instances.AsNoTracking()
+                .Where(i => services.Contains(i.ServiceName) && i.ExpiresAt > now)
+                .Select(i => new LiveInstance(i.ServiceName, new ServiceInstance(i.InstanceId, i.Version, i.Environment, i.SdkVersion, i.Endpoints,
+                    new InstanceHealthUrls(i.HealthLive, i.HealthReady, i.HealthStartup), ToContracts(i.Dependencies), i.Commit, i.Status, i.TelemetryConfigured,
+                    i.RegisteredAt, i.LastHeartbeatAt, i.ExpiresAt, i.Template, i.TemplateVersion))));
+    }
+
+    private Reads Compiled => s_reads.TryGetValue(db.Model, out var reads) ? reads : s_reads.GetValue(db.Model, _ => new Reads(db.Database.IsNpgsql()));
 
     /// <summary>A live instance as the catalog's responses show it, with the service it belongs to.</summary>
     private sealed record LiveInstance(string Service, ServiceInstance Instance);
@@ -129,8 +137,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
     private async Task<List<LiveInstance>> ReadLiveInstancesAsync(string[] services, CancellationToken ct)
     {
         var live = new List<LiveInstance>();
-        var query = db.Database.IsNpgsql() ? s_livePostgres : s_liveSqlite;
-        await foreach (var instance in query(db, services, time.GetUtcNow()).WithCancellation(ct))
+        await foreach (var instance in Compiled.Live(db, services, time.GetUtcNow()).WithCancellation(ct))
         {
             live.Add(instance);
         }
