@@ -389,18 +389,30 @@ internal static partial class Benchmarks
         }
 
         await Parallel.ForEachAsync(Enumerable.Range(0, services), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (s, ct) =>
-        {
-            using var response = await http.PutAsJsonAsync($"api/v1/services/{ServiceName(s)}", new { owner = "team-bench", lifecycle = "production", system = "bench" }, ct);
-            response.EnsureSuccessStatusCode();
-        });
+            await SeedAsync(() => http.PutAsJsonAsync($"api/v1/services/{ServiceName(s)}", new { owner = "team-bench", lifecycle = "production", system = "bench" }, ct)));
 
         // Register every instance once, then heartbeat them at each rate.
         await Parallel.ForEachAsync(Enumerable.Range(0, instances), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
-        {
-            using var response = await http.PutAsync($"api/v1/services/{ServiceName(i % services)}/instances/i-{i:00000}", InstanceBody(i), ct);
-            response.EnsureSuccessStatusCode();
-        });
+            await SeedAsync(() => http.PutAsync($"api/v1/services/{ServiceName(i % services)}/instances/i-{i:00000}", InstanceBody(i), ct)));
         return http;
+    }
+
+    /// <summary>A write of the seed, tried again when it timed out or failed to connect (the seed is not measured; on a loaded machine its writes can take the client's 10 s).</summary>
+    private static async Task SeedAsync(Func<Task<HttpResponseMessage>> write)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var response = await write();
+                response.EnsureSuccessStatusCode();
+                return;
+            }
+            catch (Exception exception) when (exception is TaskCanceledException or HttpRequestException && attempt < 5)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+        }
     }
 
     private static async Task<(double Achieved, List<double> Latencies, int Errors, List<double> Reads, List<double> PageReads, List<double> ServiceReads, int ReadErrors)> OpenLoopAsync(
