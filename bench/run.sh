@@ -8,7 +8,8 @@
 #   bench/run.sh --only upgrade|portal   one section alone (its Markdown on standard output; results.md untouched)
 #   bench/run.sh [--quick] --before REF   also run the golden path as built from REF (e.g. main), interleaved with
 #                                          this tree's in sections 1 and 2 (the A/B of a request-path or start-up
-#                                          change in one invocation)
+#                                          change in one invocation), and load the platform as built from REF in
+#                                          the same rounds in section 3
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -74,6 +75,8 @@ build() {
     mkdir -p "$work/before" && git -C "$root" archive "$rev" | tar -x -C "$work/before" || return 1
     dotnet build "$work/before/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release -v q -clp:NoSummary -nologo >/dev/null || return 1
     echo "$rev ($before)" >"$work/before/bench/GoldenPath.Bench/bin/Release/net10.0/commit.txt"
+    # The platform of both trees takes the same load in the same rounds in section 3.
+    dotnet build "$work/before/platform/GoldenPath.Platform/GoldenPath.Platform.csproj" -c Release -v q -clp:NoSummary -nologo >/dev/null || return 1
   fi
 }
 
@@ -91,13 +94,15 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 token="bench-admin-token-0123456789abcdef"
 
-# start_platform <connection string or ""> → starts the platform (SQLite when empty); sets platform_url
+# start_platform <connection string or ""> [platform folder] → starts the platform (SQLite when empty; this tree's
+# build unless a folder is given); sets platform_url and platform_pid
 start_platform() {
   local port; port=$(free_port)
+  local folder="${2:-$root/platform/GoldenPath.Platform/bin/Release/net10.0}"
   ConnectionStrings__platform="$1" GoldenPath__Platform__DataDirectory="$work/platform-data" \
   GoldenPath__Platform__BootstrapToken="$token" GoldenPath__Platform__WritesPerSecond=100000 GoldenPath__Platform__WriteBurst=100000 \
   ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-    dotnet "$root/platform/GoldenPath.Platform/bin/Release/net10.0/GoldenPath.Platform.dll" >"$work/platform-$port.log" 2>&1 &
+    dotnet "$folder/GoldenPath.Platform.dll" >"$work/platform-$port.log" 2>&1 &
   pids+=($!)
   platform_pid=$!
   platform_url="http://127.0.0.1:$port"
@@ -161,12 +166,18 @@ section_platform() {
   start_postgres goldenpath-bench-postgres || return 1
   local image="$postgres_image"
   start_platform "$postgres_connection"
-  local platform="$platform_url"
+  local platform="$platform_url" pid="$platform_pid" compare=()
+  if [ -n "$before" ]; then
+    # The platform as built from $before, on a database of its own in the same server, loaded in the same rounds.
+    docker exec goldenpath-bench-postgres psql -U postgres -qc 'CREATE DATABASE before' >/dev/null || return 1
+    start_platform "${postgres_connection/Database=postgres/Database=before}" "$work/before/platform/GoldenPath.Platform/bin/Release/net10.0"
+    compare=(--before-platform "$platform_url/" --before-pid "$platform_pid" --before-label "$(cat "$work/before/bench/GoldenPath.Bench/bin/Release/net10.0/commit.txt")")
+  fi
   {
     echo "## 3. Platform under load (PostgreSQL $image)"
     echo
     bench platform-load --platform "$platform/" --token "$token" --instances 10000 --rounds "$load_rounds" --seconds "$load_seconds" --rates 333,2000,4000 \
-      --counters "$work/tools/dotnet-counters" --platform-pid "$platform_pid" || return 1
+      --counters "$work/tools/dotnet-counters" --platform-pid "$pid" "${compare[@]}" || return 1
     echo
   } >>"$work/results.md"
 }
@@ -183,8 +194,11 @@ section_manifests() {
 section_templates() {
   local feed="$work/feed" hive="$work/hive" gen="$work/gen"
   mkdir -p "$feed" "$gen"
-  for project in Catalog ServiceDefaults Kubernetes Hosting Testing; do
-    dotnet pack "$root/sdk/GoldenPath.$project/GoldenPath.$project.csproj" -c Release -o "$feed" -v q -clp:NoSummary -nologo >/dev/null
+  # Every package of sdk/ (GoldenPath.ServiceDefaults.Build is not one: it ships inside ServiceDefaults), as build.sh pack does.
+  local project
+  for project in "$root"/sdk/GoldenPath.*/GoldenPath.*.csproj; do
+    [ "$(basename "$project")" = GoldenPath.ServiceDefaults.Build.csproj ] && continue
+    dotnet pack "$project" -c Release -o "$feed" -v q -clp:NoSummary -nologo >/dev/null || return 1
   done
   dotnet pack "$root/templates/GoldenPath.Templates/GoldenPath.Templates.csproj" -c Release -o "$feed" -v q -clp:NoSummary -nologo >/dev/null
   dotnet new install "$feed"/GoldenPath.Templates.*.nupkg --debug:custom-hive "$hive" >/dev/null

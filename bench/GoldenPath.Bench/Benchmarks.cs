@@ -238,64 +238,50 @@ internal static partial class Benchmarks
             ? File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(assembly))!, "commit.txt")).Trim()
             : Path.GetDirectoryName(assembly)!;
 
-    /// <summary>3. The platform under registration load and catalog reads.</summary>
-    public static async Task<string> PlatformLoadAsync(string platformUrl, string adminToken, int instances, int services, int rounds, int seconds, int[] rates, int readRate, string counters, int platformPid)
+    /// <summary>
+    /// 3. The platform under registration load and catalog reads. With <paramref name="before"/> (a platform built from
+    /// another commit, on its own database of the same PostgreSQL server), both are loaded in the same rounds, one after
+    /// the other and in turns, and compared.
+    /// </summary>
+    public static async Task<string> PlatformLoadAsync(string platformUrl, string adminToken, int instances, int services, int rounds, int seconds, int[] rates, int readRate, string counters, int platformPid,
+        (string Url, int Pid, string Label)? before = null)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            BaseAddress = new Uri(platformUrl),
-            Timeout = TimeSpan.FromSeconds(10),
-        };
+        using var http = await SeedPlatformAsync(platformUrl, adminToken, instances, services);
+        using var beforeHttp = before is { } b ? await SeedPlatformAsync(b.Url, adminToken, instances, services) : null;
+        var body = (int i) => InstanceBody(i);
 
-        // As in production: the services' instances heartbeat with their team's token (looked up in the store), not the bootstrap token.
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
-        using (var created = await http.PostAsJsonAsync("api/v1/tokens", new { team = "team-bench", scopes = new[] { "catalog:write" }, name = "bench" }))
-        {
-            created.EnsureSuccessStatusCode();
-            var token = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        await Parallel.ForEachAsync(Enumerable.Range(0, services), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (s, ct) =>
-        {
-            using var response = await http.PutAsJsonAsync($"api/v1/services/{ServiceName(s)}", new { owner = "team-bench", lifecycle = "production", system = "bench" }, ct);
-            response.EnsureSuccessStatusCode();
-        });
-
-        var body = (int i) => JsonContent.Create(new
-        {
-            version = "1.0.0", environment = "prod", sdkVersion = "0.1.0",
-            endpoints = new[] { $"http://10.0.{i / 250}.{i % 250}:8080" },
-            health = new { live = $"http://10.0.{i / 250}.{i % 250}:8080/health/live", ready = $"http://10.0.{i / 250}.{i % 250}:8080/health/ready", startup = (string?)null },
-            dependencies = new[] { new { name = "postgres", kind = "postgres" } },
-            status = "Healthy",
-            telemetryConfigured = true,
-        });
-
-        // Register every instance once, then heartbeat them at each rate.
-        await Parallel.ForEachAsync(Enumerable.Range(0, instances), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
-        {
-            using var response = await http.PutAsync($"api/v1/services/{ServiceName(i % services)}/instances/i-{i:00000}", body(i), ct);
-            response.EnsureSuccessStatusCode();
-        });
-
-        // Every rate once per round, the rounds one after the other; each cell is the median of the rounds.
+        // Every rate once per round, the rounds one after the other; each cell is the median of the rounds. With a
+        // platform to compare, both take each rate in the same round, which one first alternating round by round.
         var runs = rates.ToDictionary(r => r, _ => new List<(double Achieved, List<double> Latencies, int Errors, List<double> Reads, List<double> PageReads, List<double> ServiceReads, int ReadErrors)>());
         var measuredByPlatform = rates.ToDictionary(r => r, _ => new List<ServerDurations>());
+        var beforeRuns = rates.ToDictionary(r => r, _ => new List<(double Achieved, List<double> Latencies, int Errors, List<double> Reads, List<double> PageReads, List<double> ServiceReads, int ReadErrors)>());
+        var beforeMeasured = rates.ToDictionary(r => r, _ => new List<ServerDurations>());
         for (var round = 0; round < rounds; round++)
         {
             foreach (var rate in rates)
             {
-                var measured = counters.Length > 0 ? ServerDurations.StartAsync(counters, platformPid, seconds) : null;
-                var run = await OpenLoopAsync(http, rate, readRate, seconds, instances, services, body);
-                runs[rate].Add(run);
-                if (measured is not null)
+                var targets = new List<(HttpClient Http, int Pid, string Label, List<(double Achieved, List<double> Latencies, int Errors, List<double> Reads, List<double> PageReads, List<double> ServiceReads, int ReadErrors)> Runs, List<ServerDurations> Measured)>
                 {
-                    measuredByPlatform[rate].Add(await measured);
+                    (http, platformPid, "this tree", runs[rate], measuredByPlatform[rate]),
+                };
+                if (beforeHttp is not null)
+                {
+                    targets.Insert(round % 2, (beforeHttp, before!.Value.Pid, before.Value.Label, beforeRuns[rate], beforeMeasured[rate]));
                 }
 
-                Console.Error.WriteLine($"  round {round + 1} {rate}/s offered: {Measure.F(run.Achieved, "0")}/s achieved, p99 {Measure.F(Measure.Percentile(run.Latencies, 99))} ms, {run.Errors} errors; " +
-                    $"reads p95 {Measure.F(Measure.Percentile(run.Reads, 95))} ms");
+                foreach (var target in targets)
+                {
+                    var measured = counters.Length > 0 ? ServerDurations.StartAsync(counters, target.Pid, seconds) : null;
+                    var run = await OpenLoopAsync(target.Http, rate, readRate, seconds, instances, services, body);
+                    target.Runs.Add(run);
+                    if (measured is not null)
+                    {
+                        target.Measured.Add(await measured);
+                    }
+
+                    Console.Error.WriteLine($"  round {round + 1} {rate}/s offered{(beforeHttp is null ? "" : $" ({target.Label})")}: {Measure.F(run.Achieved, "0")}/s achieved, p99 {Measure.F(Measure.Percentile(run.Latencies, 99))} ms, {run.Errors} errors; " +
+                        $"reads p95 {Measure.F(Measure.Percentile(run.Reads, 95))} ms");
+                }
             }
         }
 
@@ -357,10 +343,89 @@ internal static partial class Benchmarks
                 .Line().Append(server).Line().Line(serverGoal);
         }
 
+        if (before is { } compared)
+        {
+            // Paired by round: each ratio is this tree's figure over the other build's in the same round, then the median.
+            string Pair(Func<int, List<double>> after, Func<int, List<double>> was, int rate) =>
+                $"{Measure.F(Measure.Median(was(rate)))} → {Measure.F(Measure.Median(after(rate)))} ({Measure.F(Measure.Median(after(rate).Zip(was(rate), (a, w) => a / w)))}x)";
+            List<double> Client(Dictionary<int, List<(double Achieved, List<double> Latencies, int Errors, List<double> Reads, List<double> PageReads, List<double> ServiceReads, int ReadErrors)>> r, int rate,
+                Func<(double Achieved, List<double> Latencies, int Errors, List<double> Reads, List<double> PageReads, List<double> ServiceReads, int ReadErrors), List<double>> sorted, int percentile) =>
+                [.. r[rate].Select(x => Measure.Percentile(sorted(x), percentile))];
+            List<double> Server(Dictionary<int, List<ServerDurations>> m, int rate, string method, string route, int percentile) => [.. m[rate].Select(d => d.Get(method, route, percentile))];
+            text.Line().Line($"Against {compared.Label}, loaded in the same rounds (its own database on the same PostgreSQL server; which build goes first alternates by round): " +
+                "its figure → this tree's (the median of the rounds' ratios, this tree over the other; below 1.00x is faster).").Line()
+                .Line("| heartbeats offered/s | a page of 20 p95 ms, as the platform measures it | one service p95 ms, as the platform measures it | a page of 20 p95 ms, client | one service p95 ms, client | heartbeat p99 ms, client | heartbeats achieved/s |")
+                .Line("|---|---|---|---|---|---|---|");
+            foreach (var rate in rates)
+            {
+                var pageServer = counters.Length > 0 ? Pair(r => Server(measuredByPlatform, r, "GET", Page, 95), r => Server(beforeMeasured, r, "GET", Page, 95), rate) : "–";
+                var oneServer = counters.Length > 0 ? Pair(r => Server(measuredByPlatform, r, "GET", One, 95), r => Server(beforeMeasured, r, "GET", One, 95), rate) : "–";
+                text.Line($"| {rate} | {pageServer} | {oneServer} | {Pair(r => Client(runs, r, x => x.PageReads, 95), r => Client(beforeRuns, r, x => x.PageReads, 95), rate)} | " +
+                    $"{Pair(r => Client(runs, r, x => x.ServiceReads, 95), r => Client(beforeRuns, r, x => x.ServiceReads, 95), rate)} | " +
+                    $"{Pair(r => Client(runs, r, x => x.Latencies, 99), r => Client(beforeRuns, r, x => x.Latencies, 99), rate)} | " +
+                    $"{Measure.F(Measure.Median(beforeRuns[rate].Select(x => x.Achieved)), "0")} → {Measure.F(Measure.Median(runs[rate].Select(x => x.Achieved)), "0")} |");
+            }
+        }
+
         return text.ToString();
     }
 
     private static string ServiceName(int s) => $"svc-{s:0000}";
+
+    private static JsonContent InstanceBody(int i) => JsonContent.Create(new
+    {
+        version = "1.0.0", environment = "prod", sdkVersion = "0.1.0",
+        endpoints = new[] { $"http://10.0.{i / 250}.{i % 250}:8080" },
+        health = new { live = $"http://10.0.{i / 250}.{i % 250}:8080/health/live", ready = $"http://10.0.{i / 250}.{i % 250}:8080/health/ready", startup = (string?)null },
+        dependencies = new[] { new { name = "postgres", kind = "postgres" } },
+        status = "Healthy",
+        telemetryConfigured = true,
+    });
+
+    /// <summary>A client of the platform with a team token, the catalog's services and every instance registered once.</summary>
+    private static async Task<HttpClient> SeedPlatformAsync(string platformUrl, string adminToken, int instances, int services)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = new Uri(platformUrl),
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+
+        // As in production: the services' instances heartbeat with their team's token (looked up in the store), not the bootstrap token.
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+        using (var created = await http.PostAsJsonAsync("api/v1/tokens", new { team = "team-bench", scopes = new[] { "catalog:write" }, name = "bench" }))
+        {
+            created.EnsureSuccessStatusCode();
+            var token = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, services), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (s, ct) =>
+            await SeedAsync(() => http.PutAsJsonAsync($"api/v1/services/{ServiceName(s)}", new { owner = "team-bench", lifecycle = "production", system = "bench" }, ct)));
+
+        // Register every instance once, then heartbeat them at each rate.
+        await Parallel.ForEachAsync(Enumerable.Range(0, instances), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+            await SeedAsync(() => http.PutAsync($"api/v1/services/{ServiceName(i % services)}/instances/i-{i:00000}", InstanceBody(i), ct)));
+        return http;
+    }
+
+    /// <summary>A write of the seed, tried again when it timed out or failed to connect (the seed is not measured; on a loaded machine its writes can take the client's 10 s).</summary>
+    private static async Task SeedAsync(Func<Task<HttpResponseMessage>> write)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var response = await write();
+                response.EnsureSuccessStatusCode();
+                return;
+            }
+            catch (Exception exception) when (exception is TaskCanceledException or HttpRequestException && attempt < 5)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+        }
+    }
 
     private static async Task<(double Achieved, List<double> Latencies, int Errors, List<double> Reads, List<double> PageReads, List<double> ServiceReads, int ReadErrors)> OpenLoopAsync(
         HttpClient http, int rate, int readRate, int seconds, int instances, int services, Func<int, HttpContent> body)

@@ -30,7 +30,8 @@ switch (args.FirstOrDefault())
     case "platform-load":
         Console.Write(await Benchmarks.PlatformLoadAsync(Option("--platform", ""), Option("--token", ""), Int("--instances", 10_000), Int("--services", 1_000), Int("--rounds", 3), Int("--seconds", 10),
             [.. Option("--rates", "333,2000,4000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))], Int("--read-rate", 20),
-            Option("--counters", ""), Int("--platform-pid", 0)));
+            Option("--counters", ""), Int("--platform-pid", 0),
+            Option("--before-platform", "") is { Length: > 0 } beforePlatform ? (beforePlatform, Int("--before-pid", 0), Option("--before-label", "the build before")) : null));
         break;
     case "manifests":
         Console.Write(Benchmarks.Manifests([.. Option("--counts", "10,100,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))], Int("--repeats", 3)));

@@ -21,14 +21,14 @@ internal static class ServicesApi
                     Paging.LinkNext(context, size, page[^1].Name, ("owner", owner), ("system", system));
                 }
 
-                return TypedResults.Ok(page);
+                return CatalogJson.Ok(page);
             })
             .WithName("listServices")
             .RequireAuthorization(Policies.Read)
             .WithSummary($"Lists the catalog by name, a page at a time (limit, default {Paging.DefaultPageSize}, at most {Paging.MaxPageSize}; after: the last name of the previous page; a Link header with rel=\"next\" while more follow), with each service's live instances.");
 
-        services.MapGet("/{name}", async Task<Results<Ok<ServiceDescription>, ProblemHttpResult>> (string name, CatalogService catalog, CancellationToken ct) =>
-                await catalog.GetServiceAsync(name, ct) is { } service ? TypedResults.Ok(service) : Problems.NotFound($"Service '{name}' is not in the catalog."))
+        services.MapGet("/{name}", async Task<Results<CatalogJson<ServiceDescription>, ProblemHttpResult>> (string name, CatalogService catalog, CancellationToken ct) =>
+                await catalog.GetServiceAsync(name, ct) is { } service ? CatalogJson.Ok(service) : Problems.NotFound($"Service '{name}' is not in the catalog."))
             .WithName("getService")
             .RequireAuthorization(Policies.Read)
             .ProducesProblemWhen(StatusCodes.Status404NotFound, "The service is not in the catalog.")

@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using GoldenPath.Catalog;
 using GoldenPath.Catalog.Contracts;
 using GoldenPath.Platform.Auth;
 using GoldenPath.Platform.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace GoldenPath.Platform.Domain;
@@ -74,33 +76,76 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
 
     public async Task<ServiceDescription?> GetServiceAsync(string name, CancellationToken ct)
     {
-        var entity = await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, ct);
-        return entity is null ? null : await DescribeAsync(entity, ct);
+        var entity = await Compiled.Service(db, name, ct);
+        return entity is null ? null : Describe(entity, (await ReadLiveInstancesAsync([entity.Name], ct)).ConvertAll(i => i.Instance));
     }
 
     /// <summary>A page of the catalog in name order: the first <paramref name="limit"/> services named after <paramref name="after"/>.</summary>
     public async Task<IReadOnlyList<ServiceDescription>> ListServicesAsync(string? owner, string? system, int limit, string? after, CancellationToken ct)
     {
-        var query = db.Services.AsNoTracking();
-        if (!string.IsNullOrEmpty(after))
+        var services = new List<ServiceEntity>(limit);
+        await foreach (var service in Compiled.Page(db, string.IsNullOrEmpty(after) ? null : after, owner, system, limit).WithCancellation(ct))
         {
-            query = query.Where(s => string.Compare(s.Name, after) > 0);
+            services.Add(service);
         }
 
-        if (owner is not null)
+        if (services.Count == 0)
         {
-            query = query.Where(s => s.Owner == owner);
+            return [];
         }
 
-        if (system is not null)
-        {
-            query = query.Where(s => s.System == system);
-        }
-
-        var services = await query.OrderBy(s => s.Name).Take(limit).ToListAsync(ct);
-        var instances = (await LiveInstancesAsync(db, [.. services.Select(s => s.Name)], time.GetUtcNow(), ct)).ToLookup(i => i.ServiceName);
-        return services.Select(s => Describe(s, instances[s.Name])).ToList();
+        var instances = (await ReadLiveInstancesAsync([.. services.Select(s => s.Name)], ct)).ToLookup(i => i.Service, i => i.Instance, StringComparer.Ordinal);
+        return services.ConvertAll(s => Describe(s, instances[s.Name]));
     }
+
+    // The catalog's reads, compiled once per model (PostgreSQL's or SQLite's; a compiled query belongs to one model):
+    // nearly all of the platform's reads are these, and EF Core otherwise rebuilds each one's parameters from its
+    // expression tree (compiling a delegate) at every execution. The instances are read straight into the response's
+    // records, never as entities.
+    private static readonly ConditionalWeakTable<IModel, Reads> s_reads = new();
+
+    private sealed class Reads(bool postgres)
+    {
+        public Func<PlatformDbContext, string, CancellationToken, Task<ServiceEntity?>> Service { get; } =
+            EF.CompileAsyncQuery((PlatformDbContext db, string name, CancellationToken ct) => db.Services.AsNoTracking().FirstOrDefault(s => s.Name == name));
+
+        public Func<PlatformDbContext, string?, string?, string?, int, IAsyncEnumerable<ServiceEntity>> Page { get; } =
+            EF.CompileAsyncQuery((PlatformDbContext db, string? after, string? owner, string? system, int limit) => db.Services.AsNoTracking()
+                .Where(s => (after == null || string.Compare(s.Name, after) > 0) && (owner == null || s.Owner == owner) && (system == null || s.System == system))
+                .OrderBy(s => s.Name)
+                .Take(limit));
+
+        // PostgreSQL's comparison is written so that no index serves it (see Live); SQLite's planner takes the key either way.
+        public Func<PlatformDbContext, string[], DateTimeOffset, IAsyncEnumerable<LiveInstance>> Live { get; } = postgres
+            ? EF.CompileAsyncQuery((PlatformDbContext db, string[] services, DateTimeOffset now) => db.Instances.AsNoTracking()
+                .Where(i => services.Contains(i.ServiceName) && i.ExpiresAt + TimeSpan.Zero > now)
+                .Select(i => new LiveInstance(i.ServiceName, new ServiceInstance(i.InstanceId, i.Version, i.Environment, i.SdkVersion, i.Endpoints,
+                    new InstanceHealthUrls(i.HealthLive, i.HealthReady, i.HealthStartup), ToContracts(i.Dependencies), i.Commit, i.Status, i.TelemetryConfigured,
+                    i.RegisteredAt, i.LastHeartbeatAt, i.ExpiresAt, i.Template, i.TemplateVersion))))
+            : EF.CompileAsyncQuery((PlatformDbContext db, string[] services, DateTimeOffset now) => db.Instances.AsNoTracking()
+                .Where(i => services.Contains(i.ServiceName) && i.ExpiresAt > now)
+                .Select(i => new LiveInstance(i.ServiceName, new ServiceInstance(i.InstanceId, i.Version, i.Environment, i.SdkVersion, i.Endpoints,
+                    new InstanceHealthUrls(i.HealthLive, i.HealthReady, i.HealthStartup), ToContracts(i.Dependencies), i.Commit, i.Status, i.TelemetryConfigured,
+                    i.RegisteredAt, i.LastHeartbeatAt, i.ExpiresAt, i.Template, i.TemplateVersion))));
+    }
+
+    private Reads Compiled => s_reads.TryGetValue(db.Model, out var reads) ? reads : s_reads.GetValue(db.Model, _ => new Reads(db.Database.IsNpgsql()));
+
+    /// <summary>A live instance as the catalog's responses show it, with the service it belongs to.</summary>
+    private sealed record LiveInstance(string Service, ServiceInstance Instance);
+
+    private async Task<List<LiveInstance>> ReadLiveInstancesAsync(string[] services, CancellationToken ct)
+    {
+        var live = new List<LiveInstance>();
+        await foreach (var instance in Compiled.Live(db, services, time.GetUtcNow()).WithCancellation(ct))
+        {
+            live.Add(instance);
+        }
+
+        return live;
+    }
+
+    private static List<ServiceDependency> ToContracts(List<StoredDependency> dependencies) => dependencies.ConvertAll(d => d.ToContract());
 
     public async Task<Outcome<ServiceInstance>> PutInstanceAsync(string name, string instanceId, InstanceRegistration registration, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -458,7 +503,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
 
     private async Task<ServiceDescription> DescribeAsync(ServiceEntity entity, CancellationToken ct)
     {
-        return Describe(entity, await LiveInstancesAsync(db, [entity.Name], time.GetUtcNow(), ct));
+        return Describe(entity, (await ReadLiveInstancesAsync([entity.Name], ct)).ConvertAll(i => i.Instance));
     }
 
     /// <summary>The live instances of some services; expired ones are filtered out by the store and never loaded.</summary>
@@ -477,10 +522,12 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
             ? instances.Where(i => i.ExpiresAt + TimeSpan.Zero > now)
             : instances.Where(i => i.ExpiresAt > now);
 
-    internal static ServiceDescription Describe(ServiceEntity s, IEnumerable<InstanceEntity> instances) => new(
+    internal static ServiceDescription Describe(ServiceEntity s, IEnumerable<InstanceEntity> instances) => Describe(s, instances.Select(ToContract));
+
+    private static ServiceDescription Describe(ServiceEntity s, IEnumerable<ServiceInstance> instances) => new(
         s.Name, s.Owner, s.System, s.Lifecycle, s.Type, s.Description, s.Tags, s.Links.ConvertAll(l => l.ToContract()), s.ProvidesApis, s.ConsumesApis,
         s.DependsOn.ConvertAll(d => d.ToContract()), s.ApiDefinitions.ConvertAll(a => a.ToContract()),
-        instances.OrderBy(i => i.InstanceId, StringComparer.Ordinal).Select(ToContract).ToList(), s.CreatedAt, s.UpdatedAt,
+        instances.OrderBy(i => i.InstanceId, StringComparer.Ordinal).ToList(), s.CreatedAt, s.UpdatedAt,
         s.SourceLocation, s.TechDocsRef, s.Template, s.TemplateVersion);
 
     internal static ServiceInstance ToContract(InstanceEntity i) => new(
