@@ -5,7 +5,8 @@
 #
 #   bench/run.sh           the full run (about 20 minutes)
 #   bench/run.sh --quick   a smoke run (about 6 minutes): fewer rounds, shorter runs
-#   bench/run.sh --only upgrade|portal   one section alone (its Markdown on standard output; results.md untouched)
+#   bench/run.sh [--quick] --only upgrade|portal|replicas   one section alone (its Markdown on standard output;
+#                                          results.md untouched)
 #   bench/run.sh [--quick] --before REF   also run the golden path as built from REF (e.g. main), interleaved with
 #                                          this tree's in sections 1 and 2 (the A/B of a request-path or start-up
 #                                          change in one invocation), and load the platform as built from REF in
@@ -22,10 +23,10 @@ before=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=true ;;
-    --only) only="${2:-}"; shift; [ "$only" = upgrade ] || [ "$only" = portal ] || fail "unknown section '$only'" "use bench/run.sh --only upgrade|portal" ;;
+    --only) only="${2:-}"; shift; [ "$only" = upgrade ] || [ "$only" = portal ] || [ "$only" = replicas ] || fail "unknown section '$only'" "use bench/run.sh --only upgrade|portal|replicas" ;;
     --before) before="${2:-}"; shift; [ -n "$before" ] || fail "--before needs a git revision" "use e.g. bench/run.sh --before main" ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
-    *) fail "unknown option '$1'" "use bench/run.sh [--quick] [--before REF] | --only upgrade|portal" ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) fail "unknown option '$1'" "use bench/run.sh [--quick] [--before REF] | --only upgrade|portal|replicas" ;;
   esac
   shift
 done
@@ -40,7 +41,7 @@ work="$(mktemp -d /tmp/goldenpath-bench-XXXXXX)"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  docker rm -f goldenpath-bench-postgres goldenpath-bench-portal-postgres >/dev/null 2>&1 || true
+  docker rm -f goldenpath-bench-postgres goldenpath-bench-portal-postgres goldenpath-bench-replicas-postgres >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -293,6 +294,53 @@ section_portal() {
   docker rm -f goldenpath-bench-portal-postgres >/dev/null 2>&1 || true
 }
 
+# 8. The platform as 1, 2 and 3 replicas on one PostgreSQL, the heartbeats spread over them (docs/operations.md sizes from it).
+section_replicas() {
+  load_images_env "$root"
+  local image="${GOLDENPATH_POSTGRES_IMAGE:-docker.io/library/postgres:17}" name=goldenpath-bench-replicas-postgres
+  docker rm -f "$name" >/dev/null 2>&1 || true
+  docker run -d --name "$name" -e POSTGRES_PASSWORD=bench -p 127.0.0.1::5432 "$image" >/dev/null || return 1
+  local port; port=$(docker port "$name" 5432/tcp | head -1 | sed 's/.*://')
+  local deadline=$((SECONDS + 60))
+  until docker exec "$name" pg_isready -U postgres -q 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || fail "PostgreSQL ($image) did not start within 60 s"
+    sleep 0.5
+  done
+  local host=127.0.0.1 address id cpu=""
+  address=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$name")
+  if [ -n "$address" ] && timeout 2 bash -c "</dev/tcp/$address/5432" 2>/dev/null; then host=$address; port=5432; fi
+  # PostgreSQL's CPU time, from its container's cgroup (v1, or v2 under systemd): CPU per heartbeat is what sizes it.
+  id=$(docker inspect -f '{{.Id}}' "$name")
+  for f in "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat"; do
+    [ -r "$f" ] && { cpu=$f; break; }
+  done
+  local rates=1000,2000,3000 n i urls pids
+  $quick && rates=1000,2000
+  {
+    echo "## 8. Replicas on one PostgreSQL (PostgreSQL $image)"
+    echo
+    echo "| replicas | heartbeats offered/s | achieved/s | p50 ms | p99 ms (min–max) | errors | one service read p95 ms | read errors | replicas' CPU ms per heartbeat | PostgreSQL CPU ms per heartbeat |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+    for n in 1 2 3; do
+      docker exec "$name" createdb -U postgres "replicas$n" || return 1
+      urls=(); pids=()
+      for i in $(seq 1 "$n"); do
+        GoldenPath__Platform__ShutdownDelay=00:00:00 start_platform "Host=$host;Port=$port;Username=postgres;Password=bench;Database=replicas$n;Maximum Pool Size=30"
+        urls+=("$platform_url/"); pids+=("$platform_pid")
+      done
+      bench replicas-load --platforms "$(IFS=,; echo "${urls[*]}")" --pids "$(IFS=,; echo "${pids[*]}")" --postgres-cpu "$cpu" --token "$token" \
+        --instances 10000 --services 1000 --rounds "$load_rounds" --seconds "$load_seconds" --rates "$rates" || return 1
+      for i in "${pids[@]}"; do kill "$i" 2>/dev/null; wait "$i" 2>/dev/null || true; done
+    done
+    echo
+    echo "Each row: that many replicas (Release, each with a pool of 30 connections) on one PostgreSQL, all on this machine's $(nproc) cores"
+    echo "with the load generator; 10,000 instances of 1,000 services, heartbeats sent open loop to the replicas in turn (as a Service spreads"
+    echo "connections), catalog reads of one service at 20/s alongside; $load_rounds rounds of $load_seconds s per rate, medians of the rounds. CPU per"
+    echo "heartbeat: the replicas' user+system time (/proc) and PostgreSQL's container's (its cgroup) over a run, divided by the heartbeats achieved."
+    echo
+  } >>"$work/results.md"
+}
+
 header() {
   {
     echo "# GoldenPath benchmarks"
@@ -328,6 +376,14 @@ if [ "$only" = upgrade ]; then
   exit 0
 fi
 
+if [ "$only" = replicas ]; then
+  : >"$work/results.md"
+  run_step "build the benchmarks and the platform (Release)" bash -c "dotnet build '$root/bench/GoldenPath.Bench/GoldenPath.Bench.csproj' -c Release -v q -clp:NoSummary -nologo && dotnet build '$root/platform/GoldenPath.Platform/GoldenPath.Platform.csproj' -c Release -v q -clp:NoSummary -nologo"
+  run_step "8. replicas on one PostgreSQL" section_replicas
+  cat "$work/results.md"
+  exit 0
+fi
+
 run_step "tools (wrk, hyperfine, dotnet-counters)" ensure_tools
 run_step "prerequisites (Docker engine, images)" "$root/build.sh" prereqs
 run_step "build the benchmarks and the platform (Release)" build
@@ -338,5 +394,6 @@ run_step "4. manifests at scale" section_manifests
 run_step "5. templates" section_templates
 run_step "6. goldenpath upgrade" section_upgrade
 run_step "7. portal pages" section_portal
+run_step "8. replicas on one PostgreSQL" section_replicas
 cp "$work/results.md" "$root/bench/results.md"
 echo "Wrote bench/results.md"

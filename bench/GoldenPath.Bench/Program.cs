@@ -33,6 +33,11 @@ switch (args.FirstOrDefault())
             Option("--counters", ""), Int("--platform-pid", 0),
             Option("--before-platform", "") is { Length: > 0 } beforePlatform ? (beforePlatform, Int("--before-pid", 0), Option("--before-label", "the build before")) : null));
         break;
+    case "replicas-load":
+        Console.Write(await Replicas.LoadAsync(Option("--platforms", "").Split(','), [.. Option("--pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))],
+            Option("--postgres-cpu", ""), Option("--token", ""), Int("--instances", 10_000), Int("--services", 1_000), Int("--rounds", 3), Int("--seconds", 10),
+            [.. Option("--rates", "1000,2000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))], Int("--read-rate", 20)));
+        break;
     case "manifests":
         Console.Write(Benchmarks.Manifests([.. Option("--counts", "10,100,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))], Int("--repeats", 3)));
         break;
@@ -44,7 +49,7 @@ switch (args.FirstOrDefault())
             Option("--counters", ""), Int("--platform-pid", 0)));
         break;
     default:
-        Console.Error.WriteLine("usage: GoldenPath.Bench serve <bare|aspire|goldenpath> | sink | prometheus | overhead | startup | platform-load | manifests | portal [options]; see bench/README.md");
+        Console.Error.WriteLine("usage: GoldenPath.Bench serve <bare|aspire|goldenpath> | sink | prometheus | overhead | startup | platform-load | replicas-load | manifests | portal [options]; see bench/README.md");
         return 2;
 }
 

@@ -58,6 +58,14 @@ public sealed class PlatformOptions
     /// </summary>
     public TimeSpan BackgroundJobInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Gets or sets how long a replica told to stop with SIGTERM keeps serving after its readiness turned 503, before it
+    /// stops taking connections and drains: the time a load balancer's health check or Kubernetes' endpoint update takes
+    /// to stop sending it requests (5 s by default; keep it well inside the pod's grace period). A stop from within the
+    /// process (a test host) does not wait.
+    /// </summary>
+    public TimeSpan ShutdownDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Gets or sets how many writes one token (or one address, without a token) may make per second, sustained.</summary>
     public int WritesPerSecond { get; set; } = 200;
 

@@ -35,11 +35,15 @@ public sealed class OpenApiDocumentTests(SqliteStore store) : IClassFixture<Sqli
             Assert.True(security.Count > 0, $"{method} {path} declares no security requirement.");
             Assert.All(security, requirement => Assert.Equal(["bearer"], requirement.EnumerateObject().Select(p => p.Name)));
             var responses = operation.GetProperty("responses");
-            foreach (var status in new[] { "400", "401", "403", "429" })
+            foreach (var status in new[] { "400", "401", "403", "429", "503" })
             {
                 Assert.True(responses.TryGetProperty(status, out var problem), $"{method} {path} does not declare {status}.");
                 Assert.True(problem.GetProperty("content").TryGetProperty("application/problem+json", out _), $"{method} {path}: {status} is not application/problem+json.");
                 Assert.NotEqual(ReasonPhrases.GetReasonPhrase(int.Parse(status, CultureInfo.InvariantCulture)), problem.GetProperty("description").GetString());
+                if (status is "429" or "503")
+                {
+                    Assert.True(problem.TryGetProperty("headers", out var headers) && headers.TryGetProperty("Retry-After", out _), $"{method} {path}: {status} does not declare its Retry-After header.");
+                }
             }
 
             Assert.Equal(method is "put" or "post" or "patch", responses.TryGetProperty("415", out _));

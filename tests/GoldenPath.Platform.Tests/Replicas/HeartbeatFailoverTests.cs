@@ -53,7 +53,9 @@ public sealed class HeartbeatFailoverTests(PostgreSqlContainerFixture postgres)
             // which clients retry: never a 500 for a heartbeat it had queued.
             Assert.All(load.FirstAnswers, status => Assert.True(status is 0 or 200 or 201 or 503, $"the stopping replica answered {status}.\n{replicas[0]}"));
             Assert.Equal(0, replicas[0].ExitCode);
-            Assert.True(drained < TimeSpan.FromSeconds(10), $"the replica took {drained.TotalSeconds:F1} s to stop (a pod's grace period is 30 s by default)");
+            // ShutdownDelay (5 s) of serving on while balancers take the replica out, then the drain.
+            Assert.True(drained < TimeSpan.FromSeconds(20), $"the replica took {drained.TotalSeconds:F1} s to stop (a pod's grace period is 30 s by default)");
+            Assert.Equal(1, Replica.Lines(replicas[0], "SIGTERM: not ready, serving on"));
             await load.AssertNothingLostAsync(database);
         }
         finally

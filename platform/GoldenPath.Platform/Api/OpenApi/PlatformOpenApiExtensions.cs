@@ -50,7 +50,7 @@ internal static class PlatformOpenApiExtensions
     /// <summary>
     /// Declares, on every endpoint of <paramref name="builder"/>, the problems the middleware in front of it answers
     /// with: 400 for a control character in the path or query (every endpoint), 401 and 403 where a policy needs a
-    /// token, 429 where requests are rate-limited. A status the endpoint declares itself keeps the endpoint's description.
+    /// token, 429 where requests are rate-limited, 503 when the store cannot serve (every endpoint). A status the endpoint declares itself keeps the endpoint's description.
     /// </summary>
     public static TBuilder ProducesMiddlewareProblems<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder
@@ -72,6 +72,12 @@ internal static class PlatformOpenApiExtensions
                 AddIfMissing(endpoint, StatusCodes.Status429TooManyRequests,
                     "Too many requests for this token (or this client without one), or too many failed authentications from this client; Retry-After says when to retry.");
             }
+
+            // Every operation of the API reads the store (a token's lookup, if nothing else): when it cannot, the answer
+            // is a 503 to send again (StoreUnavailable), never a 500.
+            AddIfMissing(endpoint, StatusCodes.Status503ServiceUnavailable,
+                "The platform's store did not answer just now (PostgreSQL restarting or failing over, its connections killed, this replica stopping): " +
+                "send the request again after Retry-After, to any replica. A PUT, a heartbeat or a report is applied once; read back before repeating a POST that creates something.");
         });
         return builder;
     }

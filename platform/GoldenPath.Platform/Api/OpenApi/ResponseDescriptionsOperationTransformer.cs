@@ -8,7 +8,7 @@ namespace GoldenPath.Platform;
 /// <summary>
 /// Describes each response by the description its endpoint metadata gives (<see cref="PlatformOpenApiExtensions.ProducesProblemWhen"/>),
 /// so that a problem says when it happens rather than only its status text; the framework's minimal-API description of a
-/// response does not carry it over.
+/// response does not carry it over. A 429 or 503 declares its <c>Retry-After</c> header.
 /// </summary>
 internal sealed class ResponseDescriptionsOperationTransformer : IOpenApiOperationTransformer
 {
@@ -23,6 +23,16 @@ internal sealed class ResponseDescriptionsOperationTransformer : IOpenApiOperati
             if (response is OpenApiResponse concrete && described.TryGetValue(status, out var description))
             {
                 concrete.Description = description;
+            }
+
+            if (response is OpenApiResponse retried && status is "429" or "503")
+            {
+                retried.Headers ??= new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal);
+                retried.Headers["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "How many seconds to wait before sending the request again.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+                };
             }
         }
 

@@ -1,0 +1,191 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using GoldenPath.Catalog.Contracts;
+using GoldenPath.Platform.Data;
+using GoldenPath.Platform.Domain;
+using GoldenPath.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace GoldenPath.Platform;
+
+/// <summary>
+/// How a replica joins and leaves a fleet behind a load balancer (a Kubernetes Service, HAProxy): it reports ready only
+/// once its first requests will be as fast as the rest (<see cref="PlatformWarmUp"/>), and on SIGTERM it keeps serving
+/// while it reports not ready, until the balancer stopped sending it requests (<see cref="ShutdownDrain"/>).
+/// </summary>
+internal static class ReplicaLifecycle
+{
+    public static IServiceCollection AddReplicaLifecycle(this IServiceCollection services)
+    {
+        services.AddSingleton<PlatformWarmUp>();
+        services.AddHostedService(s => s.GetRequiredService<PlatformWarmUp>());
+        services.AddHostedService<ShutdownDrain>();
+        services.AddHealthChecks().AddCheck<WarmUpHealthCheck>("warm-up", tags: [GoldenPathHealthTags.Ready]);
+        return services;
+    }
+}
+
+/// <summary>
+/// Runs, once at start, what the first heartbeats and catalog reads would otherwise pay for themselves: the endpoints'
+/// request delegates, EF Core's model and compiled queries, the heartbeat statement, the JSON serialisers, and a pool
+/// of open connections (each with its statements prepared). A restarted replica that reported ready before this took
+/// its first requests at many times the usual latency (code compiled as they came), long enough for clients to time
+/// out: readiness waits for it (<see cref="WarmUpHealthCheck"/>). A store that fails meanwhile ends the warm-up (the
+/// store's own readiness check then answers for it).
+/// </summary>
+internal sealed partial class PlatformWarmUp(
+    IServiceScopeFactory scopes,
+    EndpointDataSource endpoints,
+    HeartbeatWriter heartbeats,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    IOptions<PlatformOptions> options,
+    TimeProvider time,
+    ILogger<PlatformWarmUp> logger) : BackgroundService
+{
+    /// <summary>A service name no service can have (names are lowercase letters, digits and '-'): what the warm-up reads and writes matches nothing.</summary>
+    private const string NoService = "__warm-up__";
+
+    /// <summary>How many connections are opened and prepared ahead: as many as a burst of requests takes at once, within the pool.</summary>
+    private const int Connections = 8;
+
+    private volatile bool _done;
+
+    /// <summary>Whether the warm-up finished (or gave up): the replica may report ready.</summary>
+    public bool Done => _done;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            // Building every endpoint's request delegate happens on the first request otherwise (all of them at once).
+            _ = endpoints.Endpoints.Count;
+
+            // JSON of the hottest bodies, through the options the endpoints use.
+            var serializer = json.Value.SerializerOptions;
+            var registration = new InstanceRegistration("1.0.0", "production", "0.1.0", [], new InstanceHealthUrls(null, null, null), []);
+            var body = JsonSerializer.Serialize(registration, serializer);
+            _ = JsonSerializer.Deserialize<InstanceRegistration>(body, serializer);
+
+            // Each connection of the warm pool runs the reads and the heartbeat statement once, so PostgreSQL has them
+            // prepared on it (Max Auto Prepare) and EF Core has compiled their queries.
+            await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => WarmConnectionAsync(registration, serializer, stoppingToken)));
+            Log.WarmedUp(logger, (long)clock.Elapsed.TotalMilliseconds);
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            Log.WarmUpFailed(logger, (long)clock.Elapsed.TotalMilliseconds, exception);
+        }
+        finally
+        {
+            _done = true;
+        }
+    }
+
+    private async Task WarmConnectionAsync(InstanceRegistration registration, JsonSerializerOptions serializer, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var catalog = scope.ServiceProvider.GetRequiredService<CatalogService>();
+            _ = JsonSerializer.Serialize(await catalog.GetServiceAsync(NoService, ct), serializer);
+            _ = JsonSerializer.Serialize(await catalog.ListServicesAsync(null, null, 1, null, ct), serializer);
+            // What every request's authentication and every heartbeat's owner check query (a miss is not cached).
+            var lookups = scope.ServiceProvider.GetRequiredService<LookupCache>();
+            _ = await lookups.FindTokenAsync(db, NoService, ct);
+            _ = await lookups.FindOwnerAsync(db, NoService, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        // The heartbeat's statement, for an instance that does not exist: it updates no row.
+        var now = time.GetUtcNow();
+        _ = await heartbeats.RefreshAsync(NoService, "warm-up", registration, now, now + options.Value.InstanceTtl, ct);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2101, LogLevel.Information, "Warmed up in {ElapsedMs} ms: ready for requests.")]
+        public static partial void WarmedUp(ILogger logger, long elapsedMs);
+
+        [LoggerMessage(2102, LogLevel.Warning, "The warm-up failed after {ElapsedMs} ms; the replica reports ready when its store does.")]
+        public static partial void WarmUpFailed(ILogger logger, long elapsedMs, Exception exception);
+    }
+}
+
+/// <summary>Not ready until the warm-up finished.</summary>
+internal sealed class WarmUpHealthCheck(PlatformWarmUp warmUp) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(warmUp.Done
+            ? HealthCheckResult.Healthy("Warmed up.")
+            : HealthCheckResult.Unhealthy("Warming up: compiling the hot paths and opening connections before taking requests."));
+}
+
+/// <summary>
+/// On SIGTERM, waits <see cref="PlatformOptions.ShutdownDelay"/> before the server stops taking connections: readiness
+/// answers 503 from the signal on (the host's stopping token), so the load balancer's next health check, or Kubernetes'
+/// endpoint update, takes the replica out while it still answers everything sent to it meanwhile. Then Kestrel stops
+/// listening and finishes the requests it took, and the heartbeat writer writes what it queued.
+/// </summary>
+internal sealed partial class ShutdownDrain(IOptions<PlatformOptions> options, ILogger<ShutdownDrain> logger) : IHostedLifecycleService, IDisposable
+{
+    private PosixSignalRegistration? _sigterm;
+    private volatile bool _signalled;
+
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Noted only: the host's own handler still turns the signal into a stop.
+            _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => _signalled = true);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            // No SIGTERM here: stop at once.
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        var delay = options.Value.ShutdownDelay;
+        if (!_signalled || delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        Log.Draining(logger, delay.TotalSeconds);
+        try
+        {
+            await Task.Delay(delay, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout: stop now.
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _sigterm?.Dispose();
+
+    private static partial class Log
+    {
+        [LoggerMessage(2103, LogLevel.Information, "SIGTERM: not ready, serving on for {DelaySeconds} s until load balancers stop sending requests, then draining.")]
+        public static partial void Draining(ILogger logger, double delaySeconds);
+    }
+}
