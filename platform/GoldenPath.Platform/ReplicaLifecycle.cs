@@ -21,7 +21,14 @@ internal static class ReplicaLifecycle
     {
         services.AddSingleton<PlatformWarmUp>();
         services.AddHostedService(s => s.GetRequiredService<PlatformWarmUp>());
+        // The SIGTERM handler is registered now, while the services are described: before the host's own (ConsoleLifetime
+        // registers at start), so it runs first and the signal is known before the host's handler starts the stop.
+        var sigterm = new SigtermSignal();
+        services.AddSingleton(_ => sigterm);
         services.AddHostedService<ShutdownDrain>();
+        // The delay must leave the drain time inside the host's shutdown timeout (30 s by default).
+        services.AddOptions<HostOptions>().Configure<IOptions<PlatformOptions>>((host, platform) =>
+            host.ShutdownTimeout = TimeSpan.FromTicks(Math.Max(host.ShutdownTimeout.Ticks, (platform.Value.ShutdownDelay + TimeSpan.FromSeconds(25)).Ticks)));
         services.AddHealthChecks().AddCheck<WarmUpHealthCheck>("warm-up", tags: [GoldenPathHealthTags.Ready]);
         return services;
     }
@@ -134,30 +141,14 @@ internal sealed class WarmUpHealthCheck(PlatformWarmUp warmUp) : IHealthCheck
 /// endpoint update, takes the replica out while it still answers everything sent to it meanwhile. Then Kestrel stops
 /// listening and finishes the requests it took, and the heartbeat writer writes what it queued.
 /// </summary>
-internal sealed partial class ShutdownDrain(IOptions<PlatformOptions> options, ILogger<ShutdownDrain> logger) : IHostedLifecycleService, IDisposable
+internal sealed partial class ShutdownDrain(SigtermSignal sigterm, IOptions<PlatformOptions> options, ILogger<ShutdownDrain> logger) : IHostedLifecycleService
 {
-    private PosixSignalRegistration? _sigterm;
-    private volatile bool _signalled;
-
-    public Task StartingAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            // Noted only: the host's own handler still turns the signal into a stop.
-            _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => _signalled = true);
-        }
-        catch (PlatformNotSupportedException)
-        {
-            // No SIGTERM here: stop at once.
-        }
-
-        return Task.CompletedTask;
-    }
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var delay = options.Value.ShutdownDelay;
-        if (!_signalled || delay <= TimeSpan.Zero)
+        if (!sigterm.Received || delay <= TimeSpan.Zero)
         {
             return;
         }
@@ -181,11 +172,35 @@ internal sealed partial class ShutdownDrain(IOptions<PlatformOptions> options, I
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void Dispose() => _sigterm?.Dispose();
-
     private static partial class Log
     {
         [LoggerMessage(2103, LogLevel.Information, "SIGTERM: not ready, serving on for {DelaySeconds} s until load balancers stop sending requests, then draining.")]
         public static partial void Draining(ILogger logger, double delaySeconds);
     }
+}
+
+/// <summary>
+/// Notes a SIGTERM (Kubernetes stopping the pod) apart from other stops (Ctrl+C, an in-process test host disposed), which
+/// need no delay. The host's own handler still turns the signal into a stop.
+/// </summary>
+internal sealed class SigtermSignal : IDisposable
+{
+    private readonly PosixSignalRegistration? _registration;
+    private volatile bool _received;
+
+    public SigtermSignal()
+    {
+        try
+        {
+            _registration = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => _received = true);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            // No SIGTERM here: every stop is at once.
+        }
+    }
+
+    public bool Received => _received;
+
+    public void Dispose() => _registration?.Dispose();
 }

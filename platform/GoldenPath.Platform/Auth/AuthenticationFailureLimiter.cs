@@ -56,33 +56,6 @@ internal sealed class AuthenticationFailureLimiter(IOptions<PlatformOptions> opt
         return allowed;
     }
 
-    /// <summary>
-    /// Whether <paramref name="client"/> has no failure left now (its next failure would be refused), with how long until
-    /// it has one again; counts nothing.
-    /// </summary>
-    public bool IsExhausted(string client, out TimeSpan retryAfter)
-    {
-        retryAfter = TimeSpan.Zero;
-        if (!_buckets.TryGetValue(client, out var bucket))
-        {
-            return false;
-        }
-
-        var now = time.GetUtcNow();
-        var (interval, tolerance) = (Interval, Tolerance);
-        lock (bucket)
-        {
-            var full = (bucket.Full > now ? bucket.Full : now) + interval;
-            if (bucket.Removed || full - now <= tolerance)
-            {
-                return false;
-            }
-
-            retryAfter = full - tolerance - now;
-            return true;
-        }
-    }
-
     /// <summary>Forgets the clients whose buckets are full again, at most once per time a bucket takes to refill.</summary>
     private void SweepIfDue(DateTimeOffset now)
     {

@@ -75,8 +75,6 @@ internal static partial class PortalAuthentication
                 // Secure whenever the request is https (directly or through a trusted proxy), like the portal's own cookie.
                 options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                options.Events.OnRedirectToIdentityProvider = RefuseWhenOverFailureBudgetAsync;
-                options.Events.OnMessageReceived = RefuseWhenOverFailureBudgetAsync;
                 options.Events.OnTokenValidated = context =>
                 {
                     var signIn = context.HttpContext.RequestServices.GetRequiredService<IOptions<PlatformOptions>>().Value.PortalSignIn;
@@ -107,7 +105,9 @@ internal static partial class PortalAuthentication
 
     /// <summary>
     /// A callback that fails (forged, replayed, expired, or a person not admitted) is answered with a page that says why,
-    /// 400 or 403, and counts as a failed sign-in of the client's address, like a wrong token in the sign-in form.
+    /// 400 or 403, and counts as a failed sign-in of the client's address, like a wrong token in the sign-in form; past
+    /// the address's budget, with 429. Only failures are refused: a sign-in that the provider completes and the platform
+    /// admits always goes through, so a neighbour behind the same address who posts forged callbacks locks nobody out.
     /// </summary>
     private static async Task RemoteFailureAsync(RemoteFailureContext context)
     {
@@ -136,28 +136,6 @@ internal static partial class PortalAuthentication
             "This answer from the identity provider could not be accepted: it does not belong to a sign-in this browser started here, " +
             "it was already used, or it expired. Start again from the sign-in page.");
     }
-
-    /// <summary>A client that has used up its failed sign-ins is neither sent to the identity provider nor heard back from it, until its budget refills.</summary>
-    private static async Task RefuseWhenOverFailureBudgetAsync(RedirectContext context)
-    {
-        if (Exhausted(context.HttpContext) is { } retryAfter)
-        {
-            context.HandleResponse();
-            await TooManyFailuresAsync(context.HttpContext, retryAfter);
-        }
-    }
-
-    private static async Task RefuseWhenOverFailureBudgetAsync(MessageReceivedContext context)
-    {
-        if (Exhausted(context.HttpContext) is { } retryAfter)
-        {
-            context.HandleResponse();
-            await TooManyFailuresAsync(context.HttpContext, retryAfter);
-        }
-    }
-
-    private static TimeSpan? Exhausted(HttpContext http) =>
-        http.RequestServices.GetRequiredService<AuthenticationFailureLimiter>().IsExhausted(ClientAddress.Key(http), out var retryAfter) ? retryAfter : null;
 
     private static Task TooManyFailuresAsync(HttpContext http, TimeSpan retryAfter)
     {
