@@ -8,7 +8,10 @@ namespace OrdersWorker;
 /// <summary>
 /// Handles one <c>OrderPlaced</c> event of the <c>orders</c> Redis stream: records the order once in PostgreSQL.
 /// The stream is read by GoldenPath.Streams.Redis as the consumer group <c>orders-worker</c> (the service's name);
-/// an event that cannot be read goes to <c>orders:dead-letter</c>. Outcomes are counted in <c>orders_worker.events</c>.
+/// an event that cannot be read goes to <c>orders:dead-letter</c>, and so does one PostgreSQL rejects with a data error
+/// (SQLSTATE class 22 or 23) on 5 deliveries; other PostgreSQL errors are the database's and are retried without
+/// counting a delivery (see <see cref="OrdersProcessingExtensions.IsTransientDatabaseError"/>). Outcomes are counted in
+/// <c>orders_worker.events</c>.
 /// </summary>
 internal sealed partial class OrderPlacedHandler(OrderStore store, TimeProvider time, OrdersMetrics metrics, ILogger<OrderPlacedHandler> logger) : IRedisStreamHandler
 {

@@ -22,7 +22,18 @@ internal sealed class RedisStreamConsumer<THandler> : BackgroundService
     where THandler : class, IRedisStreamHandler
 {
     private const string FirstPending = "0";
+    private const string FieldPrefix = "field:";
     private const string New = ">";
+
+    // Atomically: if the entry is still pending on this consumer, reset its idle time (so no other instance takes it
+    // over meanwhile) and return its delivery count, plus one when this is a new delivery (RETRYCOUNT); else nil.
+    private const string ClaimIfMineScript = """
+        local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1, ARGV[2])
+        if #p == 0 then return false end
+        local count = tonumber(p[1][4]) + tonumber(ARGV[4])
+        redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'RETRYCOUNT', count, 'JUSTID')
+        return count
+        """;
 
     private readonly IConnectionMultiplexer _redis;
     private readonly IServiceScopeFactory _scopes;
@@ -78,7 +89,8 @@ internal sealed class RedisStreamConsumer<THandler> : BackgroundService
                     nextReclaim = _time.GetUtcNow() + s.ReclaimAfter;
                 }
 
-                var entries = await database.StreamReadGroupAsync(s.Stream, s.Group, s.Consumer, position, s.BatchSize);
+                // Its own pending entries one at a time: one of them may be the huge entry that stopped it.
+                var entries = await database.StreamReadGroupAsync(s.Stream, s.Group, s.Consumer, position, position == FirstPending ? 1 : s.BatchSize);
                 if (failures > 0)
                 {
                     RedisStreamLog.Recovered(_logger, s.Stream);
@@ -97,11 +109,9 @@ internal sealed class RedisStreamConsumer<THandler> : BackgroundService
                     continue;
                 }
 
-                // An entry read again (after a restart or a failure) has been delivered before: Redis counts how often.
-                var deliveries = position == FirstPending ? await GetDeliveriesAsync(database, entries) : null;
                 foreach (var entry in entries)
                 {
-                    await ProcessAsync(database, entry, deliveries?.GetValueOrDefault(entry.Id, 1) ?? 1, stoppingToken);
+                    await ProcessIfMineAsync(database, entry, stoppingToken);
                 }
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
@@ -147,10 +157,9 @@ internal sealed class RedisStreamConsumer<THandler> : BackgroundService
             if (claimed.ClaimedEntries.Length > 0)
             {
                 RedisStreamLog.Reclaimed(_logger, claimed.ClaimedEntries.Length, s.Stream, (long)s.ReclaimAfter.TotalSeconds);
-                var deliveries = await GetDeliveriesAsync(database, claimed.ClaimedEntries);
                 foreach (var entry in claimed.ClaimedEntries)
                 {
-                    await ProcessAsync(database, entry, deliveries.GetValueOrDefault(entry.Id, 1), ct);
+                    await ProcessIfMineAsync(database, entry, ct);
                 }
             }
 
@@ -159,12 +168,30 @@ internal sealed class RedisStreamConsumer<THandler> : BackgroundService
         while (start != "0-0" && !ct.IsCancellationRequested);
     }
 
-    /// <summary>How many times Redis has delivered each of these entries, all pending on this consumer.</summary>
-    private async Task<Dictionary<RedisValue, int>> GetDeliveriesAsync(IDatabase database, StreamEntry[] entries)
+    /// <summary>
+    /// Keeps the entry this consumer's and returns how many times Redis has delivered it (plus this new delivery when
+    /// <paramref name="newDelivery"/>), or null when it is no longer pending on this consumer: another instance took it
+    /// over, or it was acknowledged.
+    /// </summary>
+    private async Task<int?> ClaimIfMineAsync(IDatabase database, RedisValue id, bool newDelivery)
     {
-        var pending = await database.StreamPendingMessagesAsync(
-            Settings.Stream, Settings.Group, entries.Length, Settings.Consumer, minId: entries[0].Id, maxId: entries[^1].Id);
-        return pending.ToDictionary(p => p.MessageId, p => p.DeliveryCount);
+        var s = Settings;
+        var result = await database.ScriptEvaluateAsync(
+            ClaimIfMineScript, [(RedisKey)s.Stream], [s.Group, s.Consumer, id, newDelivery ? 1 : 0]);
+        return result.IsNull ? null : (int)result;
+    }
+
+    private async Task ProcessIfMineAsync(IDatabase database, StreamEntry entry, CancellationToken ct)
+    {
+        // An entry of a batch (or of a reclaim) may have been taken over by another instance while the ones before it
+        // were handled: it is that instance's now.
+        if (await ClaimIfMineAsync(database, entry.Id, newDelivery: false) is not { } deliveries)
+        {
+            RedisStreamLog.NoLongerMine(_logger, entry.Id.ToString(), Settings.Stream);
+            return;
+        }
+
+        await ProcessAsync(database, entry, deliveries, ct);
     }
 
     private async Task ProcessAsync(IDatabase database, StreamEntry entry, int deliveries, CancellationToken ct)
@@ -203,22 +230,30 @@ internal sealed class RedisStreamConsumer<THandler> : BackgroundService
             {
                 outcome = await HandleAsync(entry, ct);
             }
-            catch (Exception exception) when (!ct.IsCancellationRequested && s.IsTransientFailure(exception))
+            catch (Exception exception) when (!ct.IsCancellationRequested && s.IsTransientFailure(exception) && transientFailures < s.MaxTransientRetries)
             {
-                // Not the entry's fault (a dependency is down): retry it for as long as that lasts, without counting it.
+                // Likely not the entry's fault (a dependency is down): retry it without counting a delivery, up to
+                // MaxTransientRetries times in a row; then it counts as a failed delivery.
                 if (transientFailures++ == 0)
                 {
                     RedisStreamLog.DependencyUnavailable(_logger, entry.Id.ToString(), s.Stream, exception.GetType().Name, exception.Message);
                 }
 
                 await Task.Delay(Backoff(transientFailures), _time, ct);
-                // Keep it this consumer's: reset its idle time (JUSTID does not count a delivery), so no other takes it over.
-                await database.StreamClaimIdsOnlyAsync(s.Stream, s.Group, s.Consumer, 0, [entry.Id]);
+                // Still this consumer's? Then reset its idle time (no new delivery counted); else leave it to its new owner.
+                if (await ClaimIfMineAsync(database, entry.Id, newDelivery: false) is null)
+                {
+                    RedisStreamLog.NoLongerMine(_logger, entry.Id.ToString(), s.Stream);
+                    return;
+                }
+
                 continue;
             }
             catch (Exception exception) when (!ct.IsCancellationRequested)
             {
-                var error = Describe(exception);
+                var error = transientFailures > 0
+                    ? $"{Describe(exception)} (a transient-looking failure, {transientFailures + 1} times in a row, more than MaxTransientRetries ({s.MaxTransientRetries}))"
+                    : Describe(exception);
                 _lastFailure = (entry.Id, error);
                 RedisStreamLog.HandlerFailed(_logger, exception, entry.Id.ToString(), s.Stream, attempt, s.MaxDeliveries);
                 if (attempt >= s.MaxDeliveries)
@@ -228,13 +263,14 @@ internal sealed class RedisStreamConsumer<THandler> : BackgroundService
                 }
 
                 await Task.Delay(Backoff(attempt), _time, ct);
-                // Deliver it again (Redis counts the delivery); nothing back: it is no longer this consumer's.
-                if ((await database.StreamClaimAsync(s.Stream, s.Group, s.Consumer, 0, [entry.Id])).Length == 0)
+                // Deliver it again (Redis counts the delivery), if it is still this consumer's.
+                if (await ClaimIfMineAsync(database, entry.Id, newDelivery: true) is not { } delivered)
                 {
+                    RedisStreamLog.NoLongerMine(_logger, entry.Id.ToString(), s.Stream);
                     return;
                 }
 
-                attempt++;
+                attempt = delivered;
                 transientFailures = 0;
                 continue;
             }
@@ -281,9 +317,10 @@ internal sealed class RedisStreamConsumer<THandler> : BackgroundService
     private async Task DeadLetterAsync(IDatabase database, StreamEntry entry, string reason, bool copy)
     {
         var s = Settings;
-        // The id and the reason come first, so they are found by name even when the entry has fields of those names.
+        // The id and the reason, then the entry's own fields prefixed with "field:": no name the producer chose can
+        // collide with (or, for a reader that keeps the last field of a name, replace) the id or the reason.
         NameValueEntry[] fields = copy
-            ? [new("id", entry.Id), new("reason", reason), .. entry.Values]
+            ? [new("id", entry.Id), new("reason", reason), .. entry.Values.Select(v => new NameValueEntry(FieldPrefix + v.Name, v.Value))]
             : [new("id", entry.Id), new("reason", reason)];
         await database.StreamAddAsync(s.DeadLetterStream, fields, maxLength: s.DeadLetterMaxLength, useApproximateMaxLength: true);
         await database.StreamAcknowledgeAsync(s.Stream, s.Group, entry.Id);

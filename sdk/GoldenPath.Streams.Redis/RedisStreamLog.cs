@@ -31,4 +31,7 @@ internal static partial class RedisStreamLog
 
     [LoggerMessage(4007, LogLevel.Warning, "Stream entry {StreamEntryId} was removed from {Stream} before it was handled; acknowledged")]
     public static partial void Gone(ILogger logger, string streamEntryId, string stream);
+
+    [LoggerMessage(4008, LogLevel.Warning, "Stream entry {StreamEntryId} of {Stream} is no longer pending on this consumer (another took it over, or it was acknowledged); left to its owner")]
+    public static partial void NoLongerMine(ILogger logger, string streamEntryId, string stream);
 }

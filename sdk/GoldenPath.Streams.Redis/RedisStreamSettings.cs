@@ -15,6 +15,7 @@ internal sealed record RedisStreamSettings(
     TimeSpan MaxRetryDelay,
     TimeSpan ReclaimAfter,
     int MaxDeliveries,
+    int MaxTransientRetries,
     long MaxEntryBytes,
     Func<Exception, bool>? IsTransient)
 {
@@ -30,6 +31,7 @@ internal sealed record RedisStreamSettings(
         options.MaxRetryDelay,
         options.ReclaimAfter,
         options.MaxDeliveries,
+        options.MaxTransientRetries,
         options.MaxEntryBytes,
         options.IsTransient);
 
@@ -62,6 +64,15 @@ internal sealed record RedisStreamSettings(
         Positive(problems, nameof(IdleDelay), IdleDelay);
         Positive(problems, nameof(MaxRetryDelay), MaxRetryDelay);
         Positive(problems, nameof(ReclaimAfter), ReclaimAfter);
+        if (MaxTransientRetries < 0)
+        {
+            problems.Add($"MaxTransientRetries is {MaxTransientRetries}: it must be 0 or more");
+        }
+
+        if (MaxRetryDelay > TimeSpan.Zero && ReclaimAfter > TimeSpan.Zero && MaxRetryDelay >= ReclaimAfter)
+        {
+            problems.Add($"MaxRetryDelay ({MaxRetryDelay}) is not shorter than ReclaimAfter ({ReclaimAfter}): an entry waiting for its retry would be taken over by another instance; make MaxRetryDelay shorter or ReclaimAfter longer");
+        }
         if (problems.Count > 0)
         {
             throw new InvalidOperationException(

@@ -73,7 +73,11 @@ public sealed class RedisStreamConsumerTests(RedisContainerFixture redis) : ICla
         // What a crash leaves: the entries read by a consumer that will never acknowledge them (its pod is gone).
         Assert.Equal(2, (await Db.StreamReadGroupAsync(_stream, Group, "crashed-pod", ">")).Length);
 
-        await StartAsync("new-pod", options => options.ReclaimAfter = TimeSpan.FromMilliseconds(500));
+        await StartAsync("new-pod", options =>
+        {
+            options.ReclaimAfter = TimeSpan.FromMilliseconds(500);
+            options.MaxRetryDelay = TimeSpan.FromMilliseconds(250);
+        });
 
         await Poll.UntilAsync(() => _recorder.HandledCount("in-flight-1") == 1 && _recorder.HandledCount("in-flight-2") == 1, Patience, "the crashed pod's entries to be handled");
         await Poll.UntilAsync(async () => await PendingAsync(Db, _stream) == 0, Patience, "them to be acknowledged");
@@ -110,6 +114,7 @@ public sealed class RedisStreamConsumerTests(RedisContainerFixture redis) : ICla
         await StartAsync("pod-4", options =>
         {
             options.ReclaimAfter = TimeSpan.FromMilliseconds(200);
+            options.MaxRetryDelay = TimeSpan.FromMilliseconds(100);
             options.MaxDeliveries = 3;
         });
 
@@ -117,7 +122,7 @@ public sealed class RedisStreamConsumerTests(RedisContainerFixture redis) : ICla
         var deadLetter = Assert.Single(await Db.StreamRangeAsync(DeadLetters));
         Assert.Equal(poison.ToString(), deadLetter["id"].ToString());
         Assert.Contains("delivered 4 times", deadLetter["reason"].ToString(), StringComparison.Ordinal);
-        Assert.Equal("kills-the-worker", deadLetter["key"].ToString());
+        Assert.Equal("kills-the-worker", deadLetter["field:key"].ToString());
         Assert.Equal(0, _recorder.AttemptsOf("kills-the-worker"));
         await Poll.UntilAsync(() => _recorder.HandledCount("after-it") == 1, Patience, "the next entry to be handled");
         await Poll.UntilAsync(async () => await PendingAsync(Db, _stream) == 0, Patience, "every entry to be acknowledged");
@@ -156,6 +161,83 @@ public sealed class RedisStreamConsumerTests(RedisContainerFixture redis) : ICla
     }
 
     [Fact]
+    public async Task AnEntryWhoseHandlingAlwaysLooksTransientIsDeadLetteredAfterMaxTransientRetries()
+    {
+        await DockerEngine.RequireAsync();
+        // Times out every time (a query this entry makes too slow, say): it must not stall the stream forever.
+        var stuck = await Db.StreamAddAsync(_stream, Entry("always-times-out", ("do", "transient"), ("times", "1000000")));
+        await Db.StreamAddAsync(_stream, Entry("after-it"));
+
+        await StartAsync("pod-a", options =>
+        {
+            options.MaxDeliveries = 1;
+            options.MaxRetryDelay = TimeSpan.FromMilliseconds(100);
+        });
+
+        await Poll.UntilAsync(() => _recorder.HandledCount("after-it") == 1, Patience, "the entry after the stuck one to be handled");
+        var deadLetter = Assert.Single(await Db.StreamRangeAsync(DeadLetters));
+        Assert.Equal(stuck.ToString(), deadLetter["id"].ToString());
+        Assert.Contains("TimeoutException: the database did not answer in time", deadLetter["reason"].ToString(), StringComparison.Ordinal);
+        // The first attempt and MaxTransientRetries (default 10) retries.
+        Assert.Equal(11, _recorder.AttemptsOf("always-times-out"));
+        await Poll.UntilAsync(async () => await PendingAsync(Db, _stream) == 0, Patience, "every entry to be acknowledged");
+    }
+
+    [Fact]
+    public async Task EntriesOfABatchAnotherInstanceTookOverMeanwhileAreNotHandledAgain()
+    {
+        await DockerEngine.RequireAsync();
+        await Db.StreamAddAsync(_stream, Entry("slow", ("block", "1")));
+        var tail = await Db.StreamAddAsync(_stream, Entry("tail"));
+        await Db.StreamAddAsync(_stream, Entry("last"));
+
+        await StartAsync("pod-a");
+        await _recorder.Blocked.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        // The batch outlived ReclaimAfter: another instance's XAUTOCLAIM took its tail (and is handling it).
+        Assert.Single(await Db.StreamClaimIdsOnlyAsync(_stream, Group, "pod-b", 0, [tail]));
+        _recorder.Gate.SetResult();
+
+        await Poll.UntilAsync(() => _recorder.HandledCount("last") == 1, Patience, "the batch to be done");
+        Assert.Equal(0, _recorder.AttemptsOf("tail"));
+        var pending = Assert.Single(await Db.StreamPendingMessagesAsync(_stream, Group, 10, RedisValue.Null));
+        Assert.Equal(tail, pending.MessageId);
+        Assert.Equal("pod-b", pending.ConsumerName.ToString());
+    }
+
+    [Fact]
+    public async Task AnEntryAnotherInstanceTookOverDuringATransientRetryIsNotTakenBack()
+    {
+        await DockerEngine.RequireAsync();
+        var entry = await Db.StreamAddAsync(_stream, Entry("contested", ("block", "1"), ("do", "transient"), ("times", "1")));
+        await Db.StreamAddAsync(_stream, Entry("after-it"));
+
+        await StartAsync("pod-a");
+        await _recorder.Blocked.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        Assert.Single(await Db.StreamClaimIdsOnlyAsync(_stream, Group, "pod-b", 0, [entry]));
+        _recorder.Gate.SetResult(); // the first attempt now times out: transient
+
+        await Poll.UntilAsync(() => _recorder.HandledCount("after-it") == 1, Patience, "the next entry to be handled");
+        Assert.Equal(1, _recorder.AttemptsOf("contested"));
+        var pending = Assert.Single(await Db.StreamPendingMessagesAsync(_stream, Group, 10, RedisValue.Null));
+        Assert.Equal(entry, pending.MessageId);
+        Assert.Equal("pod-b", pending.ConsumerName.ToString());
+    }
+
+    [Fact]
+    public async Task AMaxRetryDelayNotShorterThanReclaimAfterStopsTheStart()
+    {
+        await DockerEngine.RequireAsync();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync("pod-a", options =>
+        {
+            options.MaxRetryDelay = TimeSpan.FromSeconds(2);
+            options.ReclaimAfter = TimeSpan.FromSeconds(2);
+        }));
+
+        Assert.Contains("MaxRetryDelay (00:00:02) is not shorter than ReclaimAfter (00:00:02)", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnEntryTheHandlerRejectsIsDeadLetteredWithItsFieldsAfterTheIdAndTheReason()
     {
         await DockerEngine.RequireAsync();
@@ -168,9 +250,15 @@ public sealed class RedisStreamConsumerTests(RedisContainerFixture redis) : ICla
         var deadLetter = Assert.Single(await Db.StreamRangeAsync(DeadLetters));
         Assert.Equal(rejected.ToString(), deadLetter["id"].ToString());
         Assert.Equal("entry garbage is not an event this handler knows", deadLetter["reason"].ToString());
+        // The entry's own fields are prefixed: no field of the dead letter has a name the producer chose.
         Assert.Equal(
-            ["id", "reason", "key", "do", "id", "reason"],
+            ["id", "reason", "field:key", "field:do", "field:id", "field:reason"],
             deadLetter.Values.Select(v => v.Name.ToString()));
+        Assert.Equal(["garbage", "reject", "forged", "forged"], deadLetter.Values.Skip(2).Select(v => v.Value.ToString()));
+        // As a reader that builds a dictionary (the last field of a name wins) sees it.
+        var byName = deadLetter.Values.GroupBy(v => v.Name.ToString()).ToDictionary(g => g.Key, g => g.Last().Value.ToString());
+        Assert.Equal(rejected.ToString(), byName["id"]);
+        Assert.Equal("entry garbage is not an event this handler knows", byName["reason"]);
         Assert.Equal(1, _recorder.AttemptsOf("garbage"));
         await Poll.UntilAsync(async () => await PendingAsync(Db, _stream) == 0, Patience, "it to be acknowledged");
     }

@@ -15,6 +15,12 @@ public sealed class Recorder
 
     public ConcurrentDictionary<string, string> HandledBy { get; } = new();
 
+    /// <summary>Set when an entry with a field <c>block</c> is being handled for the first time.</summary>
+    public TaskCompletionSource Blocked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Released by the test: the blocked handling goes on.</summary>
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public int AttemptsOf(string key) => Attempts.GetValueOrDefault(key);
 
     public int HandledCount(string key) => Handled.GetValueOrDefault(key);
@@ -22,18 +28,25 @@ public sealed class Recorder
 
 /// <summary>
 /// A handler that does what the entry's field <c>do</c> says: <c>reject</c> (dead-letter it), <c>fail</c> (throw, every
-/// time), <c>transient</c> (throw a timeout the first <c>times</c> attempts), anything else: handle it.
+/// time), <c>transient</c> (throw a timeout the first <c>times</c> attempts), anything else: handle it. An entry with a
+/// field <c>block</c> waits, on its first attempt, until the test opens <see cref="Recorder.Gate"/>.
 /// </summary>
 public sealed class ScriptedHandler(Recorder recorder, ConsumerName consumer) : IRedisStreamHandler
 {
-    public ValueTask<RedisStreamOutcome> HandleAsync(StreamEntry entry, CancellationToken cancellationToken)
+    public async ValueTask<RedisStreamOutcome> HandleAsync(StreamEntry entry, CancellationToken cancellationToken)
     {
         var key = (string?)entry["key"] ?? entry.Id.ToString();
         var attempt = recorder.Attempts.AddOrUpdate(key, 1, (_, n) => n + 1);
+        if (!entry["block"].IsNull && attempt == 1)
+        {
+            recorder.Blocked.TrySetResult();
+            await recorder.Gate.Task.WaitAsync(cancellationToken);
+        }
+
         switch ((string?)entry["do"])
         {
             case "reject":
-                return ValueTask.FromResult(RedisStreamOutcome.DeadLetter($"entry {key} is not an event this handler knows"));
+                return RedisStreamOutcome.DeadLetter($"entry {key} is not an event this handler knows");
             case "fail":
                 throw new InvalidOperationException($"entry {key} breaks the handler");
             case "transient" when attempt <= (int)entry["times"]:
@@ -42,7 +55,7 @@ public sealed class ScriptedHandler(Recorder recorder, ConsumerName consumer) : 
 
         recorder.Handled.AddOrUpdate(key, 1, (_, n) => n + 1);
         recorder.HandledBy[key] = consumer.Name;
-        return ValueTask.FromResult(RedisStreamOutcome.Handled);
+        return RedisStreamOutcome.Handled;
     }
 }
 

@@ -36,6 +36,62 @@ public sealed class OrderConsumerTests(WorkerFixture worker) : IClassFixture<Wor
     }
 
     [Fact]
+    public async Task AnOrderIsNotDeadLetteredWhileTheDatabaseRefusesWrites()
+    {
+        await worker.RequireAsync();
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(worker.RedisConnectionString);
+        var stream = connection.GetDatabase();
+        var warmUp = Guid.NewGuid();
+        await stream.StreamAddAsync("orders", WorkerFixture.Order(warmUp, Guid.NewGuid(), "1"));
+        await Poll.UntilAsync(async () => (await worker.Client.GetAsync($"/orders/{warmUp}", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the table to exist");
+        var deadLettersBefore = await stream.StreamLengthAsync("orders:dead-letter");
+        await using var postgres = new Npgsql.NpgsqlConnection(worker.PostgresConnectionString);
+        await postgres.OpenAsync(Ct);
+        // As a read-only server after a failover: every INSERT fails with 25006, which is not the order's fault. The
+        // attempts are counted by a sequence (not rolled back with the failed INSERT).
+        await Execute(postgres, """
+            CREATE SEQUENCE insert_attempts;
+            CREATE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM nextval('insert_attempts');
+                RAISE EXCEPTION 'cannot execute INSERT in a read-only transaction' USING ERRCODE = '25006';
+            END $$;
+            CREATE TRIGGER refuse_insert BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION refuse_insert();
+            """);
+        var orderId = Guid.NewGuid();
+        try
+        {
+            await stream.StreamAddAsync("orders", WorkerFixture.Order(orderId, Guid.NewGuid(), "7"));
+            // More failed attempts than MaxDeliveries (5): the order would be dead-lettered by now if they counted.
+            await Poll.UntilAsync(async () => await AttemptsAsync(postgres) >= 7, TimeSpan.FromSeconds(90), "the worker to be refused more than 5 times");
+            Assert.Equal(deadLettersBefore, await stream.StreamLengthAsync("orders:dead-letter"));
+        }
+        finally
+        {
+            await Execute(postgres, """
+                DROP TRIGGER refuse_insert ON orders;
+                DROP FUNCTION refuse_insert();
+                DROP SEQUENCE insert_attempts;
+                """);
+        }
+
+        await Poll.UntilAsync(async () => (await worker.Client.GetAsync($"/orders/{orderId}", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the order to be recorded once the database takes writes again");
+        Assert.Equal(deadLettersBefore, await stream.StreamLengthAsync("orders:dead-letter"));
+    }
+
+    private static async Task Execute(Npgsql.NpgsqlConnection postgres, string sql)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(sql, postgres);
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    private static async Task<long> AttemptsAsync(Npgsql.NpgsqlConnection postgres)
+    {
+        await using var command = new Npgsql.NpgsqlCommand("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM insert_attempts", postgres);
+        return (long)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
+    [Fact]
     public async Task OrdersPlacedBeforeTheWorkerStartedAreNotLost()
     {
         await worker.RequireAsync();
