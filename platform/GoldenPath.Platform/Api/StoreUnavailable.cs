@@ -27,9 +27,9 @@ internal static partial class StoreUnavailable
                 context.Request.Method, context.Request.Path, exception.GetBaseException().Message);
             if (HasStalePreparedStatements(exception))
             {
-                // The connection's record of what it prepared no longer matches the server's (a command cancelled while
-                // PostgreSQL was paused, with auto-prepare on): drop the pooled connections so the next request gets a
-                // fresh one instead of failing again on the same connection.
+                // The connection's record of what it prepared, or of where the protocol stands, no longer matches the
+                // server's (a command cancelled while PostgreSQL was paused, with auto-prepare on): drop the pooled
+                // connections so the next request gets a fresh one instead of failing again on one like it.
                 Npgsql.NpgsqlConnection.ClearAllPools();
             }
 
@@ -67,8 +67,14 @@ internal static partial class StoreUnavailable
         return false;
     }
 
-    /// <summary>42P05 (already exists) or 26000 (does not exist): a connection out of step with its prepared statements.</summary>
-    private static bool IsStalePreparedStatement(Exception e) => e is Npgsql.PostgresException { SqlState: "42P05" or "26000" };
+    /// <summary>
+    /// A connection out of step with the server: 42P05 (already exists) or 26000 (does not exist) for its prepared
+    /// statements, or a failure on the client's side of the protocol (an <see cref="Npgsql.NpgsqlException"/> that is not
+    /// the server's error, e.g. "Received backend message CommandComplete while expecting ParseCompleteMessage" after a
+    /// command cancelled while PostgreSQL was paused). Npgsql drops such a connection; the pool may hold others like it.
+    /// </summary>
+    private static bool IsStalePreparedStatement(Exception e) =>
+        e is Npgsql.PostgresException { SqlState: "42P05" or "26000" } || (e is Npgsql.NpgsqlException && e is not Npgsql.PostgresException);
 
     [LoggerMessage(2401, LogLevel.Warning, "{Method} {Path} answered 503: the store did not answer ({Reason}).")]
     private static partial void Answered(ILogger logger, string method, string path, string reason);
