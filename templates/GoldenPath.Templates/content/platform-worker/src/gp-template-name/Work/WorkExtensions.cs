@@ -31,7 +31,18 @@ public static class WorkExtensions
         builder.AddGoldenPathRedisReadiness(CacheName);
         var stream = builder.Configuration.GetValue("Worker:Stream", StreamWork.DefaultStream)!;
         // Consumer group: the service's name; dead letters: {stream}:dead-letter; the other options keep their defaults.
+#if (usePostgres)
+        builder.Services.AddRedisStreamConsumer<StreamWork>(options =>
+        {
+            options.Stream = stream;
+            // A PostgreSQL error is the database's (a read-only server after a failover, a missing privilege or table, a
+            // dropped connection): retried without counting a delivery, except data errors the entry itself causes
+            // (SQLSTATE classes 22 and 23), which count and dead-letter it after MaxDeliveries.
+            options.IsTransient = exception => exception is Npgsql.NpgsqlException and not Npgsql.PostgresException { SqlState: ['2', '2' or '3', ..] };
+        });
+#else
         builder.Services.AddRedisStreamConsumer<StreamWork>(options => options.Stream = stream);
+#endif
 #else
         builder.Services.AddHostedService<ScheduledWork>();
 #endif
