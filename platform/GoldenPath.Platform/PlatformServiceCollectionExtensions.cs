@@ -92,7 +92,7 @@ internal static class PlatformServiceCollectionExtensions
         builder.Services.AddScoped<EnvironmentService>();
         builder.Services.AddScoped<TokenService>();
         builder.Services.AddScoped<PlatformStore>();
-        builder.Services.AddHostedService<InstancePurgeService>();
+        builder.Services.AddHostedService<PurgeService>();
         builder.Services.AddSingleton<HeartbeatWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HeartbeatWriter>());
         builder.Services.AddReplicaLifecycle();

@@ -38,7 +38,6 @@ internal static partial class PortalAuthentication
         builder.Services.AddDataProtection().SetApplicationName(DataProtectionApplication).PersistKeysToDbContext<PlatformDbContext>();
         // The session itself stays in the store; the cookie names it. Signing out deletes it on every replica.
         builder.Services.AddSingleton<PortalSessionStore>();
-        builder.Services.AddHostedService<PortalSessionPurgeService>();
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieScheme)
             .Configure<PortalSessionStore>((options, sessions) => options.SessionStore = sessions);
 

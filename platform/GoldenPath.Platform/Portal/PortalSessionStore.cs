@@ -10,7 +10,7 @@ namespace GoldenPath.Platform.Portal;
 /// Keeps the portal's sessions in the platform's store (ASP.NET Core's <see cref="ITicketStore"/>): the cookie holds a
 /// random session id, encrypted, and the ticket stays in the <c>portal_sessions</c> table every replica reads. Signing
 /// out deletes the row, so a copy of the cookie taken before is refused afterwards by every replica; an expired ticket
-/// is refused, and removed by <see cref="PortalSessionPurgeService"/>.
+/// is refused, and removed by <see cref="Domain.PurgeService"/>.
 /// </summary>
 internal sealed class PortalSessionStore(IServiceScopeFactory scopes, TimeProvider time) : ITicketStore
 {
@@ -71,44 +71,4 @@ internal sealed class PortalSessionStore(IServiceScopeFactory scopes, TimeProvid
     private DateTimeOffset ExpiresAt(AuthenticationTicket ticket) => ticket.Properties.ExpiresUtc ?? time.GetUtcNow() + PortalAuthentication.SessionLength;
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-}
-
-/// <summary>
-/// Removes expired portal sessions every <see cref="PlatformOptions.BackgroundJobInterval"/>, on the one replica that
-/// holds the <see cref="Domain.BackgroundJobLease"/> (reads already refuse them).
-/// </summary>
-internal sealed partial class PortalSessionPurgeService(IServiceScopeFactory scopes, Domain.BackgroundJobLease lease, Microsoft.Extensions.Options.IOptions<PlatformOptions> options, TimeProvider time, ILogger<PortalSessionPurgeService> logger)
-    : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.BackgroundJobInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                if (!await lease.HoldAsync(stoppingToken))
-                {
-                    continue;
-                }
-
-                await using var scope = scopes.CreateAsyncScope();
-                var purged = await PortalSessionStore.PurgeExpiredAsync(scope.ServiceProvider.GetRequiredService<PlatformDbContext>(), time.GetUtcNow(), stoppingToken);
-                if (purged > 0)
-                {
-                    Purged(logger, purged);
-                }
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                PurgeFailed(logger, options.Value.BackgroundJobInterval.TotalSeconds, exception);
-            }
-        }
-    }
-
-    [LoggerMessage(2121, LogLevel.Information, "Deleted {Count} expired portal sessions.")]
-    private static partial void Purged(ILogger logger, int count);
-
-    [LoggerMessage(2122, LogLevel.Warning, "Removing expired portal sessions failed; trying again in {Seconds} s.")]
-    private static partial void PurgeFailed(ILogger logger, double seconds, Exception exception);
 }
