@@ -370,9 +370,11 @@ internal static partial class Benchmarks
         return text.ToString();
     }
 
-    private static string ServiceName(int s) => $"svc-{s:0000}";
+    /// <summary>The name of the s-th service of a seeded catalog (sections 3 and 8).</summary>
+    internal static string ServiceName(int s) => $"svc-{s:0000}";
 
-    private static JsonContent InstanceBody(int i) => JsonContent.Create(new
+    /// <summary>The registration of the i-th instance of a seeded fleet (sections 3 and 8).</summary>
+    internal static JsonContent InstanceBody(int i) => JsonContent.Create(new
     {
         version = "1.0.0", environment = "prod", sdkVersion = "0.1.0",
         endpoints = new[] { $"http://10.0.{i / 250}.{i % 250}:8080" },

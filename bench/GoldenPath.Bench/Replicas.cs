@@ -44,12 +44,12 @@ internal static class Replicas
 
             await Parallel.ForEachAsync(Enumerable.Range(0, services), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (s, ct) =>
             {
-                using var response = await Next().PutAsJsonAsync($"api/v1/services/{Name(s)}", new { owner = "team-bench", lifecycle = "production", system = "bench" }, ct);
+                using var response = await Next().PutAsJsonAsync($"api/v1/services/{Benchmarks.ServiceName(s)}", new { owner = "team-bench", lifecycle = "production", system = "bench" }, ct);
                 response.EnsureSuccessStatusCode();
             });
             await Parallel.ForEachAsync(Enumerable.Range(0, instances), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
             {
-                using var response = await Next().PutAsync($"api/v1/services/{Name(i % services)}/instances/i-{i:00000}", Body(i), ct);
+                using var response = await Next().PutAsync($"api/v1/services/{Benchmarks.ServiceName(i % services)}/instances/i-{i:00000}", Benchmarks.InstanceBody(i), ct);
                 response.EnsureSuccessStatusCode();
             });
 
@@ -85,18 +85,6 @@ internal static class Replicas
             }
         }
     }
-
-    private static string Name(int s) => $"svc-{s:0000}";
-
-    private static JsonContent Body(int i) => JsonContent.Create(new
-    {
-        version = "1.0.0", environment = "prod", sdkVersion = "0.1.0",
-        endpoints = new[] { $"http://10.0.{i / 250}.{i % 250}:8080" },
-        health = new { live = $"http://10.0.{i / 250}.{i % 250}:8080/health/live", ready = $"http://10.0.{i / 250}.{i % 250}:8080/health/ready", startup = (string?)null },
-        dependencies = new[] { new { name = "postgres", kind = "postgres" } },
-        status = "Healthy",
-        telemetryConfigured = true,
-    });
 
     private static double CpuMs(int[] pids) => pids.Sum(pid => Measure.CpuTime(pid).TotalMilliseconds);
 
@@ -136,12 +124,12 @@ internal static class Replicas
 
             var i = random.Next(instances);
             var client = next();
-            tasks.Add(Send(() => client.PutAsync($"api/v1/services/{Name(i % services)}/instances/i-{i:00000}", Body(i)), due, latencies, write: true));
+            tasks.Add(Send(() => client.PutAsync($"api/v1/services/{Benchmarks.ServiceName(i % services)}/instances/i-{i:00000}", Benchmarks.InstanceBody(i)), due, latencies, write: true));
             if (n % readEvery == 0)
             {
                 var reader = next();
                 var s = random.Next(services);
-                tasks.Add(Send(() => reader.GetAsync($"api/v1/services/{Name(s)}"), due, reads, write: false));
+                tasks.Add(Send(() => reader.GetAsync($"api/v1/services/{Benchmarks.ServiceName(s)}"), due, reads, write: false));
             }
         }
 
