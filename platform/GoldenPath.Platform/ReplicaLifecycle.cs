@@ -141,14 +141,17 @@ internal sealed class WarmUpHealthCheck(PlatformWarmUp warmUp) : IHealthCheck
 /// endpoint update, takes the replica out while it still answers everything sent to it meanwhile. Then Kestrel stops
 /// listening and finishes the requests it took, and the heartbeat writer writes what it queued.
 /// </summary>
-internal sealed partial class ShutdownDrain(SigtermSignal sigterm, IOptions<PlatformOptions> options, ILogger<ShutdownDrain> logger) : IHostedLifecycleService
+internal sealed partial class ShutdownDrain(SigtermSignal sigterm, Microsoft.AspNetCore.Hosting.Server.IServer server, IOptions<PlatformOptions> options, ILogger<ShutdownDrain> logger) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var delay = options.Value.ShutdownDelay;
-        if (!sigterm.Received || delay <= TimeSpan.Zero)
+        // The host's own SIGTERM handler can start the stop before this one has noted the signal (the runtime calls a
+        // signal's handlers one after the other): a process that listens for real waits a moment for it. An in-process
+        // test server never receives one.
+        if (delay <= TimeSpan.Zero || server.GetType().Name == "TestServer" || !await sigterm.ReceivedWithinAsync(TimeSpan.FromSeconds(1), cancellationToken))
         {
             return;
         }
@@ -186,13 +189,13 @@ internal sealed partial class ShutdownDrain(SigtermSignal sigterm, IOptions<Plat
 internal sealed class SigtermSignal : IDisposable
 {
     private readonly PosixSignalRegistration? _registration;
-    private volatile bool _received;
+    private readonly TaskCompletionSource _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public SigtermSignal()
     {
         try
         {
-            _registration = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => _received = true);
+            _registration = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => _received.TrySetResult());
         }
         catch (PlatformNotSupportedException)
         {
@@ -200,7 +203,21 @@ internal sealed class SigtermSignal : IDisposable
         }
     }
 
-    public bool Received => _received;
+    public bool Received => _received.Task.IsCompleted;
+
+    /// <summary>Whether SIGTERM has come, or comes within <paramref name="wait"/>.</summary>
+    public async Task<bool> ReceivedWithinAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _received.Task.WaitAsync(wait, cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     public void Dispose() => _registration?.Dispose();
 }
