@@ -131,6 +131,39 @@ public sealed class HealthEndpointTests
     }
 
     [Fact]
+    public async Task DuringShutdownReadinessAnswers503AtOnceWithoutRunningTheOtherReadyChecks()
+    {
+        // A dependency whose check hangs (a database under load): a balancer's probe must still learn at once that the
+        // instance is going away, or it keeps sending requests until the instance stops listening.
+        var hanging = new TaskCompletionSource<HealthCheckResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runs = 0;
+        await using var app = await TestApp.StartAsync(configure: b => b.Services.AddHealthChecks().AddAsyncCheck("slow-dependency", () =>
+        {
+            Interlocked.Increment(ref runs);
+            return hanging.Task;
+        }, tags: ["ready"]));
+        var lifetime = app.App.Services.GetRequiredService<IHostApplicationLifetime>();
+        var gate = new TaskCompletionSource();
+        lifetime.ApplicationStopping.Register(() => gate.Task.Wait(TimeSpan.FromSeconds(30)));
+
+        var stopping = Task.Run(lifetime.StopApplication, TestContext.Current.CancellationToken);
+        await Poll.UntilAsync(() => Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested), TimeSpan.FromSeconds(5), "stopping");
+        var answer = app.Client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
+        var answered = await Task.WhenAny(answer, Task.Delay(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken)) == answer;
+        hanging.SetResult(HealthCheckResult.Healthy());
+        gate.SetResult();
+        await stopping;
+
+        Assert.True(answered, "/health/ready did not answer while a ready check hung during shutdown.");
+        using var ready = await answer;
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var body = await ready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("shutting down", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("slow-dependency", body, StringComparison.Ordinal);
+        Assert.Equal(0, runs);
+    }
+
+    [Fact]
     public async Task StartupReportsTheStartedCheckAndChecksTaggedStartup()
     {
         await using var app = await TestApp.StartAsync(configure: b => b.Services.AddHealthChecks()

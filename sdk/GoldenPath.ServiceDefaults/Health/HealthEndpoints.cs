@@ -43,6 +43,13 @@ internal static class HealthEndpoints
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
         var cache = services.GetRequiredService<HealthReportCache>();
         var stopping = lifetime.ApplicationStopping.IsCancellationRequested;
+        if (stopping && key == "ready")
+        {
+            // Not ready whatever the other checks say: answer at once, so a balancer takes the instance out within its
+            // probes' interval even while a dependency's check would take seconds.
+            predicate = r => r.Name == ShutdownHealthCheck.Name;
+        }
+
         var report = await cache.GetAsync(key, predicate, bypassCache: stopping, context.RequestAborted).ConfigureAwait(false);
 
         var includeExceptions = services.GetRequiredService<IHostEnvironment>().IsDevelopment();
