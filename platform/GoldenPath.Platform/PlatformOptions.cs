@@ -61,8 +61,9 @@ public sealed class PlatformOptions
     /// <summary>
     /// Gets or sets how long a replica told to stop with SIGTERM keeps serving after its readiness turned 503, before it
     /// stops taking connections and drains: the time a load balancer's health check or Kubernetes' endpoint update takes
-    /// to stop sending it requests (5 s by default; keep it well inside the pod's grace period). A stop from within the
-    /// process (a test host) does not wait.
+    /// to stop sending it requests (5 s by default). After it, the replica serves on while requests still arrive, until
+    /// none came for a second, at most as long again: keep twice the delay well inside the pod's grace period. A stop from
+    /// within the process (a test host) does not wait.
     /// </summary>
     public TimeSpan ShutdownDelay { get; set; } = TimeSpan.FromSeconds(5);
 

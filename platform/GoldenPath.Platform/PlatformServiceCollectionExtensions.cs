@@ -102,6 +102,9 @@ internal static class PlatformServiceCollectionExtensions
 
     public static WebApplication UsePlatformApi(this WebApplication app)
     {
+        // A replica shutting down serves on while requests still arrive (ReplicaLifecycle).
+        app.UseShutdownDrain();
+
         // A request the store could not serve just now is a 503 to retry, not a 500.
         app.UseStoreUnavailableAsRetry();
 

@@ -17,6 +17,18 @@ namespace GoldenPath.Platform;
 /// </summary>
 internal static class ReplicaLifecycle
 {
+    /// <summary>Notes each request for <see cref="ShutdownDrain"/> (health probes are answered before this runs).</summary>
+    public static WebApplication UseShutdownDrain(this WebApplication app)
+    {
+        var drain = app.Services.GetRequiredService<ShutdownDrain>();
+        app.Use((context, next) =>
+        {
+            drain.Arrived(context);
+            return next(context);
+        });
+        return app;
+    }
+
     public static IServiceCollection AddReplicaLifecycle(this IServiceCollection services)
     {
         services.AddSingleton<PlatformWarmUp>();
@@ -25,10 +37,11 @@ internal static class ReplicaLifecycle
         // registers at start), so it runs first and the signal is known before the host's handler starts the stop.
         var sigterm = new SigtermSignal();
         services.AddSingleton(_ => sigterm);
-        services.AddHostedService<ShutdownDrain>();
-        // The delay must leave the drain time inside the host's shutdown timeout (30 s by default).
+        services.AddSingleton<ShutdownDrain>();
+        services.AddHostedService(s => s.GetRequiredService<ShutdownDrain>());
+        // Serving on (at most twice the delay) must leave the drain time inside the host's shutdown timeout (30 s by default).
         services.AddOptions<HostOptions>().Configure<IOptions<PlatformOptions>>((host, platform) =>
-            host.ShutdownTimeout = TimeSpan.FromTicks(Math.Max(host.ShutdownTimeout.Ticks, (platform.Value.ShutdownDelay + TimeSpan.FromSeconds(25)).Ticks)));
+            host.ShutdownTimeout = TimeSpan.FromTicks(Math.Max(host.ShutdownTimeout.Ticks, (platform.Value.ShutdownDelay * 2 + TimeSpan.FromSeconds(25)).Ticks)));
         services.AddHealthChecks().AddCheck<WarmUpHealthCheck>("warm-up", tags: [GoldenPathHealthTags.Ready]);
         return services;
     }
@@ -136,13 +149,32 @@ internal sealed class WarmUpHealthCheck(PlatformWarmUp warmUp) : IHealthCheck
 }
 
 /// <summary>
-/// On SIGTERM, waits <see cref="PlatformOptions.ShutdownDelay"/> before the server stops taking connections: readiness
-/// answers 503 from the signal on (the host's stopping token), so the load balancer's next health check, or Kubernetes'
-/// endpoint update, takes the replica out while it still answers everything sent to it meanwhile. Then Kestrel stops
-/// listening and finishes the requests it took, and the heartbeat writer writes what it queued.
+/// On SIGTERM, keeps serving before the server stops taking connections: readiness answers 503 from the signal on (the
+/// host's stopping token), so the load balancer's next health checks, or Kubernetes' endpoint update, take the replica
+/// out while it still answers everything sent to it meanwhile. It serves on for <see cref="PlatformOptions.ShutdownDelay"/>
+/// at least, and then for as long as requests still arrive (a balancer slower than the delay to take it out), until none
+/// came for <see cref="Quiet"/>, at most <see cref="PlatformOptions.ShutdownDelay"/> more. Meanwhile each answer closes its
+/// connection, so clients and balancers that keep connections open make new ones, which go to the other replicas. Then
+/// Kestrel stops listening and finishes the requests it took, and the heartbeat writer writes what it queued.
 /// </summary>
 internal sealed partial class ShutdownDrain(SigtermSignal sigterm, Microsoft.AspNetCore.Hosting.Server.IServer server, IOptions<PlatformOptions> options, ILogger<ShutdownDrain> logger) : IHostedLifecycleService
 {
+    /// <summary>How long no request may have arrived before a draining replica stops listening.</summary>
+    public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1);
+
+    private long _lastRequest = Environment.TickCount64;
+    private volatile bool _draining;
+
+    /// <summary>Notes a request that arrived (health probes excepted); while draining, asks its client to close the connection.</summary>
+    public void Arrived(HttpContext context)
+    {
+        Volatile.Write(ref _lastRequest, Environment.TickCount64);
+        if (_draining && HttpProtocol.IsHttp11(context.Request.Protocol))
+        {
+            context.Response.Headers.Connection = "close";
+        }
+    }
+
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
@@ -156,15 +188,30 @@ internal sealed partial class ShutdownDrain(SigtermSignal sigterm, Microsoft.Asp
             return;
         }
 
+        _draining = true;
         Log.Draining(logger, delay.TotalSeconds);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             await Task.Delay(delay, cancellationToken);
+            var limit = delay * 2;
+            while (clock.Elapsed < limit)
+            {
+                var sinceLast = TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastRequest));
+                if (sinceLast >= Quiet)
+                {
+                    break;
+                }
+
+                await Task.Delay(Quiet - sinceLast, cancellationToken);
+            }
         }
         catch (OperationCanceledException)
         {
             // The host's shutdown timeout: stop now.
         }
+
+        Log.Drained(logger, (long)clock.Elapsed.TotalMilliseconds, (long)TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastRequest)).TotalMilliseconds);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -177,8 +224,11 @@ internal sealed partial class ShutdownDrain(SigtermSignal sigterm, Microsoft.Asp
 
     private static partial class Log
     {
-        [LoggerMessage(2103, LogLevel.Information, "SIGTERM: not ready, serving on for {DelaySeconds} s until load balancers stop sending requests, then draining.")]
+        [LoggerMessage(2103, LogLevel.Information, "SIGTERM: not ready, serving on for {DelaySeconds} s at least, and while requests still arrive, until load balancers stop sending requests, then draining.")]
         public static partial void Draining(ILogger logger, double delaySeconds);
+
+        [LoggerMessage(2105, LogLevel.Information, "Served on for {ElapsedMs} ms after SIGTERM, the last request {SinceLastMs} ms ago: no longer listening, finishing the requests taken.")]
+        public static partial void Drained(ILogger logger, long elapsedMs, long sinceLastMs);
     }
 }
 
