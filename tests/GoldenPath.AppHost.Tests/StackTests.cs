@@ -9,7 +9,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace GoldenPath.AppHost.Tests;
 
-public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
+[Collection(StackCollection.Name)]
+public sealed class StackTests(StackFixture stack)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
