@@ -100,7 +100,10 @@ internal static partial class GoldenPathLocalDeployments
         }
     }
 
-    /// <summary>The service's instance that registered since the resource started, once it shows on the platform; null when none does in time.</summary>
+    /// <summary>
+    /// The service's instance heard from since the resource started (by heartbeat, not first registration: a restarted
+    /// resource may keep its instance id), once it shows on the platform; null when none does in time.
+    /// </summary>
     private static async Task<ServiceInstance?> WaitForInstanceAsync(PlatformClient client, string name, DateTimeOffset started, CancellationToken stopping)
     {
         // The platform's clock and the app host's are the same machine's; a second's slack covers the rounding of the start time.
@@ -111,7 +114,7 @@ internal static partial class GoldenPathLocalDeployments
             try
             {
                 if (await client.GetServiceAsync(name, stopping).ConfigureAwait(false) is { } described
-                    && described.Instances.Where(i => i.RegisteredAt >= since).MaxBy(i => i.RegisteredAt) is { } instance)
+                    && described.Instances.Where(i => i.LastHeartbeatAt >= since).MaxBy(i => i.LastHeartbeatAt) is { } instance)
                 {
                     return instance;
                 }
