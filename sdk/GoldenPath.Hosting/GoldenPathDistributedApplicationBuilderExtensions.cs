@@ -90,7 +90,9 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
     /// <remarks>
     /// The token is never the platform's admin token. Run locally, the service waits for the platform, and the app host
     /// creates one token per team (the owner in the service's <c>catalog-info.yaml</c>) with scope <c>instances:write</c>
-    /// and passes it at start. Published, the service reads it from the Secret <c>goldenpath-platform-token-{team}</c>
+    /// and passes it at start. Once the service is ready, the app host reports its start to the platform as a deployment
+    /// (the environment and version its instance registered with, the commit of <c>git</c> HEAD), with a token of the
+    /// team that holds <c>deployments:write</c> alone and that the service never sees. Published, the service reads it from the Secret <c>goldenpath-platform-token-{team}</c>
     /// (listed in <c>SECRETS.md</c>).
     /// </remarks>
     /// <param name="service">The service resource.</param>
@@ -135,6 +137,7 @@ public static class GoldenPathDistributedApplicationBuilderExtensions
         }
 
         GoldenPathKubernetesPublishing.EnsureRegistered(service.ApplicationBuilder);
+        GoldenPathLocalDeployments.Register(service, () => FindPlatform(builder));
 
         if (!service.Resource.Annotations.OfType<GoldenPathWorkloadAnnotation>().Any())
         {

@@ -51,3 +51,10 @@ public sealed class StackFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>The test classes that share one running stack (started once: the suite's time is mostly the stack's start).</summary>
+[CollectionDefinition(Name)]
+public sealed class StackCollection : ICollectionFixture<StackFixture>
+{
+    public const string Name = "stack";
+}

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace GoldenPath.AppHost.Tests;
 
-public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
+[Collection(StackCollection.Name)]
+public sealed class StackTests(StackFixture stack)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -99,10 +100,14 @@ public sealed class StackTests(StackFixture stack) : IClassFixture<StackFixture>
             using var mint = await platform.PostAsJsonAsync("/api/v1/tokens", new TokenRequest(team, ["admin"]), PlatformJsonContext.Default.TokenRequest, Ct);
             using var rewrite = await platform.PutAsJsonAsync($"/api/v1/services/{name}", new ServiceUpsertRequest(team, "production"), PlatformJsonContext.Default.ServiceUpsertRequest, Ct);
             using var foreign = await platform.PutAsJsonAsync($"/api/v1/services/{other}/instances/intruder", registration, PlatformJsonContext.Default.InstanceRegistration, Ct);
+            // Deployments are reported by the app host with a token of its own; the service's token cannot report one, not even its own.
+            var deployment = new DeploymentEvent($"forged-{Guid.NewGuid():N}", name, "development", "9.9.9", new string('0', 40), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow, "success");
+            using var deployed = await platform.PostAsJsonAsync("/api/v1/deployments", deployment, PlatformJsonContext.Default.DeploymentEvent, Ct);
 
             Assert.Equal(HttpStatusCode.Forbidden, mint.StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, rewrite.StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, deployed.StatusCode);
             Assert.Contains($"is owned by team '{otherTeam}'; the token of team '{team}' may not", await foreign.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 

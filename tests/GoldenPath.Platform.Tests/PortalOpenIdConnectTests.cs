@@ -122,6 +122,64 @@ public sealed class PortalOpenIdConnectTests(SqliteStore store) : IClassFixture<
         Assert.Null(principal.FindFirst("token_id"));
     }
 
+    [Theory]
+    [InlineData("roles", "role", false)]
+    [InlineData("role", "roles", false)]
+    [InlineData(ClaimTypes.Role, "roles", false)]
+    [InlineData("roles", "roles", true)]
+    [InlineData("roles", "role", true)]
+    [InlineData(ClaimTypes.Role, "role", true)]
+    public async Task ASettingThatNamesRolesMatchesTheRoleClaimWhateverTheProviderAndTheClaimMappingCallIt(string configured, string sent, bool mapInboundClaims)
+    {
+        await using var provider = await FakeProvider.StartAsync();
+        provider.Roles = ["platform-team"];
+        provider.RoleClaimName = sent;
+        await using var handle = await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), new(ProviderSettings(provider))
+        {
+            ["Authentication:Schemes:OpenIdConnect:MapInboundClaims"] = mapInboundClaims ? "true" : "false",
+            ["GoldenPath:Platform:PortalSignIn:ClaimType"] = configured,
+            ["GoldenPath:Platform:PortalSignIn:PlatformReaders:0"] = "platform-team",
+        });
+        using var session = new PortalSession(handle.App);
+
+        using var callback = await SignInThroughProviderAsync(session, provider);
+
+        Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+        Assert.NotNull(session.PortalCookie);
+    }
+
+    [Fact]
+    public async Task ARoleIsNotAGroupNorAGroupARole()
+    {
+        await using var provider = await FakeProvider.StartAsync();
+        provider.Roles = ["platform-team"];
+        provider.Groups = ["payments-developers"];
+        await using var handle = await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), new(ProviderSettings(provider))
+        {
+            ["GoldenPath:Platform:PortalSignIn:ClaimType"] = "groups",
+            ["GoldenPath:Platform:PortalSignIn:PlatformReaders:0"] = "platform-team",
+            ["GoldenPath:Platform:PortalSignIn:TeamReaders:0:Value"] = "payments-developers",
+            ["GoldenPath:Platform:PortalSignIn:TeamReaders:0:Team"] = "payments",
+        });
+        using var groups = new PortalSession(handle.App);
+        using var asGroup = await SignInThroughProviderAsync(groups, provider);
+        await using var rolesHandle = await store.StartAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), new(ProviderSettings(provider))
+        {
+            ["GoldenPath:Platform:PortalSignIn:ClaimType"] = "roles",
+            ["GoldenPath:Platform:PortalSignIn:TeamReaders:0:Value"] = "payments-developers",
+            ["GoldenPath:Platform:PortalSignIn:TeamReaders:0:Team"] = "payments",
+        });
+        using var roles = new PortalSession(rolesHandle.App);
+        using var asRole = await SignInThroughProviderAsync(roles, provider);
+        var page = System.Net.WebUtility.HtmlDecode(await asRole.Content.ReadAsStringAsync(Ct));
+
+        // With groups configured, the role 'platform-team' admits nobody as a platform reader: Ada is only the payments group's reader.
+        Assert.Equal(HttpStatusCode.Redirect, asGroup.StatusCode);
+        Assert.Contains("Signed in: Ada Lovelace (team payments)", await groups.TextAsync("/portal"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, asRole.StatusCode);
+        Assert.Contains("holds none of the 'roles' claims", page, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AForgedOrReplayedCallbackIsAnsweredWithA400PageRepeatedFailuresWithA429AndAValidSignInStillGoesThrough()
     {
@@ -233,6 +291,9 @@ public sealed class PortalOpenIdConnectTests(SqliteStore store) : IClassFixture<
 
         public IReadOnlyList<string> Roles { get; set; } = [];
 
+        /// <summary>What the provider calls the roles claim in its ID tokens (<c>roles</c> for Entra ID, <c>role</c> for others).</summary>
+        public string RoleClaimName { get; set; } = "roles";
+
         public void Expect(string nonce, string challenge) => (_nonce, _challenge) = (nonce, challenge);
 
         public static async Task<FakeProvider> StartAsync()
@@ -271,7 +332,7 @@ public sealed class PortalOpenIdConnectTests(SqliteStore store) : IClassFixture<
                 {
                     Issuer = provider.Issuer, Audience = ClientId, IssuedAt = now, NotBefore = now, Expires = now.AddMinutes(5),
                     Subject = new ClaimsIdentity([new Claim("sub", "ada"), new Claim("name", "Ada Lovelace"), new Claim("nonce", provider._nonce!),
-                        new Claim("at_hash", Base64UrlEncoder.Encode(hash[..16])), .. provider.Groups.Select(g => new Claim("groups", g)), .. provider.Roles.Select(r => new Claim("roles", r))]),
+                        new Claim("at_hash", Base64UrlEncoder.Encode(hash[..16])), .. provider.Groups.Select(g => new Claim("groups", g)), .. provider.Roles.Select(r => new Claim(provider.RoleClaimName, r))]),
                     SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
                 });
                 return Results.Json(new { id_token = provider.LastIdToken, access_token = accessToken, token_type = "Bearer", expires_in = 300 });

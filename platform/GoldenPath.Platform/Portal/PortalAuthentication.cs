@@ -171,8 +171,21 @@ internal static partial class PortalAuthentication
             : null;
     }
 
-    /// <summary>A claim of the type as the ID token names it, also when the handler mapped it to a longer name (<c>roles</c> to <see cref="ClaimTypes.Role"/>).</summary>
+    /// <summary>
+    /// The names a role claim goes by: identity providers send <c>roles</c> (Entra ID, the JWT profile of RFC 9068) or
+    /// <c>role</c>, and ASP.NET Core's handler maps both to <see cref="ClaimTypes.Role"/> unless <c>MapInboundClaims</c>
+    /// is off. A setting that names any of them means roles, however this provider and this handler name them.
+    /// </summary>
+    internal static readonly string[] RoleClaimTypes = ["roles", "role", ClaimTypes.Role];
+
+    /// <summary>A claim of the configured type (any name of a role claim when it is one of <see cref="RoleClaimTypes"/>).</summary>
     private static bool IsOfType(Claim claim, string type) =>
+        RoleClaimTypes.Contains(type, StringComparer.Ordinal)
+            ? RoleClaimTypes.Any(name => IsNamed(claim, name))
+            : IsNamed(claim, type);
+
+    /// <summary>A claim named as the ID token names it, also when the handler mapped it to a longer name (<c>groups</c> stays, <c>roles</c> becomes <see cref="ClaimTypes.Role"/>).</summary>
+    private static bool IsNamed(Claim claim, string type) =>
         string.Equals(claim.Type, type, StringComparison.Ordinal)
         || (Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler.DefaultInboundClaimTypeMap.TryGetValue(type, out var mapped) && string.Equals(claim.Type, mapped, StringComparison.Ordinal))
         || (claim.Properties.TryGetValue("http://schemas.xmlsoap.org/ws/2005/05/identitystructuralelements/claimproperties/ShortTypeName", out var shortName)
