@@ -209,7 +209,7 @@ public abstract partial class ScorecardResultsTests(IPlatformStore store)
     }
 
     /// <summary>The level badge in the row of <paramref name="name"/>, or null when the page has no row of it or the row has no level.</summary>
-    private static string? LevelOf(string page, string name)
+    internal static string? LevelOf(string page, string name)
     {
         var row = Rows().Matches(page).Select(m => m.Value).FirstOrDefault(r => r.Contains($">{name}<", StringComparison.Ordinal));
         return row is not null && Badge().Match(row) is { Success: true } badge && badge.Groups[1].Value != "none" ? badge.Groups[1].Value : null;
