@@ -20,7 +20,7 @@ public sealed class ScorecardResultsReplicaTests(PostgreSqlContainerFixture post
         var database = await Replica.CreateDatabaseAsync(await postgres.GetConnectionStringAsync());
         var replicas = await Replica.StartReadyAsync(2, database, new Dictionary<string, string?>
         {
-            ["GoldenPath__Platform__InstanceTtl"] = "00:00:05",
+            ["GoldenPath__Platform__InstanceTtl"] = "00:00:30",
             ["GoldenPath__Platform__ScorecardRefreshInterval"] = "00:00:01",
             ["GoldenPath__Platform__ScorecardLevels__0__Name"] = "Listed",
             ["GoldenPath__Platform__ScorecardLevels__0__Checks__0"] = "owner-set",
