@@ -237,5 +237,6 @@ internal sealed class ScorecardResultEntity
     /// <summary>Counts the evaluations asked for: an evaluation stores its result only if no later one was asked for meanwhile.</summary>
     public long Generation { get; set; }
 
+    /// <summary>When the stored checks were last written (an evaluation that finds them unchanged does not write).</summary>
     public DateTimeOffset EvaluatedAt { get; set; }
 }

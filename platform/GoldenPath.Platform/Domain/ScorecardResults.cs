@@ -65,8 +65,8 @@ internal sealed partial class ScorecardResults(PlatformDbContext db, ScorecardSe
         // Counted before reading: a write that committed before this count is seen by the evaluation below; one that
         // commits after it asks for an evaluation of its own, which counts again and so makes this one's result void.
         await db.ScorecardResults.Where(r => wanted.Contains(r.Service)).ExecuteUpdateAsync(r => r.SetProperty(x => x.Generation, x => x.Generation + 1), ct);
-        var generations = await db.ScorecardResults.AsNoTracking().Where(r => wanted.Contains(r.Service))
-            .ToDictionaryAsync(r => r.Service, r => r.Generation, StringComparer.Ordinal, ct);
+        var rows = await db.ScorecardResults.AsNoTracking().Where(r => wanted.Contains(r.Service))
+            .ToDictionaryAsync(r => r.Service, r => (r.Generation, r.PassedChecks), StringComparer.Ordinal, ct);
         var services = await db.Services.AsNoTracking().Where(s => wanted.Contains(s.Name)).ToListAsync(ct);
         var evaluated = await scorecards.EvaluateManyAsync(services, readPrometheus: false, ct);
         var now = time.GetUtcNow();
@@ -76,8 +76,15 @@ internal sealed partial class ScorecardResults(PlatformDbContext db, ScorecardSe
             var passed = scorecard.Checks.Where(c => c.Passed && c.Id != "slos-declared").Select(c => c.Id).ToList();
             decided[name] = passed.ToHashSet(StringComparer.Ordinal);
             var stored = string.Join(Separator, passed);
-            if (generations.TryGetValue(name, out var generation))
+            if (rows.TryGetValue(name, out var row))
             {
+                // The periodic refresh finds nearly every result unchanged: those are not written again.
+                if (string.Equals(row.PassedChecks, stored, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var generation = row.Generation;
                 await db.ScorecardResults.Where(r => r.Service == name && r.Generation == generation)
                     .ExecuteUpdateAsync(r => r.SetProperty(x => x.PassedChecks, stored).SetProperty(x => x.EvaluatedAt, now), ct);
                 continue;
