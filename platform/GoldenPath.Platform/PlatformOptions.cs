@@ -59,6 +59,15 @@ public sealed class PlatformOptions
     public TimeSpan BackgroundJobInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// Gets or sets how often every service's scorecard is evaluated again for the levels the portal's catalog, team and
+    /// adoption pages show (and once at start-up): the longest a level stays stale when only time or a heartbeat changed
+    /// it (an instance that expired, a deployment that left the 30-day window, readiness reported by a heartbeat). Writes
+    /// that change a level (catalog entries, registrations, deployments) store it at once. On the replica that holds the
+    /// background jobs' lease.
+    /// </summary>
+    public TimeSpan ScorecardRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Gets or sets how long a replica told to stop with SIGTERM keeps serving after its readiness turned 503, before it
     /// stops taking connections and drains: the time a load balancer's health check or Kubernetes' endpoint update takes
     /// to stop sending it requests (5 s by default). After it, the replica serves on while requests still arrive, until

@@ -22,6 +22,8 @@ internal static class PlatformServiceCollectionExtensions
                 "GoldenPath:Platform:PortalServiceUrl must be an absolute http(s) URL with {name} for the service's name, e.g. https://platform.example.com/portal/services/{name}.")
             .Validate(o => o.InstanceTtl > TimeSpan.Zero, "GoldenPath:Platform:InstanceTtl must be positive, e.g. 00:01:30.")
             .Validate(o => o.BackgroundJobInterval >= TimeSpan.FromSeconds(1), "GoldenPath:Platform:BackgroundJobInterval must be at least a second, e.g. 00:10:00.")
+            .Validate(o => o.ScorecardRefreshInterval >= TimeSpan.FromSeconds(1) && o.ScorecardRefreshInterval <= TimeSpan.FromDays(1),
+                "GoldenPath:Platform:ScorecardRefreshInterval must be between a second and a day (00:00:01 to 1.00:00:00), e.g. 00:01:00.")
             .Validate(o => o.ShutdownDelay >= TimeSpan.Zero && o.ShutdownDelay <= TimeSpan.FromMinutes(1), "GoldenPath:Platform:ShutdownDelay must be between 00:00:00 and 00:01:00 (inside the pod's grace period), e.g. 00:00:05.")
             .Validate(o => o.WritesPerSecond > 0 && o.WriteBurst > 0, "GoldenPath:Platform:WritesPerSecond and WriteBurst must be positive.")
             .Validate(o => o.ReadsPerSecond > 0 && o.ReadBurst > 0, "GoldenPath:Platform:ReadsPerSecond and ReadBurst must be positive.")
@@ -87,6 +89,10 @@ internal static class PlatformServiceCollectionExtensions
         builder.Services.AddScoped<DoraService>();
         builder.Services.AddScoped<ScorecardService>();
         builder.Services.AddSingleton<ScorecardLevels>();
+        builder.Services.AddScoped<ScorecardResults>();
+        // Built only by the writes that use it, not by every heartbeat that reaches the catalog.
+        builder.Services.AddScoped(services => new Lazy<ScorecardResults>(services.GetRequiredService<ScorecardResults>));
+        builder.Services.AddHostedService<ScorecardRefreshService>();
         builder.Services.AddHttpClient<SloBudgetService>();
         builder.Services.AddScoped<FleetVersionsService>();
         builder.Services.AddScoped<EnvironmentService>();

@@ -221,3 +221,22 @@ internal sealed class PortalSessionEntity
 
     public DateTimeOffset ExpiresAt { get; set; }
 }
+
+/// <summary>
+/// What the portal reads a service's level from: the checks its scorecard passed on the platform's own data when it was
+/// last evaluated (every check but <c>slos-declared</c>, which reads Prometheus), kept current by the writes that move
+/// them and by a periodic refresh (<see cref="Domain.ScorecardResults"/>).
+/// </summary>
+internal sealed class ScorecardResultEntity
+{
+    public required string Service { get; set; }
+
+    /// <summary>The ids of the passed checks, comma-separated in <see cref="Domain.ScorecardLevels.KnownChecks"/> order.</summary>
+    public required string PassedChecks { get; set; }
+
+    /// <summary>Counts the evaluations asked for: an evaluation stores its result only if no later one was asked for meanwhile.</summary>
+    public long Generation { get; set; }
+
+    /// <summary>When the stored checks were last written (an evaluation that finds them unchanged does not write).</summary>
+    public DateTimeOffset EvaluatedAt { get; set; }
+}

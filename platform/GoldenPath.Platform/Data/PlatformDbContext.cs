@@ -27,6 +27,9 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<SystemClaimEntity> Systems => Set<SystemClaimEntity>();
 
+    /// <summary>Each service's passed scorecard checks, the read model of the levels the portal shows.</summary>
+    public DbSet<ScorecardResultEntity> ScorecardResults => Set<ScorecardResultEntity>();
+
     /// <summary>The portal's sessions: a cookie names one, signing out deletes it.</summary>
     public DbSet<PortalSessionEntity> PortalSessions => Set<PortalSessionEntity>();
 
@@ -126,6 +129,15 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             session.HasKey(s => s.Id);
             session.Property(s => s.Id).HasMaxLength(64);
             session.HasIndex(s => s.ExpiresAt);
+        });
+
+        modelBuilder.Entity<ScorecardResultEntity>(result =>
+        {
+            result.ToTable("scorecard_results");
+            result.HasKey(r => r.Service);
+            result.HasOne<ServiceEntity>().WithMany().HasForeignKey(r => r.Service).OnDelete(DeleteBehavior.Cascade);
+            result.Property(r => r.Service).HasMaxLength(63);
+            result.Property(r => r.PassedChecks).HasMaxLength(1024);
         });
 
         modelBuilder.Entity<DataProtectionKey>(key => key.ToTable("data_protection_keys"));

@@ -11,7 +11,8 @@ using Microsoft.Extensions.Options;
 namespace GoldenPath.Platform.Domain;
 
 /// <summary>Catalog entries and their instances.</summary>
-internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, HeartbeatWriter heartbeats, TimeProvider time, IOptions<PlatformOptions> options)
+internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, HeartbeatWriter heartbeats, TimeProvider time, IOptions<PlatformOptions> options,
+    Lazy<ScorecardResults> scorecardResults)
 {
     private static readonly string[] s_statuses = ["Healthy", "Degraded", "Unhealthy"];
 
@@ -58,6 +59,7 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         }
 
         await lookups.ForgetOwnerAsync(db, name); // after the write, so that no heartbeat in between caches the previous owner again
+        await scorecardResults.Value.RefreshAfterWriteAsync(name, ct);
         return new Outcome<ServiceDescription>(await DescribeAsync(entity, ct), null, created);
     }
 
@@ -241,6 +243,8 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
             return Failure.NotFound($"Service '{name}' was removed from the catalog while instance '{instanceId}' was registering; register again to create it.");
         }
 
+        // A new instance, or one live again: its service's live-instance, ready, telemetry and SDK checks may change.
+        await scorecardResults.Value.RefreshAfterWriteAsync(name, ct);
         return new Outcome<ServiceInstance>(ToContract(entity), null, created);
     }
 
@@ -349,9 +353,13 @@ internal sealed class CatalogService(PlatformDbContext db, LookupCache lookups, 
         }
 
         var deleted = await db.Instances.Where(i => i.ServiceName == name && i.InstanceId == instanceId).ExecuteDeleteAsync(ct);
-        return deleted == 0
-            ? Failure.NotFound($"Service '{name}' has no instance '{instanceId}'.")
-            : null;
+        if (deleted == 0)
+        {
+            return Failure.NotFound($"Service '{name}' has no instance '{instanceId}'.");
+        }
+
+        await scorecardResults.Value.RefreshAfterWriteAsync(name, ct);
+        return null;
     }
 
     public async Task<int> PurgeExpiredInstancesAsync(TimeSpan olderThan, CancellationToken ct)

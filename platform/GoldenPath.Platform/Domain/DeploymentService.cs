@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GoldenPath.Platform.Domain;
 
 /// <summary>Deployment events from CI and incidents, the inputs of the DORA metrics.</summary>
-internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
+internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time, Lazy<ScorecardResults> scorecardResults)
 {
     public static readonly string[] Outcomes = ["success", "failure"];
     public static readonly string[] Types = ["regular", "rollback", "hotfix"];
@@ -125,6 +125,8 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time)
             return Failure.NotFound($"Service '{deployment.Service}' was removed from the catalog while its deployment was being recorded.");
         }
 
+        // The last deployment's policy verdict and the deployment window are scorecard checks.
+        await scorecardResults.Value.RefreshAfterWriteAsync(deployment.Service, ct);
         return new Outcome<DeploymentRecord>(ToContract(entity), null, Created: true);
     }
 

@@ -54,6 +54,23 @@ internal sealed class ScorecardLevels(IOptions<PlatformOptions> options)
         return scorecard with { Level = level, Levels = levels };
     }
 
+    /// <summary>The highest level whose checks and those of every level below it are all in <paramref name="passed"/>, or <see langword="null"/>.</summary>
+    public string? LevelOf(IReadOnlySet<string> passed)
+    {
+        string? level = null;
+        foreach (var setting in Levels)
+        {
+            if (!setting.Checks.All(passed.Contains))
+            {
+                break;
+            }
+
+            level = setting.Name;
+        }
+
+        return level;
+    }
+
     /// <summary>What is wrong with the configured levels, or <see langword="null"/>.</summary>
     public static string? Problem(PlatformOptions options)
     {

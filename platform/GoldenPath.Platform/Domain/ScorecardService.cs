@@ -31,7 +31,15 @@ internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, 
     }
 
     /// <summary>The scorecards of catalog entries already read (a page that read them does not read them again).</summary>
-    public async Task<IReadOnlyDictionary<string, Scorecard>> EvaluateManyAsync(IReadOnlyList<ServiceEntity> services, CancellationToken ct)
+    public Task<IReadOnlyDictionary<string, Scorecard>> EvaluateManyAsync(IReadOnlyList<ServiceEntity> services, CancellationToken ct) =>
+        EvaluateManyAsync(services, readPrometheus: true, ct);
+
+    /// <summary>
+    /// The scorecards of catalog entries already read; without <paramref name="readPrometheus"/> Prometheus is not asked
+    /// and <c>slos-declared</c> fails as if none were configured (what <see cref="ScorecardResults"/> stores: the checks
+    /// decided on the platform's own data).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Scorecard>> EvaluateManyAsync(IReadOnlyList<ServiceEntity> services, bool readPrometheus, CancellationToken ct)
     {
         var result = new Dictionary<string, Scorecard>(StringComparer.Ordinal);
         if (services.Count == 0)
@@ -54,7 +62,7 @@ internal sealed class ScorecardService(PlatformDbContext db, TimeProvider time, 
         var deployedRecently = (await db.Deployments.AsNoTracking()
             .Where(d => found.Contains(d.Service) && d.Outcome == "success" && d.FinishedAt >= since).Select(d => d.Service).Distinct().ToListAsync(ct))
             .ToHashSet(StringComparer.Ordinal);
-        var readings = await slos.ReadManyAsync(found, ct);
+        var readings = readPrometheus ? await slos.ReadManyAsync(found, ct) : found.ToDictionary(n => n, SloReading (_) => new SloReading.NotConfigured(), StringComparer.Ordinal);
         foreach (var service in services)
         {
             result[service.Name] = Evaluate(service, [.. instances[service.Name]], lastDeployments.GetValueOrDefault(service.Name),

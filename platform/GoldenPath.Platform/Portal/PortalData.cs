@@ -31,7 +31,7 @@ internal sealed record DoraTrend(
 /// What the portal's pages read, through the same domain services the API answers with (so a page shows what the API
 /// would), plus the few lists the API has no endpoint for: filtered catalog pages, reverse dependencies, weekly trends.
 /// </summary>
-internal sealed class PortalData(PlatformDbContext db, CatalogService catalog, ScorecardService scorecards, ScorecardLevels levels, TimeProvider time)
+internal sealed class PortalData(PlatformDbContext db, CatalogService catalog, ScorecardResults results, ScorecardLevels levels, TimeProvider time)
 {
     public IReadOnlyList<string> LevelNames => [.. levels.Levels.Select(l => l.Name)];
 
@@ -70,21 +70,23 @@ internal sealed class PortalData(PlatformDbContext db, CatalogService catalog, S
             return new CatalogPage(rows, page, services.Count > CatalogFilter.PageSize, matching);
         }
 
-        // A level is computed, not stored: every matching service is evaluated at once (one Prometheus query), then paged.
-        var all = await query.ToListAsync(ct);
-        var levelled = await scorecards.EvaluateManyAsync(all, ct);
-        var matches = all.Where(s => string.Equals(levelled.GetValueOrDefault(s.Name)?.Level, filter.Level, StringComparison.Ordinal)).ToList();
-        var shown = matches.Skip((page - 1) * CatalogFilter.PageSize).Take(CatalogFilter.PageSize).ToList();
+        // The level is read from the stored scorecard results of every matching service (one query, and one Prometheus
+        // reading for all of them), then paged: only the page's catalog entries and instances are read.
+        var names = await query.Select(s => s.Name).ToListAsync(ct);
+        var levelled = await results.LevelsAsync(names, ct);
+        var matches = names.Where(n => string.Equals(levelled.GetValueOrDefault(n), filter.Level, StringComparison.Ordinal)).ToList();
+        var shownNames = matches.Skip((page - 1) * CatalogFilter.PageSize).Take(CatalogFilter.PageSize).ToList();
+        var shown = (await db.Services.AsNoTracking().Where(s => shownNames.Contains(s.Name)).ToListAsync(ct)).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         var shownInstances = (await CatalogService.LiveInstancesAsync(db, [.. shown.Select(s => s.Name)], time.GetUtcNow(), ct)).ToLookup(i => i.ServiceName);
-        var wanted = shown.Select(s => new CatalogRow(CatalogService.Describe(s, shownInstances[s.Name]), levelled[s.Name].Level)).ToList();
+        var wanted = shown.Select(s => new CatalogRow(CatalogService.Describe(s, shownInstances[s.Name]), levelled.GetValueOrDefault(s.Name))).ToList();
         return new CatalogPage(wanted, page, matches.Count > page * CatalogFilter.PageSize, matches.Count);
     }
 
     private async Task<IReadOnlyList<CatalogRow>> RowsAsync(IReadOnlyList<ServiceEntity> services, CancellationToken ct)
     {
         var instances = (await CatalogService.LiveInstancesAsync(db, [.. services.Select(s => s.Name)], time.GetUtcNow(), ct)).ToLookup(i => i.ServiceName);
-        var scored = await scorecards.EvaluateManyAsync(services, ct);
-        return [.. services.Select(s => new CatalogRow(CatalogService.Describe(s, instances[s.Name]), scored.GetValueOrDefault(s.Name)?.Level))];
+        var levelled = await results.LevelsAsync([.. services.Select(s => s.Name)], ct);
+        return [.. services.Select(s => new CatalogRow(CatalogService.Describe(s, instances[s.Name]), levelled.GetValueOrDefault(s.Name)))];
     }
 
     public Task<ServiceDescription?> ServiceAsync(string name, CancellationToken ct) => catalog.GetServiceAsync(name, ct);
@@ -115,11 +117,12 @@ internal sealed class PortalData(PlatformDbContext db, CatalogService catalog, S
     public async Task<IReadOnlyDictionary<string, int>> TeamInstancesPerEnvironmentAsync(IReadOnlyList<string> services, CancellationToken ct) =>
         (await CatalogService.LiveInstancesAsync(db, services, time.GetUtcNow(), ct)).GroupBy(i => i.Environment).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
+    /// <summary>The levels of the services, from their stored scorecard results (<see cref="ScorecardResults"/>).</summary>
     public async Task<IReadOnlyDictionary<string, string?>> LevelsAsync(IEnumerable<string> services, CancellationToken ct)
     {
         var names = services.ToList();
-        var scored = await scorecards.EvaluateManyAsync(names, ct);
-        return names.Distinct(StringComparer.Ordinal).ToDictionary(n => n, n => scored.GetValueOrDefault(n)?.Level, StringComparer.Ordinal);
+        var levelled = await results.LevelsAsync(names, ct);
+        return names.Distinct(StringComparer.Ordinal).ToDictionary(n => n, n => levelled.GetValueOrDefault(n), StringComparer.Ordinal);
     }
 
     /// <summary>Every service's owner and when it entered the catalog, and the teams that hold a token or an environment.</summary>

@@ -270,6 +270,28 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                     b.ToTable("portal_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("GoldenPath.Platform.Data.ScorecardResultEntity", b =>
+                {
+                    b.Property<string>("Service")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<DateTimeOffset>("EvaluatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("PassedChecks")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.HasKey("Service");
+
+                    b.ToTable("scorecard_results", (string)null);
+                });
+
             modelBuilder.Entity("GoldenPath.Platform.Data.ServiceEntity", b =>
                 {
                     b.Property<string>("Name")
@@ -452,6 +474,15 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                     b.HasOne("GoldenPath.Platform.Data.ServiceEntity", null)
                         .WithMany()
                         .HasForeignKey("ServiceName")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GoldenPath.Platform.Data.ScorecardResultEntity", b =>
+                {
+                    b.HasOne("GoldenPath.Platform.Data.ServiceEntity", null)
+                        .WithMany()
+                        .HasForeignKey("Service")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

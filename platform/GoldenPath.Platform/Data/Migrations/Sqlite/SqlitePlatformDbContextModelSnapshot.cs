@@ -264,6 +264,28 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                     b.ToTable("portal_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("GoldenPath.Platform.Data.ScorecardResultEntity", b =>
+                {
+                    b.Property<string>("Service")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EvaluatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PassedChecks")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Service");
+
+                    b.ToTable("scorecard_results", (string)null);
+                });
+
             modelBuilder.Entity("GoldenPath.Platform.Data.ServiceEntity", b =>
                 {
                     b.Property<string>("Name")
@@ -444,6 +466,15 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                     b.HasOne("GoldenPath.Platform.Data.ServiceEntity", null)
                         .WithMany()
                         .HasForeignKey("ServiceName")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GoldenPath.Platform.Data.ScorecardResultEntity", b =>
+                {
+                    b.HasOne("GoldenPath.Platform.Data.ServiceEntity", null)
+                        .WithMany()
+                        .HasForeignKey("Service")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
