@@ -39,19 +39,14 @@ internal sealed class ScorecardLevels(IOptions<PlatformOptions> options)
         var passed = scorecard.Checks.Where(c => c.Passed).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var levels = new List<ScorecardLevel>();
         var reachedSoFar = true;
-        string? level = null;
         foreach (var setting in Levels)
         {
             var failing = setting.Checks.Where(c => !passed.Contains(c)).ToList();
             reachedSoFar &= failing.Count == 0;
             levels.Add(new ScorecardLevel(setting.Name, [.. setting.Checks], reachedSoFar, failing));
-            if (reachedSoFar)
-            {
-                level = setting.Name;
-            }
         }
 
-        return scorecard with { Level = level, Levels = levels };
+        return scorecard with { Level = LevelOf(passed), Levels = levels };
     }
 
     /// <summary>The highest level whose checks and those of every level below it are all in <paramref name="passed"/>, or <see langword="null"/>.</summary>
