@@ -106,13 +106,15 @@ public sealed class PortalOpenIdConnectTests(SqliteStore store) : IClassFixture<
         });
         var seed = await PortalSeed.WriteAsync(handle.App);
         using var session = new PortalSession(handle.App);
+        // The class's tests share a store, and others sign Ada in as a payments reader too: this sign-in's session is the row it adds.
+        var before = (await SessionsAsync(handle.App)).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
 
         using var callback = await SignInThroughProviderAsync(session, provider);
         var catalog = await session.TextAsync("/portal");
-        // The class's tests share a store: Ada's session as a payments reader is the one whose name says so.
-        var sessions = await handle.App.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.PortalSessions, Ct));
-        var principal = Assert.Single(sessions.Select(s => Microsoft.AspNetCore.Authentication.TicketSerializer.Default.Deserialize(s.Ticket)!.Principal),
-            p => p.Identity!.Name == "Ada Lovelace (team payments)");
+        var added = Assert.Single(await SessionsAsync(handle.App), s => !before.Contains(s.Id));
+        var principal = Microsoft.AspNetCore.Authentication.TicketSerializer.Default.Deserialize(added.Ticket)!.Principal;
+
+        Assert.Equal("Ada Lovelace (team payments)", principal.Identity!.Name);
 
         Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
         Assert.Contains("Signed in: Ada Lovelace (team payments)", catalog, StringComparison.Ordinal);
@@ -229,6 +231,9 @@ public sealed class PortalOpenIdConnectTests(SqliteStore store) : IClassFixture<
         Assert.DoesNotContain("company account", await session.TextAsync("/portal/signin"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await session.GetAsync("/portal/signin?handler=OpenIdConnect")).StatusCode);
     }
+
+    private static Task<List<GoldenPath.Platform.Data.PortalSessionEntity>> SessionsAsync(PlatformApp platform) =>
+        platform.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.PortalSessions, Ct));
 
     private static Dictionary<string, string?> ProviderSettings(FakeProvider provider) => new()
     {

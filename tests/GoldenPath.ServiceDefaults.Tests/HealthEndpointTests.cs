@@ -84,6 +84,77 @@ public sealed class HealthEndpointTests
     }
 
     [Fact]
+    public async Task ACheckThatHangsOnAScopedConnectionAnswers503AndItsScopeIsDisposedOnlyOnceTheCheckHasEnded()
+    {
+        // EF Core's pooled DbContext refuses to be returned while its connection is still opening ("Can't close,
+        // connection is in state Connecting"): a check abandoned at its timeout must not have its scope disposed under it.
+        var connection = new ConnectionState();
+        await using var app = await TestApp.StartAsync(
+            new() { ["GoldenPath:Health:CheckTimeout"] = "00:00:00.300" },
+            configure: b =>
+            {
+                b.Services.AddSingleton(connection);
+                b.Services.AddScoped<ScopedConnection>();
+                b.Services.AddHealthChecks().AddCheck<ConnectingCheck>("database", tags: ["ready"]);
+            });
+
+        using var first = await app.Client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(1.2), TestContext.Current.CancellationToken);
+        using var second = await app.Client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
+        connection.Opened.SetResult();
+        await Poll.UntilAsync(() => Task.FromResult(connection.Disposed == connection.Opens), TimeSpan.FromSeconds(10), "every abandoned check's scope to be disposed once it ended");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        Assert.Contains("did not answer within", await second.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(2, connection.Opens);
+        Assert.Equal(0, connection.DisposedWhileConnecting);
+    }
+
+    private sealed class ConnectionState
+    {
+        public TaskCompletionSource Opened { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Opens;
+        public int Disposed;
+        public int DisposedWhileConnecting;
+    }
+
+    private sealed class ScopedConnection(ConnectionState state) : IAsyncDisposable
+    {
+        private bool _connecting;
+
+        public async Task OpenAsync()
+        {
+            Interlocked.Increment(ref state.Opens);
+            _connecting = true;
+            await state.Opened.Task; // a driver that does not honour cancellation while it connects
+            _connecting = false;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (_connecting)
+            {
+                Interlocked.Increment(ref state.DisposedWhileConnecting);
+                throw new InvalidOperationException("Can't close, connection is in state Connecting");
+            }
+
+            Interlocked.Increment(ref state.Disposed);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class ConnectingCheck(ScopedConnection connection) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            await connection.OpenAsync();
+            return HealthCheckResult.Healthy();
+        }
+    }
+
+    [Fact]
     public async Task ResultsAreReusedForTheCacheDurationAndRunAgainAfterIt()
     {
         var runs = 0;

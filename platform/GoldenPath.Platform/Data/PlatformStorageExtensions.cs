@@ -54,6 +54,8 @@ internal static partial class PlatformStorageExtensions
             builder.Services.AddSingleton<Domain.BackgroundJobLease, Domain.LocalBackgroundJobLease>();
         }
 
+        // One instance for every probe: it remembers a query still waiting on a server that does not answer.
+        builder.Services.AddSingleton<StoreHealthCheck>();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [GoldenPathHealthTags.Ready]);
         return builder;
     }

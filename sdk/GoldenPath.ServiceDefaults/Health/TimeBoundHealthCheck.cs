@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace GoldenPath.ServiceDefaults.Health;
@@ -8,17 +9,58 @@ namespace GoldenPath.ServiceDefaults.Health;
 /// as its own client timeout; this answers with the registration's failure status when the time is up and
 /// lets the abandoned call finish in the background.
 /// </summary>
-internal sealed class TimeBoundHealthCheck(IHealthCheck inner, TimeSpan timeout) : IHealthCheck
+/// <remarks>
+/// The check runs in a scope of its own, disposed when the check ends rather than when the probe is answered: the
+/// framework disposes its scope as soon as the run returns, and disposing a scoped service still in use by the abandoned
+/// call can throw (EF Core's pooled <c>DbContext</c> refuses to be returned while its connection is still opening), which
+/// turned a readiness probe into a 500 instead of a 503.
+/// </remarks>
+internal sealed class TimeBoundHealthCheck(IServiceScopeFactory scopes, Func<IServiceProvider, IHealthCheck> factory, TimeSpan timeout) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var scope = scopes.CreateAsyncScope();
+        Task<HealthCheckResult> run;
         try
         {
-            return await inner.CheckHealthAsync(context, cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            run = factory(scope.ServiceProvider).CheckHealthAsync(context, cancellationToken);
+        }
+        catch
+        {
+            await scope.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        try
+        {
+            return await run.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, $"The check did not answer within {timeout}.");
+        }
+        finally
+        {
+            if (run.IsCompleted)
+            {
+                await scope.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                _ = DisposeWhenEndedAsync(run, scope);
+            }
+        }
+    }
+
+    private static async Task DisposeWhenEndedAsync(Task run, AsyncServiceScope scope)
+    {
+        try
+        {
+            await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        finally
+        {
+            await scope.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -34,7 +76,7 @@ internal sealed class TimeBoundHealthCheck(IHealthCheck inner, TimeSpan timeout)
 
             var factory = registration.Factory;
             var timeout = registration.Timeout;
-            registration.Factory = services => new TimeBoundHealthCheck(factory(services), timeout);
+            registration.Factory = services => new TimeBoundHealthCheck(services.GetRequiredService<IServiceScopeFactory>(), factory, timeout);
         }
     }
 }

@@ -21,10 +21,12 @@ public sealed class StoreFaultTests
     public async Task PostgresPausedThenResumedMakesTheReplicasUnreadyThenReadyAgainWithNoAcknowledgedWriteLost()
     {
         await using var postgres = await FaultablePostgres.StartAsync();
-        await RunUnderFaultAsync(postgres, expectUnready: true, async container =>
+        await RunUnderFaultAsync(postgres, expectUnready: true, async (container, bothSeenUnready) =>
         {
+            // Paused until both replicas have answered 503 (at most a minute), not for a fixed time: on a loaded machine
+            // a readiness run that began just before the pause may take its whole bound, and a fixed pause can end first.
             await container.PauseAsync(Replica.Ct);
-            await Task.Delay(TimeSpan.FromSeconds(8), Replica.Ct);
+            await Task.WhenAll(Task.Delay(TimeSpan.FromSeconds(5), Replica.Ct), bothSeenUnready(TimeSpan.FromMinutes(1)));
             await container.UnpauseAsync(Replica.Ct);
         });
     }
@@ -33,10 +35,10 @@ public sealed class StoreFaultTests
     public async Task PostgresRestartedMakesTheReplicasUnreadyThenReadyAgainWithNoAcknowledgedWriteLost()
     {
         await using var postgres = await FaultablePostgres.StartAsync();
-        await RunUnderFaultAsync(postgres, expectUnready: true, async container =>
+        await RunUnderFaultAsync(postgres, expectUnready: true, async (container, bothSeenUnready) =>
         {
             await container.StopAsync(Replica.Ct);
-            await Task.Delay(TimeSpan.FromSeconds(5), Replica.Ct);
+            await Task.WhenAll(Task.Delay(TimeSpan.FromSeconds(5), Replica.Ct), bothSeenUnready(TimeSpan.FromMinutes(1)));
             await container.StartAsync(Replica.Ct);
         });
     }
@@ -45,7 +47,7 @@ public sealed class StoreFaultTests
     public async Task EveryConnectionKilledFromTheServerSideLosesNoAcknowledgedWrite()
     {
         await using var postgres = await FaultablePostgres.StartAsync();
-        await RunUnderFaultAsync(postgres, expectUnready: false, async container =>
+        await RunUnderFaultAsync(postgres, expectUnready: false, async (container, _) =>
         {
             for (var i = 0; i < 5; i++)
             {
@@ -57,7 +59,11 @@ public sealed class StoreFaultTests
         });
     }
 
-    private static async Task RunUnderFaultAsync(FaultablePostgres postgres, bool expectUnready, Func<PostgreSqlContainer, Task> fault)
+    /// <summary>
+    /// Runs <paramref name="fault"/> under two replicas taking writes. Its second argument waits until every replica has
+    /// answered <c>/health/ready</c> with 503, or the given time has passed (the assertion afterwards says what they answered).
+    /// </summary>
+    private static async Task RunUnderFaultAsync(FaultablePostgres postgres, bool expectUnready, Func<PostgreSqlContainer, Func<TimeSpan, Task>, Task> fault)
     {
         var database = await Replica.CreateDatabaseAsync(postgres.ConnectionString);
         var replicas = await Replica.StartReadyAsync(2, database);
@@ -72,7 +78,14 @@ public sealed class StoreFaultTests
             var probing = replicas.Select((r, i) => ProbeAsync(r, () => unready[i] = true, seen[i], writers.Token)).ToArray();
             await Replica.UntilAsync(() => Task.FromResult(acknowledged.Count >= 20), TimeSpan.FromSeconds(90), "writes to be acknowledged before the fault");
 
-            await fault(postgres.Container);
+            await fault(postgres.Container, async bound =>
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                while (unready.Count < replicas.Length && clock.Elapsed < bound)
+                {
+                    await Task.Delay(100, Replica.Ct);
+                }
+            });
 
             // Both recover on their own: ready, and taking writes again.
             await Task.WhenAll(replicas.Select(r => Replica.UntilAsync(() => Replica.ReadyIsAsync(r, 200), TimeSpan.FromSeconds(60), "the replica to be ready again")));
@@ -81,6 +94,9 @@ public sealed class StoreFaultTests
             await writers.CancelAsync();
             await Task.WhenAll(writing.Concat(probing));
 
+            // Readiness answers, fault or not, within the store check's bound: 200 or 503, never a 500 and never a probe left waiting.
+            Assert.True(seen.All(q => q.All(answer => answer.EndsWith(":200", StringComparison.Ordinal) || answer.EndsWith(":503", StringComparison.Ordinal))),
+                $"/health/ready answered something else than 200 or 503 (0: no answer within 10 s):\n{string.Join("\n", seen.Select(q => string.Join(' ', q)))}");
             if (expectUnready)
             {
                 Assert.True(unready.Count == replicas.Length, $"{unready.Count} of {replicas.Length} replicas answered /health/ready with 503 while PostgreSQL could not serve; they answered:\n{string.Join("\n", seen.Select(q => string.Join(' ', q)))}");
