@@ -5,7 +5,7 @@
 #
 #   bench/run.sh           the full run (about 20 minutes)
 #   bench/run.sh --quick   a smoke run (about 6 minutes): fewer rounds, shorter runs
-#   bench/run.sh [--quick] --only upgrade|portal|replicas   one section alone (its Markdown on standard output;
+#   bench/run.sh [--quick] --only startup|upgrade|portal|replicas   one section alone (its Markdown on standard output;
 #                                          results.md untouched)
 #   bench/run.sh [--quick] --before REF   also run the golden path as built from REF (e.g. main), interleaved with
 #                                          this tree's in sections 1 and 2 (the A/B of a request-path or start-up
@@ -23,10 +23,10 @@ before=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=true ;;
-    --only) only="${2:-}"; shift; [ "$only" = upgrade ] || [ "$only" = portal ] || [ "$only" = replicas ] || fail "unknown section '$only'" "use bench/run.sh --only upgrade|portal|replicas" ;;
+    --only) only="${2:-}"; shift; [ "$only" = startup ] || [ "$only" = upgrade ] || [ "$only" = portal ] || [ "$only" = replicas ] || fail "unknown section '$only'" "use bench/run.sh --only startup|upgrade|portal|replicas" ;;
     --before) before="${2:-}"; shift; [ -n "$before" ] || fail "--before needs a git revision" "use e.g. bench/run.sh --before main" ;;
     -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-    *) fail "unknown option '$1'" "use bench/run.sh [--quick] [--before REF] | --only upgrade|portal|replicas" ;;
+    *) fail "unknown option '$1'" "use bench/run.sh [--quick] [--before REF] | --only startup|upgrade|portal|replicas" ;;
   esac
   shift
 done
@@ -74,10 +74,12 @@ build() {
     # The bench as it was at $before, built from its own tree: the golden path of both trees starts in the same rounds.
     local rev; rev=$(git -C "$root" rev-parse --short "$before") || return 1
     mkdir -p "$work/before" && git -C "$root" archive "$rev" | tar -x -C "$work/before" || return 1
+    # This tree's driver and services (Services.cs, with the start-up probe) over that tree's SDK: the A/B is the SDK's alone.
+    cp "$root"/bench/GoldenPath.Bench/*.cs "$work/before/bench/GoldenPath.Bench/" || return 1
     dotnet build "$work/before/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release -v q -clp:NoSummary -nologo >/dev/null || return 1
     echo "$rev ($before)" >"$work/before/bench/GoldenPath.Bench/bin/Release/net10.0/commit.txt"
-    # The platform of both trees takes the same load in the same rounds in section 3.
-    dotnet build "$work/before/platform/GoldenPath.Platform/GoldenPath.Platform.csproj" -c Release -v q -clp:NoSummary -nologo >/dev/null || return 1
+    # The platform of both trees takes the same load in the same rounds in section 3 (not run by --only startup).
+    [ "$only" = startup ] || dotnet build "$work/before/platform/GoldenPath.Platform/GoldenPath.Platform.csproj" -c Release -v q -clp:NoSummary -nologo >/dev/null || return 1
   fi
 }
 
@@ -110,18 +112,39 @@ start_platform() {
   wait_http "$platform_url/health/ready" 60
 }
 
-section_overhead_startup() {
-  local sink_port; sink_port=$(free_port)
+# start_services_under_test → the OTLP receiver and the platform (SQLite) the measured services export to and register
+# with; sets sink_port, platform and service_token
+start_services_under_test() {
+  sink_port=$(free_port)
   # Started directly (not through the bench function, whose subshell would leave the receiver running at exit).
   ASPNETCORE_URLS="http://127.0.0.1:$sink_port" dotnet "$root/bench/GoldenPath.Bench/bin/Release/net10.0/GoldenPath.Bench.dll" sink >"$work/sink.log" 2>&1 &
   pids+=($!)
   wait_http "http://127.0.0.1:$sink_port/received" 30
   start_platform ""
-  local platform="$platform_url"
+  platform="$platform_url"
   # The measured service holds what a golden-path service holds: a token of its own team with scope instances:write.
-  local service_token
   service_token=$(curl -fsS -X POST "$platform/api/v1/tokens" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
     -d '{"team":"team-platform","scopes":["instances:write"],"name":"bench services"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+}
+
+section_startup() {
+  echo "## 2. Start-up"
+  echo
+  echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
+  local extra=()
+  $quick || extra+=(--breakdown) # each part of the golden path off in turn: the full run only, to keep --quick short
+  [ -z "$before" ] || extra+=(--before "$work/before/bench/GoldenPath.Bench/bin/Release/net10.0/GoldenPath.Bench.dll")
+  bench startup --rounds "$startup_rounds" --platform "$platform" --token "$service_token" --otlp "http://127.0.0.1:$sink_port" \
+    --ready-to-run "$work/ready-to-run/GoldenPath.Bench.dll" --aot "$work/aot" "${extra[@]}" || return 1
+  echo
+  echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
+}
+
+section_overhead_startup() {
+  local sink_port platform service_token
+  start_services_under_test
   {
     echo "## 1. Request overhead"
     echo
@@ -132,14 +155,7 @@ section_overhead_startup() {
     echo
     echo "The OTLP receiver took $(curl -fsS "http://127.0.0.1:$sink_port/received") bytes of telemetry during the run."
     echo
-    echo "## 2. Start-up"
-    echo
-    local extra=()
-    $quick || extra+=(--breakdown) # each part of the golden path off in turn: the full run only, to keep --quick short
-    [ -z "$before" ] || extra+=(--before "$work/before/bench/GoldenPath.Bench/bin/Release/net10.0/GoldenPath.Bench.dll")
-    bench startup --rounds "$startup_rounds" --platform "$platform" --token "$service_token" --otlp "http://127.0.0.1:$sink_port" \
-      --ready-to-run "$work/ready-to-run/GoldenPath.Bench.dll" --aot "$work/aot" "${extra[@]}" || return 1
-    echo
+    section_startup || return 1
   } >>"$work/results.md"
 }
 
@@ -358,6 +374,15 @@ header() {
     echo
   } >"$work/results.md"
 }
+
+if [ "$only" = startup ]; then
+  run_step "build the benchmarks, the platform, ReadyToRun and Native AOT publishes" build
+  : >"$work/results.md"
+  only_startup() { start_services_under_test || return 1; section_startup >>"$work/results.md"; }
+  run_step "2. start-up" only_startup
+  cat "$work/results.md"
+  exit 0
+fi
 
 if [ "$only" = portal ]; then
   run_step "tools (dotnet-counters)" dotnet tool install --tool-path "$work/tools" dotnet-counters --version 10.0.750501

@@ -13,6 +13,12 @@ internal static partial class Services
     public static async Task RunAsync(string mode, string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        if (System.Environment.GetEnvironmentVariable(StartupProbe.Variable) is { Length: > 0 } probe)
+        {
+            // Load-independent counts of what start-up did (section 2), in every mode alike.
+            builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new StartupProbe(probe));
+        }
+
         // The endpoint's JSON from generated code, in every mode: so the same services compile with Native AOT (GoldenPath.Bench.Aot).
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, BenchJsonContext.Default));
         // The same logging for all three, as a production appsettings.json would have it.
@@ -92,6 +98,42 @@ internal static partial class Services
             http.AddServiceDiscovery();
         });
     }
+}
+
+/// <summary>
+/// Section 2's probe (<c>GOLDENPATH_BENCH_PROBE</c>=a file): at the first 200 from <c>/health/ready</c>, and again 0.5 s
+/// later (when the bench reads the working set), writes to the file the bytes this process has allocated, the methods
+/// it has JIT-compiled, the assemblies it has loaded and the CPU time it has used: counts of start-up's work that the
+/// machine's load does not change (CPU time a little: a loaded machine's caches are colder).
+/// A startup filter, so it sees the first ready answer ahead of every middleware and short-circuited endpoint.
+/// </summary>
+internal sealed class StartupProbe(string file) : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public const string Variable = "GOLDENPATH_BENCH_PROBE";
+    private int _seen;
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, call) =>
+        {
+            await call(context);
+            if (context.Response.StatusCode == 200 && context.Request.Path == "/health/ready" && Interlocked.Exchange(ref _seen, 1) == 0)
+            {
+                var ready = Counts();
+                _ = Task.Run(async () =>
+                {
+                    await Task.Delay(500);
+                    File.WriteAllText(file, $"{ready} {Counts()}\n");
+                });
+            }
+        });
+        next(app);
+    };
+
+    /// <summary>allocated bytes, methods JIT-compiled, assemblies loaded, CPU time used (ms, user and system: all threads).</summary>
+    private static string Counts() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{GC.GetTotalAllocatedBytes(precise: true)} {System.Runtime.JitInfo.GetCompiledMethodCount()} {AppDomain.CurrentDomain.GetAssemblies().Length} {System.Environment.CpuUsage.TotalTime.TotalMilliseconds:0}");
 }
 
 /// <summary>The payload of the measured endpoint.</summary>

@@ -244,6 +244,7 @@ public static class GoldenPathHostApplicationBuilderExtensions
         }
 
         builder.Services.TryAddSingleton(services => new PlatformClient(PlatformHttpClient.Create(services, discovered)));
+        builder.Services.TryAddSingleton<FirstReadyAnswer>();
         builder.Services.AddHostedService<PlatformRegistrationService>();
     }
 

@@ -160,6 +160,14 @@ public sealed class PlatformRegistrationOptions
     /// <summary>Gets or sets the longest retry delay; when not set, the heartbeat interval, so that a platform that comes back sees the instance within two intervals.</summary>
     public TimeSpan? MaxRetryDelay { get; set; }
 
+    /// <summary>
+    /// Gets or sets how long, at most, the first registration waits after the server has started for the instance's
+    /// first answer to a readiness or start-up probe, so that the registration's first call (its HTTP connection, JSON
+    /// and code) is not work on the start path; it goes out right after that answer, or after this long when no probe
+    /// comes (<see cref="TimeSpan.Zero"/>: at once). A host without the golden path's health endpoints (a worker) does not wait.
+    /// </summary>
+    public TimeSpan MaxFirstRegistrationDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Gets or sets how long one call to the platform may take.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

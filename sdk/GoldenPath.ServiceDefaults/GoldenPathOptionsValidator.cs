@@ -13,6 +13,7 @@ internal sealed class GoldenPathOptionsValidator : IValidateOptions<GoldenPathOp
         Range(failures, "GoldenPath:Telemetry:ShutdownTimeout", options.Telemetry.ShutdownTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         Range(failures, "GoldenPath:Platform:HeartbeatInterval", options.Platform.HeartbeatInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Range(failures, "GoldenPath:Platform:InitialRetryDelay", options.Platform.InitialRetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
+        Range(failures, "GoldenPath:Platform:MaxFirstRegistrationDelay", options.Platform.MaxFirstRegistrationDelay, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         Range(failures, "GoldenPath:Platform:RequestTimeout", options.Platform.RequestTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
         if (options.Telemetry.TraceSampleRatio is { } ratio && !(ratio is >= 0 and <= 1))
         {

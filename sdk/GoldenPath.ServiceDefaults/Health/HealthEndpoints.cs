@@ -23,6 +23,7 @@ internal static class HealthEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints, GoldenPathHealthOptions options)
     {
+        endpoints.ServiceProvider.GetService<Registration.FirstReadyAnswer>()?.Expect();
         Map(endpoints, options.LivePath, "live", r => r.Tags.Contains(GoldenPathHealthTags.Live));
         Map(endpoints, options.ReadyPath, "ready", r => r.Tags.Contains(GoldenPathHealthTags.Ready) || r.Name == ShutdownHealthCheck.Name);
         Map(endpoints, options.StartupPath, "startup", r => r.Tags.Contains(GoldenPathHealthTags.Startup) || r.Name == StartedHealthCheck.Name);
@@ -67,6 +68,16 @@ internal static class HealthEndpoints
                 StringComparer.Ordinal));
 
         context.Response.StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        if ((key is "ready" or "startup") && report.Status != HealthStatus.Unhealthy && services.GetService<Registration.FirstReadyAnswer>() is { Answered.IsCompleted: false } first)
+        {
+            // The first registration waits for this answer to have been sent (PlatformRegistrationService).
+            context.Response.OnCompleted(static state =>
+            {
+                ((Registration.FirstReadyAnswer)state).SetAnswered();
+                return Task.CompletedTask;
+            }, first);
+        }
+
         context.Response.Headers.CacheControl = "no-store, no-cache";
         if (HttpMethods.IsHead(context.Request.Method))
         {

@@ -18,11 +18,13 @@ namespace GoldenPath.ServiceDefaults.Registration;
 /// platform creates the catalog entry when it does not have it (first start, or a catalog that was reset); it never
 /// rewrites an existing entry, whose tags, links and APIs are the team's. So the instance needs only a token of its
 /// own team with scope <c>instances:write</c>. It never blocks or fails start-up or readiness, and logs only when its
-/// state changes. Its HTTP client (from <see cref="IHttpClientFactory"/>, with its handlers and service discovery) is built
-/// on the first call, after the server has started, rather than with the host's services before it serves.
+/// state changes. Its first call goes out once the instance has answered its first readiness probe (or
+/// <see cref="PlatformRegistrationOptions.MaxFirstRegistrationDelay"/> after the server started), off the start path; its
+/// HTTP client is built then, rather than with the host's services before the server serves.
 /// </summary>
 internal sealed class PlatformRegistrationService(
     IServiceProvider services,
+    FirstReadyAnswer firstReadyAnswer,
     ServiceInfo service,
     IOptions<GoldenPathOptions> options,
     RegistrationStatus status,
@@ -49,6 +51,7 @@ internal sealed class PlatformRegistrationService(
 
         // The listening addresses are known once the server has started.
         await WaitForStartAsync(stoppingToken).ConfigureAwait(false);
+        await WaitForFirstReadyAnswerAsync(stoppingToken).ConfigureAwait(false);
 
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -72,7 +75,7 @@ internal sealed class PlatformRegistrationService(
             var registration = await BuildRegistrationAsync(stoppingToken).ConfigureAwait(false);
             try
             {
-                await Client.PutInstanceAsync(service.Name, service.InstanceId, registration, stoppingToken).ConfigureAwait(false);
+                await Client.SendInstanceAsync(service.Name, service.InstanceId, registration, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -167,6 +170,39 @@ internal sealed class PlatformRegistrationService(
         catch (OperationCanceledException)
         {
             // Stopping before start: the loop will not run.
+        }
+    }
+
+    /// <summary>
+    /// Waits, at most <see cref="PlatformRegistrationOptions.MaxFirstRegistrationDelay"/> (on the system clock: it is about
+    /// the real start path), until the instance has sent its first answer to a readiness or start-up probe: the first
+    /// registration's call (its HTTP connection, JSON and code) then does not compete with that answer for the CPU, and
+    /// it carries the report that answer was made of. Without the golden path's health endpoints nothing is waited for.
+    /// </summary>
+    private async Task WaitForFirstReadyAnswerAsync(CancellationToken stoppingToken)
+    {
+        var most = Settings.MaxFirstRegistrationDelay;
+        if (!firstReadyAnswer.Expected || most <= TimeSpan.Zero || firstReadyAnswer.Answered.IsCompleted)
+        {
+            return;
+        }
+
+        status.AwaitingFirstReadyAnswer = most;
+        try
+        {
+            await firstReadyAnswer.Answered.WaitAsync(most, TimeProvider.System, stoppingToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // No probe within the delay (run without an orchestrator, or a probe that comes later): register now.
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop will not run.
+        }
+        finally
+        {
+            status.AwaitingFirstReadyAnswer = null;
         }
     }
 

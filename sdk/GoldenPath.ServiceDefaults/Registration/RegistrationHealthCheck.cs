@@ -19,6 +19,8 @@ internal sealed class RegistrationHealthCheck(RegistrationStatus status) : IHeal
         {
             RegistrationState.Registered => HealthCheckResult.Healthy("Registered with the platform.", data),
             RegistrationState.Disabled => HealthCheckResult.Healthy("Registration is off (no GoldenPath:Platform:Url).", data),
+            RegistrationState.Registering when status.AwaitingFirstReadyAnswer is { } most =>
+                HealthCheckResult.Degraded($"Registering with the platform after the first ready answer (or {most} after start).", data: data),
             RegistrationState.Registering => HealthCheckResult.Degraded("Registering with the platform.", data: data),
             RegistrationState.Deregistered => HealthCheckResult.Healthy("Deregistered on shutdown.", data),
             _ => HealthCheckResult.Degraded($"Not registered with the platform ({state}): {status.LastError}", data: data),

@@ -32,6 +32,9 @@ internal sealed class RegistrationStatus : IDisposable
 
     public DateTimeOffset? LastSuccess => _current.LastSuccess;
 
+    /// <summary>While the first registration waits for the first ready answer: the longest it waits.</summary>
+    public TimeSpan? AwaitingFirstReadyAnswer { get; set; }
+
     /// <summary>Moves to <paramref name="state"/>; returns whether that is a change.</summary>
     public bool Set(RegistrationState state, string? error = null, DateTimeOffset? success = null)
     {
