@@ -14,11 +14,14 @@ internal sealed class KeyRingCertificates : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("goldenpath-key-ring-").FullName;
 
     /// <summary>A self-signed certificate with a fresh RSA key.</summary>
-    public static X509Certificate2 Create(string name)
+    public static X509Certificate2 Create(string name) => Create(name, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(2));
+
+    /// <summary>A self-signed certificate with a fresh RSA key, valid from <paramref name="notBefore"/> to <paramref name="notAfter"/>.</summary>
+    public static X509Certificate2 Create(string name, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest($"CN={name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(2));
+        return request.CreateSelfSigned(notBefore, notAfter);
     }
 
     /// <summary>Writes <paramref name="certificate"/> with its key as a PKCS#12 file protected by <paramref name="password"/>.</summary>

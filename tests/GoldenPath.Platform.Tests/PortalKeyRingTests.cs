@@ -168,8 +168,11 @@ public sealed class SqlitePortalKeyRingTests(SqliteStore store) : PortalKeyRingT
 
 public sealed class PostgresPortalKeyRingTests(PostgresStore store) : PortalKeyRingTests(store), IClassFixture<PostgresStore>;
 
-/// <summary>A certificate that cannot be used fails the platform's start with a message that names the setting and the file, and never the password.</summary>
-public sealed class KeyRingCertificateErrorTests : IDisposable
+/// <summary>
+/// Which certificates the key ring takes: one that cannot be used fails the platform's start with a message that names the
+/// setting and the file, and never the password; one past its expiry date is used, as only its key pair matters.
+/// </summary>
+public sealed class KeyRingCertificateTests : IDisposable
 {
     private const string Section = KeyRingCertificates.Section;
     private readonly string _data = Directory.CreateTempSubdirectory("goldenpath-platform-").FullName;
@@ -218,6 +221,23 @@ public sealed class KeyRingCertificateErrorTests : IDisposable
 
             Assert.False(failure.Contains(wrongPassword, StringComparison.Ordinal) || failure.Contains(rightPassword, StringComparison.Ordinal), $"With {what}, the failure says a password:\n{failure}");
         }
+    }
+
+    [Fact]
+    public async Task AnExpiredSelfSignedCertificateStillProtectsTheKeyRingSinceOnlyItsKeyPairIsUsed()
+    {
+        using var files = new KeyRingCertificates();
+        using var expired = KeyRingCertificates.Create("goldenpath-key-ring-expired", DateTimeOffset.UtcNow.AddYears(-2), DateTimeOffset.UtcNow.AddDays(-1));
+        await using var platform = new PlatformApp(null, _data, new FakeTimeProvider(), KeyRingCertificates.Current(files.Pfx(expired, null), null));
+        platform.StartServer();
+        using var browser = new PortalSession(platform);
+
+        using var signIn = await browser.SignInAsync(await platform.TokenAsync("team-keys", "read"));
+        var page = await browser.TextAsync("/portal");
+        var keys = await platform.QueryAsync(db => db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml!).ToListAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Signed in: team team-keys", page, StringComparison.Ordinal);
+        Assert.All(keys, xml => Assert.True(KeyRingCertificates.EncryptedFor(xml, expired), xml));
     }
 
     public void Dispose() => Directory.Delete(_data, recursive: true);
