@@ -175,7 +175,7 @@ internal static partial class KeyRingProtection
             var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
             stored = await db.DataProtectionKeys.AsNoTracking().Where(k => k.Xml != null).Select(k => k.Xml!).ToListAsync(app.Lifetime.ApplicationStopping);
         }
-        catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             NotChecked(logger, exception.Message);
             return;
