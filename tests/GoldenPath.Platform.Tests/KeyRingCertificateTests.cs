@@ -61,11 +61,14 @@ public sealed class KeyRingCertificateTests : IDisposable
     }
 
     [Fact]
-    public async Task AnExpiredSelfSignedCertificateStillProtectsTheKeyRingSinceOnlyItsKeyPairIsUsed()
+    public async Task AnExpiredSelfSignedCertificateInOnePemFileWithItsKeyProtectsTheKeyRingSinceOnlyItsKeyPairIsUsed()
     {
         using var files = new KeyRingCertificates();
         using var expired = KeyRingCertificates.Create("goldenpath-key-ring-expired", DateTimeOffset.UtcNow.AddYears(-2), DateTimeOffset.UtcNow.AddDays(-1));
-        await using var platform = new PlatformApp(null, _data, new FakeTimeProvider(), KeyRingCertificates.Current(files.Pfx(expired, null), null));
+        // One PEM file with the certificate and its key, as openssl writes them.
+        var combined = files.PathOf("key-ring.pem");
+        File.WriteAllText(combined, expired.ExportCertificatePem() + "\n" + expired.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        await using var platform = new PlatformApp(null, _data, new FakeTimeProvider(), new() { [$"{Section}:Certificate:Path"] = combined });
         platform.StartServer();
         using var browser = new PortalSession(platform);
 
