@@ -170,6 +170,45 @@ public sealed class PlatformOptions
     /// portal, and what each admits them to. A person whose claims match none is refused.
     /// </summary>
     public PortalSignInOptions PortalSignIn { get; } = new();
+
+    /// <summary>
+    /// Gets how the portal's Data Protection key ring (the keys its cookies and antiforgery tokens are protected with,
+    /// kept in the store's <c>data_protection_keys</c>) is encrypted before it is stored (<c>GoldenPath:Platform:KeyRing</c>).
+    /// </summary>
+    public KeyRingOptions KeyRing { get; } = new();
+}
+
+/// <summary>
+/// The certificates the portal's Data Protection keys are encrypted with before they are stored
+/// (<c>GoldenPath:Platform:KeyRing</c>). Without <see cref="Certificate"/> the keys are stored in clear, and whoever
+/// reads the store or a backup of it can make portal cookies.
+/// </summary>
+public sealed class KeyRingOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = PlatformOptions.SectionName + ":KeyRing";
+
+    /// <summary>Gets the certificate new keys are encrypted with (and that decrypts the keys it encrypted).</summary>
+    public KeyRingCertificateOptions Certificate { get; } = new();
+
+    /// <summary>
+    /// Gets the certificates keys were encrypted with before the current one: they only decrypt. Keep a certificate here
+    /// after replacing it until the keys it encrypted have expired (90 days after the newest of them was made).
+    /// </summary>
+    public IList<KeyRingCertificateOptions> PreviousCertificates { get; } = [];
+}
+
+/// <summary>An X.509 certificate with its RSA private key: a PKCS#12 (PFX) file, or a PEM certificate and its PEM key.</summary>
+public sealed class KeyRingCertificateOptions
+{
+    /// <summary>Gets or sets the certificate's file: a PKCS#12 (<c>.pfx</c>) file, or a PEM certificate (with its key in the same file or in <see cref="KeyPath"/>); relative to the content root.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>Gets or sets the PEM private key's file, for a PEM certificate whose key is in a file of its own (as a Kubernetes TLS Secret has them).</summary>
+    public string? KeyPath { get; set; }
+
+    /// <summary>Gets or sets the password of the PKCS#12 file or of the encrypted PEM key; none by default.</summary>
+    public string? Password { get; set; }
 }
 
 /// <summary>

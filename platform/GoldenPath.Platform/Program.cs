@@ -16,6 +16,7 @@ app.UsePlatformApi();
 app.MapPlatformPortal();
 
 await app.MigratePlatformStoreAsync();
+await app.CheckPortalKeyRingAsync();
 await app.RunAsync();
 
 /// <summary>The platform's entry point, visible to the integration tests.</summary>

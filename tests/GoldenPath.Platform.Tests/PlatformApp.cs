@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GoldenPath.Platform.Tests;
@@ -16,10 +17,13 @@ internal sealed class PlatformApp : WebApplicationFactory<Program>
     public const string BootstrapToken = "bootstrap-admin-secret-of-forty-characters";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly ILoggerProvider? _logs;
 
-    public PlatformApp(string? postgresConnectionString, string? dataDirectory, FakeTimeProvider time, Dictionary<string, string?>? settings = null)
+    public PlatformApp(string? postgresConnectionString, string? dataDirectory, FakeTimeProvider time, Dictionary<string, string?>? settings = null,
+        ILoggerProvider? logs = null)
     {
         Time = time;
+        _logs = logs;
         _settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:platform"] = postgresConnectionString ?? "",
@@ -76,6 +80,10 @@ internal sealed class PlatformApp : WebApplicationFactory<Program>
         }
 
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        if (_logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(_logs));
+        }
     }
 }
 

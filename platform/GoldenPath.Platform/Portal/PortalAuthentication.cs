@@ -35,7 +35,10 @@ internal static partial class PortalAuthentication
     {
         // The portal's cookies and antiforgery tokens are protected with keys every replica reads from the platform's store,
         // so that a cookie or form one replica hands out is read by any other.
-        builder.Services.AddDataProtection().SetApplicationName(DataProtectionApplication).PersistKeysToDbContext<PlatformDbContext>();
+        // The keys are encrypted with the configured certificate before they are stored (GoldenPath:Platform:KeyRing), so
+        // that reading the store is not enough to make a cookie.
+        builder.Services.AddDataProtection().SetApplicationName(DataProtectionApplication).PersistKeysToDbContext<PlatformDbContext>()
+            .ProtectKeysWithConfiguredCertificates(builder.Configuration, builder.Environment);
         // The session itself stays in the store; the cookie names it. Signing out deletes it on every replica.
         builder.Services.AddSingleton<PortalSessionStore>();
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieScheme)

@@ -64,6 +64,8 @@ public sealed class PortalReplicaTests(PostgreSqlContainerFixture postgres)
             Assert.Equal(HttpStatusCode.OK, secondStillOnA.StatusCode);
             Assert.True(await Replica.CountAsync(database, "SELECT count(*) FROM data_protection_keys") >= 1);
             Assert.Equal(1, await Replica.CountAsync(database, "SELECT count(*) FROM portal_sessions"));
+            // Without a certificate for the key ring, each replica says at start what that exposes and which setting fixes it.
+            Assert.All(replicas, r => Assert.Equal(1, Replica.Lines(r, "GoldenPath:Platform:KeyRing:Certificate:Path is not set: the portal's Data Protection keys are stored in clear")));
         }
         finally
         {
