@@ -240,3 +240,41 @@ internal sealed class ScorecardResultEntity
     /// <summary>When the stored checks were last written (an evaluation that finds them unchanged does not write).</summary>
     public DateTimeOffset EvaluatedAt { get; set; }
 }
+
+/// <summary>
+/// The DORA read model: one narrow row per deployment with what the five metrics read of it, so that a report over a
+/// year of a fleet reads these columns instead of every deployment with its commits and the incidents that name them.
+/// Written in the transaction of each write that moves it (a deployment report, an incident opened or changed) by
+/// <see cref="Domain.DoraFacts"/>; removed with its deployment.
+/// </summary>
+internal sealed class DeploymentFactEntity
+{
+    public required string Service { get; set; }
+
+    public required string DeploymentId { get; set; }
+
+    public required string Environment { get; set; }
+
+    public DateTimeOffset FinishedAt { get; set; }
+
+    /// <summary>The deployment's outcome was success.</summary>
+    public bool Succeeded { get; set; }
+
+    /// <summary>A rollback or hotfix.</summary>
+    public bool Rework { get; set; }
+
+    /// <summary>The deployment of the same service this rollback or hotfix remediates.</summary>
+    public string? Remediates { get; set; }
+
+    /// <summary>Hours from each commit it shipped to its finish, the positive ones (the lead times of a successful deployment).</summary>
+    public List<double> LeadTimeHours { get; set; } = [];
+
+    /// <summary>Its outcome was failure, an incident names it, or a rollback or hotfix to the same environment remediates it.</summary>
+    public bool Failed { get; set; }
+
+    /// <summary>When a failed deployment recovered: its linked incidents' last resolution, or else the next successful deployment of its service and environment.</summary>
+    public DateTimeOffset? RecoveredAt { get; set; }
+
+    /// <summary>How long a failed deployment took to recover, in hours (see docs/dora.md).</summary>
+    public double? RecoveryHours { get; set; }
+}

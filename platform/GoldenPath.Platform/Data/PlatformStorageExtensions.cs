@@ -84,6 +84,15 @@ internal static partial class PlatformStorageExtensions
             }
         }
 
+        // Deployments recorded before the DORA read model existed (or written into the store by hand) get their facts;
+        // at every start, since a schema migrated by other means needs them too. Replicas starting together each take
+        // a service's lock before writing its facts, and find nothing left to do for those another one wrote.
+        var backfilled = await new Domain.DoraFacts(db).BackfillAsync(app.Lifetime.ApplicationStopping);
+        if (backfilled > 0)
+        {
+            Log.Backfilled(logger, backfilled);
+        }
+
         if (db.Database.IsSqlite())
         {
             // Readers do not block the writer (heartbeats) and vice versa.
@@ -95,5 +104,8 @@ internal static partial class PlatformStorageExtensions
     {
         [LoggerMessage(2001, LogLevel.Information, "Applied migrations to the {Provider} store: {Migrations}.")]
         public static partial void Migrated(ILogger logger, string provider, string migrations);
+
+        [LoggerMessage(2002, LogLevel.Information, "Wrote the DORA facts of the deployments of {Services} services that had none.")]
+        public static partial void Backfilled(ILogger logger, int services);
     }
 }
