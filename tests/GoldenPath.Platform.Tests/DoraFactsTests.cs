@@ -200,13 +200,19 @@ public abstract class DoraFactsTests(IPlatformStore store)
                 var finished = Now.AddHours(-random.Next(2, 400 * 24)).AddSeconds(random.Next(3600)).AddTicks(random.Next(10_000_000));
                 var commits = Enumerable.Range(0, random.Next(0, 4))
                     .Select(c => new DeployedCommit($"c{i}-{c}", finished.AddMinutes(-random.Next(-30, 10 * 24 * 60)).AddTicks(random.Next(10_000_000)))).ToArray();
-                var earlier = own.Where(e => e.FinishedAt < finished).ToList();
-                var rework = earlier.Count > 0 && random.Next(8) == 0;
+                // Mostly what finished before it; sometimes (a pipeline's clock) what finished after it, even outside the window.
+                var earlier = own.Where(e => e.Remediates is null && (e.FinishedAt < finished || random.Next(3) == 0)).ToList();
+                var rework = earlier.Count > 0 && random.Next(6) == 0;
                 var environment = random.Next(5) == 0 ? "staging" : "prod";
                 own.Add(new DeploymentEvent($"{service}-{i}", service, environment, "1.0.0", "abc", finished.AddMinutes(-5), finished,
                     random.Next(6) == 0 ? "failure" : "success", commits, rework ? (random.Next(2) == 0 ? "rollback" : "hotfix") : null,
                     rework ? earlier[random.Next(earlier.Count)].DeploymentId : null));
             }
+
+            // A rollback whose pipeline says it finished a month before what it remediates: in a 30-day window that holds only
+            // the remediated deployment, it did not fail; in a 90-day window that holds both, it did.
+            own.Add(new DeploymentEvent($"{service}-remediated-later", service, "prod", "1.0.0", "abc", Now.AddDays(-10).AddMinutes(-5), Now.AddDays(-10), "success", [], null, null));
+            own.Add(new DeploymentEvent($"{service}-early-rollback", service, "prod", "1.0.0", "abc", Now.AddDays(-40).AddMinutes(-5), Now.AddDays(-40), "success", [], "rollback", $"{service}-remediated-later"));
 
             // One finishes after the report's end (within the five minutes of clock skew allowed), just after a failure.
             own.Add(new DeploymentEvent($"{service}-late-failure", service, "prod", "1.0.0", "abc", Now.AddMinutes(-20), Now.AddMinutes(-10), "failure", [], null, null));
@@ -283,7 +289,7 @@ public abstract class DoraFactsTests(IPlatformStore store)
         platform.QueryAsync(db => db.DeploymentFacts.AsNoTracking().Where(f => f.Service == service).ToListAsync(Ct));
 
     private static List<string> Describe(IEnumerable<DeploymentFactEntity> facts) =>
-        [.. facts.Select(f => $"{f.Service}/{f.DeploymentId} {f.Environment} {f.FinishedAt:O} succeeded={f.Succeeded} rework={f.Rework} remediates={f.Remediates} " +
+        [.. facts.Select(f => $"{f.Service}/{f.DeploymentId} {f.Environment} {f.FinishedAt:O} succeeded={f.Succeeded} rework={f.Rework} remediates={f.Remediates} remediatedAt=[{string.Join(",", f.RemediatedAt.Select(t => t.ToString("O")))}] " +
             $"lead=[{string.Join(",", f.LeadTimeHours.Select(h => h.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}] failed={f.Failed} recovered={f.RecoveredAt:O} hours={f.RecoveryHours:R}").Order(StringComparer.Ordinal)];
 
     private async Task<PlatformApp> StartAsync(Dictionary<string, string?>? settings = null) => (await store.StartAsync(new FakeTimeProvider(Now), settings)).App;

@@ -269,12 +269,21 @@ internal sealed class DeploymentFactEntity
     /// <summary>Hours from each commit it shipped to its finish, the positive ones (the lead times of a successful deployment).</summary>
     public List<double> LeadTimeHours { get; set; } = [];
 
-    /// <summary>Its outcome was failure, an incident names it, or a rollback or hotfix to the same environment remediates it.</summary>
+    /// <summary>Its outcome was failure or an incident names it: it failed in every window that holds it.</summary>
     public bool Failed { get; set; }
 
-    /// <summary>When a failed deployment recovered: its linked incidents' last resolution, or else the next successful deployment of its service and environment.</summary>
+    /// <summary>
+    /// When the rollbacks and hotfixes to the same environment that remediate it finished: it failed in a window that
+    /// holds it and one of them (a report's window, or a week of the charts).
+    /// </summary>
+    public List<DateTimeOffset> RemediatedAt { get; set; } = [];
+
+    /// <summary>When it recovered, had it failed: its linked incidents' last resolution, or else the next successful deployment of its service and environment.</summary>
     public DateTimeOffset? RecoveredAt { get; set; }
 
-    /// <summary>How long a failed deployment took to recover, in hours (see docs/dora.md).</summary>
+    /// <summary>How long it took to recover, had it failed, in hours (see docs/dora.md).</summary>
     public double? RecoveryHours { get; set; }
+
+    /// <summary>Whether it failed, in the window from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public bool FailedIn(DateTimeOffset from, DateTimeOffset to) => Failed || RemediatedAt.Exists(t => t >= from && t <= to);
 }

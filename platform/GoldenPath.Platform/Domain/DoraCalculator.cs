@@ -32,7 +32,7 @@ internal static class DoraCalculator
         }
 
         var successful = window.Where(f => f.Succeeded).ToList();
-        var failed = window.Where(f => f.Failed).ToList();
+        var failed = window.Where(f => f.FailedIn(from, to)).ToList();
         return new DoraReport(service, team, environment, from, to, days, BandsReportYear, window.Count,
             DeploymentFrequency(successful.Count, days),
             LeadTime(successful),

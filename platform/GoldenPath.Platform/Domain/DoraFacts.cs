@@ -105,22 +105,29 @@ internal sealed class DoraFacts(PlatformDbContext db)
     };
 
     /// <summary>
-    /// Decides, over all of one service's facts, which deployments failed and when each failed one recovered: a
-    /// deployment failed when its outcome was failure, an incident names it, or a rollback or hotfix to the same
-    /// environment remediates it; it recovered when its linked incidents were all resolved (from the first one's start
-    /// to the last one's resolution) or, with none linked, at the next successful deployment to the same environment.
+    /// Decides, over all of one service's facts, which deployments failed and when each would recover: a deployment
+    /// failed when its outcome was failure or an incident names it, and in a window that holds a rollback or hotfix to
+    /// the same environment that remediates it; it recovers when its linked incidents were all resolved (from the first
+    /// one's start to the last one's resolution) or, with none linked, at the next successful deployment to the same
+    /// environment.
     /// </summary>
     private static void Link(List<DeploymentFactEntity> facts, IReadOnlyList<LinkedIncident> incidents)
     {
         var byDeployment = incidents.ToLookup(i => i.DeploymentId, StringComparer.Ordinal);
-        var remediated = facts.Where(f => f.Remediates is not null).Select(f => (f.Environment, f.Remediates!)).ToHashSet();
+        var remediations = facts.Where(f => f.Remediates is not null).ToLookup(f => (f.Environment, f.Remediates!));
         var successes = facts.Where(f => f.Succeeded).GroupBy(f => f.Environment, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(f => f.FinishedAt).Order().ToArray(), StringComparer.Ordinal);
         foreach (var fact in facts)
         {
             var linked = byDeployment[fact.DeploymentId].ToList();
-            fact.Failed = !fact.Succeeded || linked.Count > 0 || remediated.Contains((fact.Environment, fact.DeploymentId));
-            (fact.RecoveredAt, fact.RecoveryHours) = !fact.Failed ? (null, null)
+            fact.Failed = !fact.Succeeded || linked.Count > 0;
+            var remediatedAt = remediations[(fact.Environment, fact.DeploymentId)].Select(r => r.FinishedAt).Order().ToList();
+            if (!remediatedAt.SequenceEqual(fact.RemediatedAt))
+            {
+                fact.RemediatedAt = remediatedAt;
+            }
+
+            (fact.RecoveredAt, fact.RecoveryHours) = !fact.Failed && remediatedAt.Count == 0 ? (null, null)
                 : linked.Count > 0 ? (linked.All(i => i.ResolvedAt is not null) ? Recovery(linked.Min(i => i.StartedAt), linked.Max(i => i.ResolvedAt!.Value)) : (null, null))
                 : NextSuccess(successes.GetValueOrDefault(fact.Environment) ?? [], fact.FinishedAt) is { } next ? Recovery(fact.FinishedAt, next)
                 : (null, null);

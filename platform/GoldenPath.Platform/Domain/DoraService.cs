@@ -66,6 +66,7 @@ internal sealed class DoraService(PlatformDbContext db, TimeProvider time)
             Rework = f.Rework,
             LeadTimeHours = f.LeadTimeHours,
             Failed = f.Failed,
+            RemediatedAt = f.RemediatedAt,
             RecoveredAt = f.RecoveredAt,
             RecoveryHours = f.RecoveryHours,
         }).ToListAsync(ct);

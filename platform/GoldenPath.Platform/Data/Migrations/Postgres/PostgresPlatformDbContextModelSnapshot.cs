@@ -123,6 +123,10 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                     b.Property<double?>("RecoveryHours")
                         .HasColumnType("double precision");
 
+                    b.PrimitiveCollection<List<DateTimeOffset>>("RemediatedAt")
+                        .IsRequired()
+                        .HasColumnType("timestamp with time zone[]");
+
                     b.Property<string>("Remediates")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");

@@ -116,6 +116,10 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                     b.Property<double?>("RecoveryHours")
                         .HasColumnType("REAL");
 
+                    b.PrimitiveCollection<string>("RemediatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Remediates")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace GoldenPath.Platform.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePlatformDbContext))]
-    [Migration("20261202080337_DoraFacts")]
+    [Migration("20261202083452_DoraFacts")]
     partial class DoraFacts
     {
         /// <inheritdoc />
@@ -118,6 +118,10 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
 
                     b.Property<double?>("RecoveryHours")
                         .HasColumnType("REAL");
+
+                    b.PrimitiveCollection<string>("RemediatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Remediates")
                         .HasMaxLength(128)

@@ -25,6 +25,7 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
                     Remediates = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     LeadTimeHours = table.Column<List<double>>(type: "double precision[]", nullable: false),
                     Failed = table.Column<bool>(type: "boolean", nullable: false),
+                    RemediatedAt = table.Column<List<DateTimeOffset>>(type: "timestamp with time zone[]", nullable: false),
                     RecoveredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     RecoveryHours = table.Column<double>(type: "double precision", nullable: true)
                 },

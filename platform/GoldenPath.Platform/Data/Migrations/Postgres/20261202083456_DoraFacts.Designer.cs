@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace GoldenPath.Platform.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPlatformDbContext))]
-    [Migration("20261202080342_DoraFacts")]
+    [Migration("20261202083456_DoraFacts")]
     partial class DoraFacts
     {
         /// <inheritdoc />
@@ -125,6 +125,10 @@ namespace GoldenPath.Platform.Data.Migrations.Postgres
 
                     b.Property<double?>("RecoveryHours")
                         .HasColumnType("double precision");
+
+                    b.PrimitiveCollection<List<DateTimeOffset>>("RemediatedAt")
+                        .IsRequired()
+                        .HasColumnType("timestamp with time zone[]");
 
                     b.Property<string>("Remediates")
                         .HasMaxLength(128)

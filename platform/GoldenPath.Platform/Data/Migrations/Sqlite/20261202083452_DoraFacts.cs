@@ -23,6 +23,7 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                     Remediates = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
                     LeadTimeHours = table.Column<string>(type: "TEXT", nullable: false),
                     Failed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RemediatedAt = table.Column<string>(type: "TEXT", nullable: false),
                     RecoveredAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RecoveryHours = table.Column<double>(type: "REAL", nullable: true)
                 },
