@@ -82,15 +82,15 @@ internal static partial class PlatformStorageExtensions
             {
                 Log.Migrated(logger, db.Database.ProviderName ?? "?", string.Join(", ", pending));
             }
-        }
 
-        // Deployments recorded before the DORA read model existed (or written into the store by hand) get their facts;
-        // at every start, since a schema migrated by other means needs them too. Replicas starting together each take
-        // a service's lock before writing its facts, and find nothing left to do for those another one wrote.
-        var backfilled = await new Domain.DoraFacts(db).BackfillAsync(app.Lifetime.ApplicationStopping);
-        if (backfilled > 0)
-        {
-            Log.Backfilled(logger, backfilled);
+            // Deployments recorded before the DORA read model existed (or written into the store by hand) get their facts,
+            // under the migration lock, as a data migration would. A store migrated by other means gets them from the
+            // periodic background job (PurgeService).
+            var backfilled = await new Domain.DoraFacts(db).BackfillAsync(app.Lifetime.ApplicationStopping);
+            if (backfilled > 0)
+            {
+                Log.Backfilled(logger, backfilled);
+            }
         }
 
         if (db.Database.IsSqlite())
