@@ -74,6 +74,26 @@ public abstract class DoraFactsTests(IPlatformStore store)
         Assert.All(incidents, a => Assert.Equal(HttpStatusCode.Created, a));
         await AssertFactsAreFromScratchAsync(platform);
         await AssertReportIsThePreviousOneAsync(platform, $"service={name}&days=30", name, null, "prod");
+
+        // A failure and the success that recovers it as the only two reports of each of twelve services, all at once.
+        var pairs = Enumerable.Range(0, 12).Select(i => $"{name}-p{i}").ToList();
+        foreach (var pair in pairs)
+        {
+            await platform.Admin.PutAsJsonAsync($"/api/v1/services/{pair}", new ServiceUpsertRequest("team-parallel", "production", "payments"), Json.ServiceUpsertRequest, Ct);
+        }
+
+        var reported = await Task.WhenAll(pairs.SelectMany(pair => new[]
+        {
+            Deployment(pair, $"{pair}-failed", Now.AddHours(-2), "failure"),
+            Deployment(pair, $"{pair}-fixed", Now.AddHours(-1), "success"),
+        }).Select(async e =>
+        {
+            using var response = await ci.PostAsJsonAsync("/api/v1/deployments", e, Json.DeploymentEvent, Ct);
+            return response.StatusCode;
+        }));
+        Assert.All(reported, a => Assert.Equal(HttpStatusCode.Created, a));
+        Assert.Equal(Enumerable.Repeat((double?)1.0, 12),
+            await platform.QueryAsync(db => db.DeploymentFacts.Where(f => pairs.Contains(f.Service) && f.Failed).Select(f => f.RecoveryHours).ToListAsync(Ct)));
     }
 
     [Fact]

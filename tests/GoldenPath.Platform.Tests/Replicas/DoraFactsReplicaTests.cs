@@ -66,6 +66,27 @@ public sealed class DoraFactsReplicaTests(PostgreSqlContainerFixture postgres)
             Assert.Equal((fromA.Deployments, fromA.ChangeFailureRate, fromA.FailedDeploymentRecoveryTime, fromA.LeadTimeForChanges),
                 (fromB.Deployments, fromB.ChangeFailureRate, fromB.FailedDeploymentRecoveryTime, fromB.LeadTimeForChanges));
             Assert.Equal((30, 0.6667), (fromA.Deployments, fromA.ChangeFailureRate.Value));
+
+            // The last writes of a service matter most (each write derives all of its service's facts again): a failure
+            // and the success that recovers it, as the only two reports of each of twelve services, through both replicas at once.
+            var pairs = Enumerable.Range(0, 12).Select(i => $"{name}-p{i}").ToList();
+            foreach (var pair in pairs)
+            {
+                (await onA.PutAsJsonAsync($"/api/v1/services/{pair}", new ServiceUpsertRequest(team, "production", "payments"), PlatformJsonContext.Default.ServiceUpsertRequest, Ct)).EnsureSuccessStatusCode();
+            }
+
+            var reported = await Task.WhenAll(pairs.SelectMany(pair => new[]
+            {
+                (Client: onA, Event: new DeploymentEvent($"{pair}-failed", pair, "prod", "1.0.0", "abc", now.AddHours(-3), now.AddHours(-2), "failure", [], null, null)),
+                (Client: onB, Event: new DeploymentEvent($"{pair}-fixed", pair, "prod", "1.0.0", "abc", now.AddHours(-2), now.AddHours(-1), "success", [], null, null)),
+            }).Select(async r =>
+            {
+                using var response = await r.Client.PostAsJsonAsync("/api/v1/deployments", r.Event, PlatformJsonContext.Default.DeploymentEvent, Ct);
+                return response.StatusCode;
+            }));
+            Assert.All(reported, s => Assert.Equal(HttpStatusCode.Created, s));
+            var recovered = await db.DeploymentFacts.AsNoTracking().Where(f => pairs.Contains(f.Service) && f.Failed).Select(f => f.RecoveryHours).ToListAsync(Ct);
+            Assert.Equal(Enumerable.Repeat((double?)1.0, 12), recovered);
         }
         finally
         {
