@@ -298,7 +298,9 @@ section_portal() {
   pids+=($!)
   # Instances stay live through the run (no heartbeats are sent); reads are not limited (one reader, many requests).
   GoldenPath__Platform__PrometheusUrl="http://127.0.0.1:$prometheus_port/" GoldenPath__Platform__InstanceTtl=02:00:00 \
-  GoldenPath__Platform__ReadsPerSecond=100000 GoldenPath__Platform__ReadBurst=100000 start_platform "$postgres_connection"
+  # The deployments are written into the tables by hand; the periodic job writes their DORA facts within seconds.
+  GoldenPath__Platform__ReadsPerSecond=100000 GoldenPath__Platform__ReadBurst=100000 GoldenPath__Platform__BackgroundJobInterval=00:00:05 \
+  start_platform "$postgres_connection"
   {
     echo "## 7. Portal pages (PostgreSQL $postgres_image)"
     echo

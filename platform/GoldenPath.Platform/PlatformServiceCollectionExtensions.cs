@@ -87,6 +87,7 @@ internal static class PlatformServiceCollectionExtensions
         builder.Services.AddScoped<CatalogService>();
         builder.Services.AddScoped<DeploymentService>();
         builder.Services.AddScoped<DoraService>();
+        builder.Services.AddScoped<DoraFacts>();
         builder.Services.AddScoped<ScorecardService>();
         builder.Services.AddSingleton<ScorecardLevels>();
         builder.Services.AddScoped<ScorecardResults>();

@@ -35,13 +35,14 @@ public sealed class DoraTrendTests
             new() { IncidentId = "i2", Service = "b", Environment = "prod", Title = "t", Severity = "sev2", DeploymentId = "d7", StartedAt = from + (4 * week) + TimeSpan.FromDays(1.5) },
         };
 
-        var trend = PortalData.Trend(new DoraWindow(null, null, "prod", from, To, deployments, incidents));
+        var facts = DoraFacts.Derive(deployments, incidents);
+        var trend = PortalData.Trend(new DoraWindow(null, null, "prod", from, To, facts));
 
         var index = 0;
         for (var start = from; start < To; start += week, index++)
         {
             var end = start + week - TimeSpan.FromTicks(1);
-            var expected = DoraCalculator.Compute(null, null, "prod", start, end < To ? end : To, deployments, incidents);
+            var expected = DoraCalculator.Compute(null, null, "prod", start, end < To ? end : To, facts);
             Assert.Equal((double?)expected.DeploymentFrequency.SampleSize, trend.SuccessfulDeployments[index]);
             Assert.Equal(expected.ChangeFailureRate.Value * 100, trend.ChangeFailurePercent[index]);
             Assert.Equal(expected.FailedDeploymentRecoveryTime.Value, trend.RecoveryHours[index]);

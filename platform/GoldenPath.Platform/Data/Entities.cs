@@ -240,3 +240,50 @@ internal sealed class ScorecardResultEntity
     /// <summary>When the stored checks were last written (an evaluation that finds them unchanged does not write).</summary>
     public DateTimeOffset EvaluatedAt { get; set; }
 }
+
+/// <summary>
+/// The DORA read model: one narrow row per deployment with what the five metrics read of it, so that a report over a
+/// year of a fleet reads these columns instead of every deployment with its commits and the incidents that name them.
+/// Written in the transaction of each write that moves it (a deployment report, an incident opened or changed) by
+/// <see cref="Domain.DoraFacts"/>; removed with its deployment.
+/// </summary>
+internal sealed class DeploymentFactEntity
+{
+    public required string Service { get; set; }
+
+    public required string DeploymentId { get; set; }
+
+    public required string Environment { get; set; }
+
+    public DateTimeOffset FinishedAt { get; set; }
+
+    /// <summary>The deployment's outcome was success.</summary>
+    public bool Succeeded { get; set; }
+
+    /// <summary>A rollback or hotfix.</summary>
+    public bool Rework { get; set; }
+
+    /// <summary>The deployment of the same service this rollback or hotfix remediates.</summary>
+    public string? Remediates { get; set; }
+
+    /// <summary>Hours from each commit it shipped to its finish, the positive ones (the lead times of a successful deployment).</summary>
+    public List<double> LeadTimeHours { get; set; } = [];
+
+    /// <summary>Its outcome was failure or an incident names it: it failed in every window that holds it.</summary>
+    public bool Failed { get; set; }
+
+    /// <summary>
+    /// When the rollbacks and hotfixes to the same environment that remediate it finished: it failed in a window that
+    /// holds it and one of them (a report's window, or a week of the charts).
+    /// </summary>
+    public List<DateTimeOffset> RemediatedAt { get; set; } = [];
+
+    /// <summary>When it recovered, had it failed: its linked incidents' last resolution, or else the next successful deployment of its service and environment.</summary>
+    public DateTimeOffset? RecoveredAt { get; set; }
+
+    /// <summary>How long it took to recover, had it failed, in hours (see docs/dora.md).</summary>
+    public double? RecoveryHours { get; set; }
+
+    /// <summary>Whether it failed, in the window from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public bool FailedIn(DateTimeOffset from, DateTimeOffset to) => Failed || RemediatedAt.Exists(t => t >= from && t <= to);
+}

@@ -21,6 +21,9 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<IncidentEntity> Incidents => Set<IncidentEntity>();
 
+    /// <summary>The DORA read model, one row per deployment (<see cref="Domain.DoraFacts"/>).</summary>
+    public DbSet<DeploymentFactEntity> DeploymentFacts => Set<DeploymentFactEntity>();
+
     public DbSet<EnvironmentEntity> Environments => Set<EnvironmentEntity>();
 
     public DbSet<TokenEntity> Tokens => Set<TokenEntity>();
@@ -97,6 +100,18 @@ internal abstract class PlatformDbContext(DbContextOptions options) : DbContext(
             incident.HasIndex(i => new { i.Service, i.Environment, i.StartedAt });
             incident.HasIndex(i => new { i.Service, i.DeploymentId });
             incident.Property(i => i.IncidentId).HasMaxLength(128);
+        });
+
+        modelBuilder.Entity<DeploymentFactEntity>(fact =>
+        {
+            fact.ToTable("deployment_facts");
+            fact.HasKey(f => new { f.Service, f.DeploymentId });
+            // A fact lives exactly as long as its deployment: removing the deployment (or its service) removes it.
+            fact.HasOne<DeploymentEntity>().WithOne().HasForeignKey<DeploymentFactEntity>(f => new { f.Service, f.DeploymentId }).OnDelete(DeleteBehavior.Cascade);
+            fact.HasIndex(f => new { f.Environment, f.FinishedAt });
+            fact.HasIndex(f => new { f.Service, f.Environment, f.FinishedAt });
+            fact.Property(f => f.DeploymentId).HasMaxLength(128);
+            fact.Property(f => f.Remediates).HasMaxLength(128);
         });
 
         modelBuilder.Entity<EnvironmentEntity>(environment =>

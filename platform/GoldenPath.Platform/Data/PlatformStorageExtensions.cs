@@ -82,6 +82,15 @@ internal static partial class PlatformStorageExtensions
             {
                 Log.Migrated(logger, db.Database.ProviderName ?? "?", string.Join(", ", pending));
             }
+
+            // Deployments recorded before the DORA read model existed (or written into the store by hand) get their facts,
+            // under the migration lock, as a data migration would. A store migrated by other means gets them from the
+            // periodic background job (PurgeService).
+            var backfilled = await new Domain.DoraFacts(db).BackfillAsync(app.Lifetime.ApplicationStopping);
+            if (backfilled > 0)
+            {
+                Log.Backfilled(logger, backfilled);
+            }
         }
 
         if (db.Database.IsSqlite())
@@ -95,5 +104,8 @@ internal static partial class PlatformStorageExtensions
     {
         [LoggerMessage(2001, LogLevel.Information, "Applied migrations to the {Provider} store: {Migrations}.")]
         public static partial void Migrated(ILogger logger, string provider, string migrations);
+
+        [LoggerMessage(2002, LogLevel.Information, "Wrote the DORA facts of the deployments of {Services} services that had none.")]
+        public static partial void Backfilled(ILogger logger, int services);
     }
 }

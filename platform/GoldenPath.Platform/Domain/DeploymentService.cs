@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GoldenPath.Platform.Domain;
 
 /// <summary>Deployment events from CI and incidents, the inputs of the DORA metrics.</summary>
-internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time, Lazy<ScorecardResults> scorecardResults)
+internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time, Lazy<ScorecardResults> scorecardResults, DoraFacts facts)
 {
     public static readonly string[] Outcomes = ["success", "failure"];
     public static readonly string[] Types = ["regular", "rollback", "hotfix"];
@@ -109,10 +109,14 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time,
             RecordedAt = now,
             BodyHash = hash,
         };
-        db.Deployments.Add(entity);
         try
         {
-            await db.SaveChangesAsync(ct);
+            // The deployment and its service's DORA facts are written together.
+            await facts.WriteAsync(deployment.Service, async cancellation =>
+            {
+                db.Deployments.Add(entity);
+                return await db.SaveChangesAsync(cancellation);
+            }, ct);
         }
         catch (DbUpdateException e) when (StoreRetry.IsUniqueKeyViolation(e))
         {
@@ -256,10 +260,14 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time,
             ResolvedAt = request.ResolvedAt?.ToUniversalTime(),
             DeploymentId = request.DeploymentId,
         };
-        db.Incidents.Add(entity);
         try
         {
-            await db.SaveChangesAsync(ct);
+            // The incident and the DORA facts of the deployment it names are written together.
+            await facts.WriteAsync(request.Service, async cancellation =>
+            {
+                db.Incidents.Add(entity);
+                return await db.SaveChangesAsync(cancellation);
+            }, ct);
         }
         catch (DbUpdateException e) when (StoreRetry.IsUniqueKeyViolation(e))
         {
@@ -284,7 +292,7 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time,
             return found;
         }
 
-        var entity = await db.Incidents.FirstAsync(i => i.Service == found.Value!.Service && i.IncidentId == id, ct);
+        var entity = await db.Incidents.AsNoTracking().FirstAsync(i => i.Service == found.Value!.Service && i.IncidentId == id, ct);
         var validation = new Validation();
         if (patch.Title is not null)
         {
@@ -317,12 +325,19 @@ internal sealed class DeploymentService(PlatformDbContext db, TimeProvider time,
             return link;
         }
 
-        entity.Title = patch.Title ?? entity.Title;
-        entity.Severity = patch.Severity ?? entity.Severity;
-        entity.DeploymentId = patch.DeploymentId ?? entity.DeploymentId;
-        entity.ResolvedAt = patch.ResolvedAt?.ToUniversalTime() ?? entity.ResolvedAt;
-        await db.SaveChangesAsync(ct);
-        return new Outcome<IncidentRecord>(ToContract(entity), null);
+        // The change and the DORA facts of the deployments it unlinks and links are written together, on the incident as
+        // it is when the service's writers have been queued (a parallel change of another field is kept).
+        var changed = await facts.WriteAsync(entity.Service, async cancellation =>
+        {
+            var current = await db.Incidents.FirstAsync(i => i.Service == entity.Service && i.IncidentId == id, cancellation);
+            current.Title = patch.Title ?? current.Title;
+            current.Severity = patch.Severity ?? current.Severity;
+            current.DeploymentId = patch.DeploymentId ?? current.DeploymentId;
+            current.ResolvedAt = patch.ResolvedAt?.ToUniversalTime() ?? current.ResolvedAt;
+            await db.SaveChangesAsync(cancellation);
+            return current;
+        }, ct);
+        return new Outcome<IncidentRecord>(ToContract(changed), null);
     }
 
     public Task<Outcome<IncidentRecord>> GetIncidentAsync(string id, string? service, CancellationToken ct) => FindIncidentAsync(id, service, null, ct);

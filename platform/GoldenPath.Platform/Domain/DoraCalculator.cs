@@ -5,25 +5,25 @@ using GoldenPath.Platform.Data;
 namespace GoldenPath.Platform.Domain;
 
 /// <summary>
-/// The five DORA metrics over a window of deployments (see docs/dora.md for the definitions and the
-/// arithmetic). Pure: everything it needs is passed in, so the arithmetic can be checked by hand.
+/// The five DORA metrics over a window of deployments, from their facts (<see cref="DoraFacts"/>: what each deployment
+/// contributes, decided when it or an incident naming it was written); see docs/dora.md for the definitions and the
+/// arithmetic. Pure: everything it needs is passed in, so the arithmetic can be checked by hand.
 /// </summary>
 internal static class DoraCalculator
 {
     public const int BandsReportYear = 2024;
 
+    /// <summary>The report over the facts (<see cref="DoraFacts"/>) of the deployments to <paramref name="environment"/> that finished in the window.</summary>
     public static DoraReport Compute(
         string? service,
         string? team,
         string environment,
         DateTimeOffset from,
         DateTimeOffset to,
-        IReadOnlyList<DeploymentEntity> deployments,
-        IReadOnlyList<IncidentEntity> incidents)
+        IReadOnlyList<DeploymentFactEntity> facts)
     {
         var days = Math.Max(1, (int)Math.Round((to - from).TotalDays));
-        var window = deployments.Where(d => d.Environment == environment && d.FinishedAt >= from && d.FinishedAt <= to)
-            .OrderBy(d => d.FinishedAt).ToList();
+        var window = facts.Where(f => f.Environment == environment && f.FinishedAt >= from && f.FinishedAt <= to).ToList();
         if (window.Count == 0)
         {
             var none = $"No deployments to '{environment}' in the {days} days from {from:yyyy-MM-dd} to {to:yyyy-MM-dd}: report them with POST /api/v1/deployments.";
@@ -31,40 +31,32 @@ internal static class DoraCalculator
                 Insufficient("per-day", none), Insufficient("hours", none), Insufficient("ratio", none), Insufficient("hours", none), Insufficient("ratio", none));
         }
 
-        var successful = window.Where(d => d.Outcome == "success").ToList();
-        // Deployment ids are unique per service: an incident names a deployment of its own service, and a rollback or
-        // hotfix remediates one. Looked up by (service, id), so that a year of a fleet's deployments is not compared pair by pair.
-        var linked = incidents.Where(i => i.DeploymentId is not null).ToLookup(i => (i.Service, i.DeploymentId!));
-        var remediated = window.Where(d => d.Remediates is not null).Select(d => (d.Service, d.Remediates!)).ToHashSet();
-        var failed = window.Where(d => IsFailed(d, linked, remediated)).ToList();
+        var successful = window.Where(f => f.Succeeded).ToList();
+        var failed = window.Where(f => f.FailedIn(from, to)).ToList();
         return new DoraReport(service, team, environment, from, to, days, BandsReportYear, window.Count,
-            DeploymentFrequency(successful, days),
+            DeploymentFrequency(successful.Count, days),
             LeadTime(successful),
             ChangeFailureRate(failed.Count, window.Count),
-            RecoveryTime(failed, successful.ToLookup(d => d.Service, StringComparer.Ordinal), linked, to),
+            RecoveryTime(failed, to),
             ReworkRate(window));
     }
 
-    /// <summary>A deployment failed when its outcome was failure, an incident names it as the cause, or a rollback or hotfix remediates it.</summary>
-    private static bool IsFailed(DeploymentEntity deployment, ILookup<(string Service, string DeploymentId), IncidentEntity> linked, HashSet<(string Service, string Remediates)> remediated) =>
-        deployment.Outcome == "failure"
-        || linked.Contains((deployment.Service, deployment.DeploymentId))
-        || remediated.Contains((deployment.Service, deployment.DeploymentId));
-
-    private static DoraMetric DeploymentFrequency(List<DeploymentEntity> successful, int days)
+    private static DoraMetric DeploymentFrequency(int successful, int days)
     {
-        var perDay = (double)successful.Count / days;
+        var perDay = (double)successful / days;
         var band = perDay >= 1 ? "elite" : perDay >= 1.0 / 7 ? "high" : perDay >= 1.0 / 30 ? "medium" : "low";
-        return new DoraMetric(Math.Round(perDay, 4), "per-day", band, successful.Count,
-            $"{successful.Count} successful deployments in {days} days. Bands: elite at least daily (on demand), high at least weekly, medium at least monthly, low less often.");
+        return new DoraMetric(Math.Round(perDay, 4), "per-day", band, successful,
+            $"{successful} successful deployments in {days} days. Bands: elite at least daily (on demand), high at least weekly, medium at least monthly, low less often.");
     }
 
-    private static DoraMetric LeadTime(List<DeploymentEntity> successful)
+    private static DoraMetric LeadTime(List<DeploymentFactEntity> successful)
     {
-        var hours = successful
-            .SelectMany(d => d.Commits.Select(c => (d.FinishedAt - c.Timestamp).TotalHours))
-            .Where(h => h > 0)
-            .ToList();
+        var hours = new List<double>(successful.Sum(f => f.LeadTimeHours.Count));
+        foreach (var fact in successful)
+        {
+            hours.AddRange(fact.LeadTimeHours);
+        }
+
         if (hours.Count == 0)
         {
             return Insufficient("hours", "No successful deployment in the window reported the times of the commits it shipped (commits[] in the deployment event).");
@@ -88,48 +80,16 @@ internal static class DoraCalculator
     }
 
     /// <param name="failed">The failed deployments of the window.</param>
-    /// <param name="successful">The window's successful deployments per service, in the order they finished.</param>
-    /// <param name="incidents">The incidents by the deployment they name.</param>
-    /// <param name="to">The end of the window.</param>
-    private static DoraMetric RecoveryTime(List<DeploymentEntity> failed, ILookup<string, DeploymentEntity> successful, ILookup<(string Service, string DeploymentId), IncidentEntity> incidents, DateTimeOffset to)
+    /// <param name="to">The end of the window: a recovery after it has not happened yet.</param>
+    private static DoraMetric RecoveryTime(List<DeploymentFactEntity> failed, DateTimeOffset to)
     {
         if (failed.Count == 0)
         {
             return Insufficient("hours", "No failed deployment in the window, so there was nothing to recover from.");
         }
 
-        var hours = new List<double>();
-        var unrecovered = 0;
-        foreach (var deployment in failed)
-        {
-            var linked = incidents[(deployment.Service, deployment.DeploymentId)].ToList();
-            double? recovery = null;
-            if (linked.Count > 0)
-            {
-                if (linked.All(i => i.ResolvedAt is { } r && r <= to))
-                {
-                    recovery = (linked.Max(i => i.ResolvedAt!.Value) - linked.Min(i => i.StartedAt)).TotalHours;
-                }
-            }
-            else
-            {
-                var next = successful[deployment.Service].FirstOrDefault(d => d.FinishedAt > deployment.FinishedAt && !ReferenceEquals(d, deployment));
-                if (next is not null)
-                {
-                    recovery = (next.FinishedAt - deployment.FinishedAt).TotalHours;
-                }
-            }
-
-            if (recovery is { } value)
-            {
-                hours.Add(Math.Max(0, value));
-            }
-            else
-            {
-                unrecovered++;
-            }
-        }
-
+        var hours = failed.Where(f => f.RecoveredAt <= to && f.RecoveryHours is not null).Select(f => f.RecoveryHours!.Value).ToList();
+        var unrecovered = failed.Count - hours.Count;
         var stillOpen = unrecovered == 0 ? "" : $" {unrecovered} failed deployments have not recovered yet and are left out.";
         if (hours.Count == 0)
         {
@@ -142,9 +102,9 @@ internal static class DoraCalculator
             $"Median of {hours.Count} recoveries: from the first linked incident's start to the last one's resolution, or else from the failed deployment to the next successful one.{stillOpen} Bands: elite under an hour, high under a day, medium under a week, low longer.");
     }
 
-    private static DoraMetric ReworkRate(List<DeploymentEntity> window)
+    private static DoraMetric ReworkRate(List<DeploymentFactEntity> window)
     {
-        var rework = window.Count(d => d.Type is "rollback" or "hotfix");
+        var rework = window.Count(f => f.Rework);
         var rate = (double)rework / window.Count;
         return new DoraMetric(Math.Round(rate, 4), "ratio", null, window.Count,
             $"{rework} of {window.Count} deployments were rollbacks or hotfixes. DORA's {BandsReportYear.ToString(CultureInfo.InvariantCulture)} report publishes no performance bands for this metric.");

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GoldenPath.Platform.Domain;
 
-/// <summary>Loads the deployments and incidents of a scope and window and hands them to <see cref="DoraCalculator"/>.</summary>
+/// <summary>Loads the deployment facts (<see cref="DoraFacts"/>) of a scope and window and hands them to <see cref="DoraCalculator"/>: the one source of the API's reports and the portal's pages.</summary>
 internal sealed class DoraService(PlatformDbContext db, TimeProvider time)
 {
     /// <summary>The rules of a report's filters, for the API and the portal alike.</summary>
@@ -38,52 +38,44 @@ internal sealed class DoraService(PlatformDbContext db, TimeProvider time)
     public async Task<DoraReport> ReportAsync(string? service, string? team, string environment, int days, CancellationToken ct) =>
         (await WindowAsync(service, team, environment, days, ct)).Report();
 
-    /// <summary>The deployments of a scope to an environment in the last <paramref name="days"/> days and the incidents that name them, read once.</summary>
+    /// <summary>The facts of a scope's deployments to an environment in the last <paramref name="days"/> days, read once.</summary>
     public async Task<DoraWindow> WindowAsync(string? service, string? team, string environment, int days, CancellationToken ct)
     {
         var to = time.GetUtcNow();
         var from = to - TimeSpan.FromDays(days);
-        var deployments = db.Deployments.AsNoTracking().Where(d => d.Environment == environment && d.FinishedAt >= from && d.FinishedAt <= to);
+        var facts = db.DeploymentFacts.AsNoTracking().Where(f => f.Environment == environment && f.FinishedAt >= from && f.FinishedAt <= to);
         if (service is not null)
         {
-            deployments = deployments.Where(d => d.Service == service);
+            facts = facts.Where(f => f.Service == service);
         }
         else if (team is not null)
         {
+            // A team's figures follow the current owner of each service, as its catalog entry says.
             var owned = db.Services.Where(s => s.Owner == team).Select(s => s.Name);
-            deployments = deployments.Where(d => owned.Contains(d.Service));
+            facts = facts.Where(f => owned.Contains(f.Service));
         }
 
-        // Only what the figures and the weekly charts read: not the deployment's policy verdict, URL, version or body hash.
-        var window = await deployments.Select(d => new DeploymentEntity
+        // Only the narrow columns the figures and the weekly charts read (the facts hold no commits, incidents or ids).
+        var window = await facts.Select(f => new DeploymentFactEntity
         {
-            DeploymentId = d.DeploymentId,
-            Service = d.Service,
-            Environment = d.Environment,
-            Version = "",
-            Commit = "",
-            FinishedAt = d.FinishedAt,
-            Outcome = d.Outcome,
-            Type = d.Type,
-            Remediates = d.Remediates,
-            Commits = d.Commits,
-            BodyHash = "",
+            Service = f.Service,
+            DeploymentId = "",
+            Environment = f.Environment,
+            FinishedAt = f.FinishedAt,
+            Succeeded = f.Succeeded,
+            Rework = f.Rework,
+            LeadTimeHours = f.LeadTimeHours,
+            Failed = f.Failed,
+            RemediatedAt = f.RemediatedAt,
+            RecoveredAt = f.RecoveredAt,
+            RecoveryHours = f.RecoveryHours,
         }).ToListAsync(ct);
-        // Deployment ids are unique per service: an incident names a deployment of its own service. The store joins them
-        // to the window's deployments itself (a semi-join on both keys), rather than matching every incident against a
-        // list of the window's ids sent with the query (52,000 for a year of a 1,000-service fleet).
-        // Kept to the deployments read above: one recorded between the two reads is in neither's figures.
-        var keys = window.Select(d => (d.Service, d.DeploymentId)).ToHashSet();
-        var incidents = (await db.Incidents.AsNoTracking()
-            .Where(i => i.DeploymentId != null && deployments.Any(d => d.Service == i.Service && d.DeploymentId == i.DeploymentId))
-            .ToListAsync(ct))
-            .Where(i => keys.Contains((i.Service, i.DeploymentId!))).ToList();
-        return new DoraWindow(service, team, environment, from, to, window, incidents);
+        return new DoraWindow(service, team, environment, from, to, window);
     }
 }
 
-/// <summary>What a DORA report is computed from: a scope's deployments in a window and the incidents that name them.</summary>
-internal sealed record DoraWindow(string? Service, string? Team, string Environment, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DeploymentEntity> Deployments, IReadOnlyList<IncidentEntity> Incidents)
+/// <summary>What a DORA report is computed from: the facts of a scope's deployments in a window.</summary>
+internal sealed record DoraWindow(string? Service, string? Team, string Environment, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DeploymentFactEntity> Facts)
 {
-    public DoraReport Report() => DoraCalculator.Compute(Service, Team, Environment, From, To, Deployments, Incidents);
+    public DoraReport Report() => DoraCalculator.Compute(Service, Team, Environment, From, To, Facts);
 }

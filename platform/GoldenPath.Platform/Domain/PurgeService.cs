@@ -7,8 +7,9 @@ namespace GoldenPath.Platform.Domain;
 /// <summary>
 /// The platform's periodic purges, every <see cref="PlatformOptions.BackgroundJobInterval"/> (ten minutes by default),
 /// on the one replica that holds the <see cref="BackgroundJobLease"/>: instances that expired more than an hour ago, and
-/// expired portal sessions (reads already hide or refuse both). A purge that fails is tried again on the next tick and
-/// does not keep the other from running.
+/// expired portal sessions (reads already hide or refuse both); and it writes the DORA facts of deployments written into
+/// the store without them (a bulk import by SQL; every write through the API writes them itself). A job that fails is
+/// tried again on the next tick and does not keep the others from running.
 /// </summary>
 internal sealed partial class PurgeService(IServiceScopeFactory scopes, BackgroundJobLease lease, IOptions<PlatformOptions> options, TimeProvider time, ILogger<PurgeService> logger)
     : BackgroundService
@@ -39,6 +40,9 @@ internal sealed partial class PurgeService(IServiceScopeFactory scopes, Backgrou
             await RunAsync("expired portal sessions",
                 services => PortalSessionStore.PurgeExpiredAsync(services.GetRequiredService<PlatformDbContext>(), time.GetUtcNow(), stoppingToken),
                 count => SessionsPurged(logger, count), stoppingToken);
+            await RunAsync("DORA facts of deployments that have none",
+                services => services.GetRequiredService<DoraFacts>().BackfillAsync(stoppingToken),
+                count => FactsWritten(logger, count), stoppingToken);
         }
     }
 
@@ -64,6 +68,9 @@ internal sealed partial class PurgeService(IServiceScopeFactory scopes, Backgrou
 
     [LoggerMessage(2142, LogLevel.Information, "Deleted {Count} expired portal sessions.")]
     private static partial void SessionsPurged(ILogger logger, int count);
+
+    [LoggerMessage(2145, LogLevel.Information, "Wrote the DORA facts of the deployments of {Count} services that had none.")]
+    private static partial void FactsWritten(ILogger logger, int count);
 
     [LoggerMessage(2143, LogLevel.Warning, "Removing {What} failed; trying again in {Seconds} s.")]
     private static partial void PurgeFailed(ILogger logger, string what, double seconds, Exception exception);

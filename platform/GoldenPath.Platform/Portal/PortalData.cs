@@ -137,28 +137,25 @@ internal sealed class PortalData(PlatformDbContext db, CatalogService catalog, S
     }
 
     /// <summary>
-    /// The report's window week by week (the same arithmetic as the report, <see cref="DoraCalculator"/>) and its lead times
-    /// bucketed by band: from the deployments and incidents the report was computed from, not read again.
+    /// The report's window week by week (the same arithmetic as the report, <see cref="DoraCalculator"/>, over each week's
+    /// facts: a failure counts in the week it finished, recovered if it recovered by that week's end) and its lead times
+    /// bucketed by band: from the facts the report was computed from, not read again.
     /// </summary>
     public static DoraTrend Trend(DoraWindow window)
     {
-        var (service, team, environment, from, to, deployments, incidents) = (window.Service, window.Team, window.Environment, window.From, window.To, window.Deployments, window.Incidents);
+        var (service, team, environment, from, to, facts) = (window.Service, window.Team, window.Environment, window.From, window.To, window.Facts);
         var weeks = new List<string>();
         var successful = new List<double?>();
         var failed = new List<double?>();
         var failureRate = new List<double?>();
         var recovery = new List<double?>();
-        // Each week is computed from its own deployments and the incidents that name them (what Compute would keep of the
-        // whole window), so that a year of a fleet's deployments is not filtered 53 times.
-        var byWeek = deployments.ToLookup(d => (d.FinishedAt - from).Ticks / TimeSpan.FromDays(7).Ticks);
-        var byDeployment = incidents.Where(i => i.DeploymentId is not null).ToLookup(i => (i.Service, i.DeploymentId!));
+        // Each week is computed from its own facts, so that a year of a fleet's deployments is not filtered 53 times.
+        var byWeek = facts.ToLookup(f => (f.FinishedAt - from).Ticks / TimeSpan.FromDays(7).Ticks);
         var index = 0L;
         for (var start = from; start < to; start += TimeSpan.FromDays(7), index++)
         {
             var end = start + TimeSpan.FromDays(7) - TimeSpan.FromTicks(1);
-            var shipped = byWeek[index].ToList();
-            var week = DoraCalculator.Compute(service, team, environment, start, end < to ? end : to, shipped,
-                [.. shipped.SelectMany(d => byDeployment[(d.Service, d.DeploymentId)])]);
+            var week = DoraCalculator.Compute(service, team, environment, start, end < to ? end : to, [.. byWeek[index]]);
             weeks.Add(start.ToString("MM-dd", System.Globalization.CultureInfo.InvariantCulture));
             successful.Add(week.DeploymentFrequency.SampleSize);
             failed.Add(week.ChangeFailureRate.Value is { } rate ? Math.Round(rate * week.Deployments) : 0);
@@ -169,7 +166,7 @@ internal sealed class PortalData(PlatformDbContext db, CatalogService catalog, S
         string[] buckets = ["< 1 hour", "1-24 hours", "1-7 days", "7-30 days", "> 30 days"];
         var counts = new double?[buckets.Length];
         Array.Fill(counts, 0);
-        foreach (var hours in deployments.Where(d => d.Outcome == "success").SelectMany(d => d.Commits.Select(c => (d.FinishedAt - c.Timestamp).TotalHours)).Where(h => h > 0))
+        foreach (var hours in facts.Where(f => f.Succeeded).SelectMany(f => f.LeadTimeHours))
         {
             counts[hours < 1 ? 0 : hours < 24 ? 1 : hours < 24 * 7 ? 2 : hours < 24 * 30 ? 3 : 4]++;
         }

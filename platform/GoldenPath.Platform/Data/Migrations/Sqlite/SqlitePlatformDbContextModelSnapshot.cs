@@ -87,6 +87,58 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                     b.ToTable("deployments", (string)null);
                 });
 
+            modelBuilder.Entity("GoldenPath.Platform.Data.DeploymentFactEntity", b =>
+                {
+                    b.Property<string>("Service")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeploymentId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("LeadTimeHours")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RecoveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("RecoveryHours")
+                        .HasColumnType("REAL");
+
+                    b.PrimitiveCollection<string>("RemediatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Remediates")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Rework")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Service", "DeploymentId");
+
+                    b.HasIndex("Environment", "FinishedAt");
+
+                    b.HasIndex("Service", "Environment", "FinishedAt");
+
+                    b.ToTable("deployment_facts", (string)null);
+                });
+
             modelBuilder.Entity("GoldenPath.Platform.Data.EnvironmentEntity", b =>
                 {
                     b.Property<string>("Team")
@@ -448,6 +500,15 @@ namespace GoldenPath.Platform.Data.Migrations.Sqlite
                     b.HasOne("GoldenPath.Platform.Data.ServiceEntity", null)
                         .WithMany()
                         .HasForeignKey("Service")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GoldenPath.Platform.Data.DeploymentFactEntity", b =>
+                {
+                    b.HasOne("GoldenPath.Platform.Data.DeploymentEntity", null)
+                        .WithOne()
+                        .HasForeignKey("GoldenPath.Platform.Data.DeploymentFactEntity", "Service", "DeploymentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
