@@ -5,8 +5,9 @@
 #
 #   bench/run.sh           the full run (about 20 minutes)
 #   bench/run.sh --quick   a smoke run (about 6 minutes): fewer rounds, shorter runs
-#   bench/run.sh [--quick] --only startup|upgrade|portal|replicas   one section alone (its Markdown on standard output;
-#                                          results.md untouched)
+#   bench/run.sh [--quick] --only startup|platform|upgrade|portal|replicas   one section alone (its Markdown on
+#                                          standard output; results.md untouched); --only startup|platform --before REF
+#                                          is the A/B of a start-up or platform change (both builds in the same rounds)
 #   bench/run.sh [--quick] --before REF   also run the golden path as built from REF (e.g. main), interleaved with
 #                                          this tree's in sections 1 and 2 (the A/B of a request-path or start-up
 #                                          change in one invocation), and load the platform as built from REF in
@@ -23,10 +24,10 @@ before=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=true ;;
-    --only) only="${2:-}"; shift; [ "$only" = startup ] || [ "$only" = upgrade ] || [ "$only" = portal ] || [ "$only" = replicas ] || fail "unknown section '$only'" "use bench/run.sh --only startup|upgrade|portal|replicas" ;;
+    --only) only="${2:-}"; shift; case "$only" in startup|platform|upgrade|portal|replicas) ;; *) fail "unknown section '$only'" "use bench/run.sh --only startup|platform|upgrade|portal|replicas" ;; esac ;;
     --before) before="${2:-}"; shift; [ -n "$before" ] || fail "--before needs a git revision" "use e.g. bench/run.sh --before main" ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-    *) fail "unknown option '$1'" "use bench/run.sh [--quick] [--before REF] | --only startup|upgrade|portal|replicas" ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) fail "unknown option '$1'" "use bench/run.sh [--quick] [--before REF] | --only startup|platform|upgrade|portal|replicas" ;;
   esac
   shift
 done
@@ -63,24 +64,27 @@ build_platform() {
   dotnet build "$root/platform/GoldenPath.Platform/GoldenPath.Platform.csproj" -c Release -v q -clp:NoSummary -nologo || return 1
 }
 
-build() {
+# The platform and the bench as built from $before (when given), beside this tree's.
+build_before() {
   build_platform || return 1
+  [ -n "$before" ] || return 0
+  local rev; rev=$(git -C "$root" rev-parse --short "$before") || return 1
+  mkdir -p "$work/before" && git -C "$root" archive "$rev" | tar -x -C "$work/before" || return 1
+  # This tree's driver and services (Services.cs, with the start-up probe) over that tree's SDK: the A/B is the SDK's alone.
+  cp "$root"/bench/GoldenPath.Bench/*.cs "$work/before/bench/GoldenPath.Bench/" || return 1
+  dotnet build "$work/before/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release -v q -clp:NoSummary -nologo >/dev/null || return 1
+  echo "$rev ($before)" >"$work/before/bench/GoldenPath.Bench/bin/Release/net10.0/commit.txt"
+  # The platform of both trees takes the same load in the same rounds in section 3 (not run by --only startup).
+  [ "$only" = startup ] || dotnet build "$work/before/platform/GoldenPath.Platform/GoldenPath.Platform.csproj" -c Release -v q -clp:NoSummary -nologo >/dev/null || return 1
+}
+
+build() {
+  build_before || return 1
   # The same program with ReadyToRun code, for the start-up comparison (what precompiling gives a service).
   dotnet publish "$root/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release --use-current-runtime --self-contained false \
     -p:PublishReadyToRun=true -o "$work/ready-to-run" -v q -clp:NoSummary -nologo >/dev/null || return 1
   # The same services compiled with Native AOT (clang from ./build.sh prereqs), for the start-up comparison.
   dotnet publish "$root/bench/GoldenPath.Bench.Aot/GoldenPath.Bench.Aot.csproj" -c Release -o "$work/aot" -v q -clp:NoSummary -nologo >/dev/null || return 1
-  if [ -n "$before" ]; then
-    # The bench as it was at $before, built from its own tree: the golden path of both trees starts in the same rounds.
-    local rev; rev=$(git -C "$root" rev-parse --short "$before") || return 1
-    mkdir -p "$work/before" && git -C "$root" archive "$rev" | tar -x -C "$work/before" || return 1
-    # This tree's driver and services (Services.cs, with the start-up probe) over that tree's SDK: the A/B is the SDK's alone.
-    cp "$root"/bench/GoldenPath.Bench/*.cs "$work/before/bench/GoldenPath.Bench/" || return 1
-    dotnet build "$work/before/bench/GoldenPath.Bench/GoldenPath.Bench.csproj" -c Release -v q -clp:NoSummary -nologo >/dev/null || return 1
-    echo "$rev ($before)" >"$work/before/bench/GoldenPath.Bench/bin/Release/net10.0/commit.txt"
-    # The platform of both trees takes the same load in the same rounds in section 3 (not run by --only startup).
-    [ "$only" = startup ] || dotnet build "$work/before/platform/GoldenPath.Platform/GoldenPath.Platform.csproj" -c Release -v q -clp:NoSummary -nologo >/dev/null || return 1
-  fi
 }
 
 bench() { dotnet "$root/bench/GoldenPath.Bench/bin/Release/net10.0/GoldenPath.Bench.dll" "$@"; }
@@ -102,7 +106,9 @@ token="bench-admin-token-0123456789abcdef"
 start_platform() {
   local port; port=$(free_port)
   local folder="${2:-$root/platform/GoldenPath.Platform/bin/Release/net10.0}"
-  ConnectionStrings__platform="$1" GoldenPath__Platform__DataDirectory="$work/platform-data" \
+  # Instances stay live for an hour: seeding a second platform for an A/B can take longer than the default 90 s under
+  # load, and the first one's instances must not have expired meanwhile (their heartbeats would all be registrations).
+  ConnectionStrings__platform="$1" GoldenPath__Platform__DataDirectory="$work/platform-data" GoldenPath__Platform__InstanceTtl=01:00:00 \
   GoldenPath__Platform__BootstrapToken="$token" GoldenPath__Platform__WritesPerSecond=100000 GoldenPath__Platform__WriteBurst=100000 \
   ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
     dotnet "$folder/GoldenPath.Platform.dll" >"$work/platform-$port.log" 2>&1 &
@@ -164,7 +170,9 @@ start_postgres() {
   load_images_env "$root"
   postgres_image="${GOLDENPATH_POSTGRES_IMAGE:-docker.io/library/postgres:17}"
   docker rm -f "$1" >/dev/null 2>&1 || true
-  docker run -d --name "$1" -e POSTGRES_PASSWORD=bench -p 127.0.0.1::5432 "$postgres_image" >/dev/null || return 1
+  # Two platforms of an A/B (before, after) share it, each with Npgsql's default pool of 100 connections: PostgreSQL's
+  # default max_connections (100) refused the second one's connections under load (53300 too many clients).
+  docker run -d --name "$1" -e POSTGRES_PASSWORD=bench -p 127.0.0.1::5432 "$postgres_image" -c max_connections=300 >/dev/null || return 1
   local port; port=$(docker port "$1" 5432/tcp | head -1 | sed 's/.*://')
   local deadline=$((SECONDS + 60))
   until docker exec "$1" pg_isready -U postgres -q 2>/dev/null; do
@@ -193,7 +201,7 @@ section_platform() {
   {
     echo "## 3. Platform under load (PostgreSQL $image)"
     echo
-    bench platform-load --platform "$platform/" --token "$token" --instances 10000 --rounds "$load_rounds" --seconds "$load_seconds" --rates 333,2000,4000 \
+    bench platform-load --platform "$platform/" --token "$token" --instances 10000 --rounds "$load_rounds" --seconds "$load_seconds" --rates "${platform_rates:-333,2000,4000}" \
       --counters "$work/tools/dotnet-counters" --platform-pid "$pid" "${compare[@]}" || return 1
     echo
   } >>"$work/results.md"
@@ -376,6 +384,17 @@ header() {
     echo
   } >"$work/results.md"
 }
+
+if [ "$only" = platform ]; then
+  run_step "tools (dotnet-counters)" dotnet tool install --tool-path "$work/tools" dotnet-counters --version 10.0.750501
+  run_step "build the benchmarks and the platform (Release)" build_before
+  # --quick: the goal's rate alone, three short rounds, so that an A/B stays within a few minutes.
+  if $quick; then load_rounds=3; load_seconds=8; platform_rates=2000; fi
+  : >"$work/results.md"
+  run_step "3. platform under load" section_platform
+  cat "$work/results.md"
+  exit 0
+fi
 
 if [ "$only" = startup ]; then
   run_step "build the benchmarks, the platform, ReadyToRun and Native AOT publishes" build

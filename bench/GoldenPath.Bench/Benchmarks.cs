@@ -322,6 +322,26 @@ internal static partial class Benchmarks
             }
         }
 
+        // What a read costs the platform, apart from the heartbeats' CPU that dominates the loaded runs: the catalog read
+        // alone, two at a time, the platform's CPU per answer (user and system time from /proc), in the same turns.
+        var readCpu = new Dictionary<string, List<(double Page, double One)>>(StringComparer.Ordinal) { ["this tree"] = [], ["before"] = [] };
+        for (var round = 0; round < rounds; round++)
+        {
+            var targets = new List<(HttpClient Http, int Pid, string Key)> { (http, platformPid, "this tree") };
+            if (beforeHttp is not null)
+            {
+                targets.Insert(round % 2, (beforeHttp, before!.Value.Pid, "before"));
+            }
+
+            foreach (var target in targets)
+            {
+                var page = await ReadCpuAsync(target.Http, target.Pid, seconds, services, s => $"api/v1/services?limit=20&after={ServiceName(s)}");
+                var one = await ReadCpuAsync(target.Http, target.Pid, seconds, services, s => $"api/v1/services/{ServiceName(s)}");
+                readCpu[target.Key].Add((page, one));
+                Console.Error.WriteLine($"  round {round + 1} reads alone ({target.Key}): platform CPU {Measure.F(page)} ms per page, {Measure.F(one)} ms per service");
+            }
+        }
+
         const string Heartbeat = "/api/v1/services/{name}/instances/{instanceId}";
         const string Page = "/api/v1/services/";
         const string One = "/api/v1/services/{name}";
@@ -380,6 +400,9 @@ internal static partial class Benchmarks
                 .Line().Append(server).Line().Line(serverGoal);
         }
 
+        text.Line().Line($"The platform's CPU per read, the reads alone (two at a time, {seconds} s per read and round, no heartbeats; user and system time of the platform process " +
+            $"over the answers it gave, median of the rounds): a page of 20 **{Measure.F(Measure.Median(readCpu["this tree"].Select(x => x.Page)))} ms**, " +
+            $"one service **{Measure.F(Measure.Median(readCpu["this tree"].Select(x => x.One)))} ms**.");
         if (before is { } compared)
         {
             // Paired by round: each ratio is this tree's figure over the other build's in the same round, then the median.
@@ -402,9 +425,41 @@ internal static partial class Benchmarks
                     $"{Pair(r => Client(runs, r, x => x.Latencies, 99), r => Client(beforeRuns, r, x => x.Latencies, 99), rate)} | " +
                     $"{Measure.F(Measure.Median(beforeRuns[rate].Select(x => x.Achieved)), "0")} → {Measure.F(Measure.Median(runs[rate].Select(x => x.Achieved)), "0")} |");
             }
+
+            string CpuPair(Func<(double Page, double One), double> value) =>
+                $"{Measure.F(Measure.Median(readCpu["before"].Select(value)))} → {Measure.F(Measure.Median(readCpu["this tree"].Select(value)))} " +
+                $"({Measure.F(Measure.Median(readCpu["this tree"].Zip(readCpu["before"], (a, w) => value(a) / value(w))))}x)";
+            text.Line().Line($"The platform's CPU per read, the reads alone, in the same turns: a page of 20 {CpuPair(x => x.Page)} ms, one service {CpuPair(x => x.One)} ms.");
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The platform's CPU in ms per answer to <paramref name="read"/> of random services, two requests at a time for <paramref name="seconds"/>.</summary>
+    private static async Task<double> ReadCpuAsync(HttpClient http, int pid, int seconds, int services, Func<int, string> read)
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            using var warm = await http.GetAsync(read(i));
+        }
+
+        var answered = 0;
+        var cpu = Measure.CpuTime(pid);
+        var until = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(async worker =>
+        {
+            var random = new Random(worker);
+            while (until.Elapsed < TimeSpan.FromSeconds(seconds))
+            {
+                using var response = await http.GetAsync(read(random.Next(services)));
+                await response.Content.CopyToAsync(Stream.Null);
+                if (response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref answered);
+                }
+            }
+        }));
+        return (Measure.CpuTime(pid) - cpu).TotalMilliseconds / Math.Max(1, answered);
     }
 
     /// <summary>The name of the s-th service of a seeded catalog (sections 3 and 8).</summary>
