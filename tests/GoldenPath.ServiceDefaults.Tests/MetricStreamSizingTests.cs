@@ -46,6 +46,7 @@ public sealed class MetricStreamSizingTests
                 var requestPoints = Find(metrics, "http.server.request.duration")?.Points ?? [];
                 return Task.FromResult((requestPoints.Count(p => p.Attributes.ContainsKey("http.response.status_code")) >= StatusCodes || requestPoints.Any(p => p.Attributes.ContainsKey("otel.metric.overflow")))
                     && Find(metrics, "goldenpath.registration.state") is not null
+                    && Find(metrics, "http.server.active_requests") is not null
                     && Find(metrics, "dotnet.gc.collections") is not null
                     && Find(metrics, "dotnet.process.cpu.time") is not null);
             },
@@ -62,13 +63,16 @@ public sealed class MetricStreamSizingTests
             requests.Points.Where(p => p.Attributes.GetValueOrDefault("http.route") == "/status/{code:int}").Select(p => p.Attributes["http.response.status_code"]).Order(StringComparer.Ordinal));
         Assert.All(requests.Points, p => Assert.Equal(s_requestDurationAdvice, p.Bounds));
 
-        // Sized streams: the runtime's (a point per GC generation, per CPU mode) and the golden path's own (a point per state).
+        // Sized streams: the runtime's (a point per GC generation, per CPU mode), active requests (per method and scheme) and the golden path's own (a point per state).
         var collections = Find(metrics, "dotnet.gc.collections")!;
         Assert.Equal(("System.Runtime", "{collection}", "sum"), (collections.Scope, collections.Unit, collections.Kind));
         Assert.Equal(["gen0", "gen1", "gen2"], collections.Points.Select(p => p.Attributes["gc.heap.generation"]).Order(StringComparer.Ordinal));
         var cpu = Find(metrics, "dotnet.process.cpu.time")!;
         Assert.Equal(("System.Runtime", "s", "sum"), (cpu.Scope, cpu.Unit, cpu.Kind));
         Assert.Equal(["system", "user"], cpu.Points.Select(p => p.Attributes["cpu.mode"]).Order(StringComparer.Ordinal));
+        var active = Find(metrics, "http.server.active_requests")!;
+        Assert.Equal(("Microsoft.AspNetCore.Hosting", "{request}", "sum"), (active.Scope, active.Unit, active.Kind));
+        Assert.Contains(active.Points, p => p.Attributes.GetValueOrDefault("http.request.method") == "GET" && p.Attributes.GetValueOrDefault("url.scheme") == "http");
         var state = Find(metrics, "goldenpath.registration.state")!;
         Assert.Equal((GoldenPathTelemetry.MeterName, "{state}", "gauge"), (state.Scope, state.Unit, state.Kind));
         Assert.Equal(Enum.GetValues<RegistrationState>().Length, state.Points.Select(p => p.Attributes["state"]).Distinct().Count());

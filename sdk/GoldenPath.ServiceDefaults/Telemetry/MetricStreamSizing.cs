@@ -26,7 +26,7 @@ namespace GoldenPath.ServiceDefaults.Telemetry;
 /// A measurement with a tag set past the limit is not lost: OpenTelemetry adds it to the stream's overflow point
 /// (attribute <c>otel.metric.overflow=true</c>), so totals stay whole. The limits below leave several times the
 /// documented tag sets. Instruments with open tag sets keep the default: the request instruments
-/// (<c>http.server.*</c>, <c>http.client.*</c>, routing, diagnostics, rate limiting, authentication), DNS lookups by
+/// (<c>http.server.request.duration</c>, <c>http.client.*</c>, routing, diagnostics, rate limiting, authentication), DNS lookups by
 /// host, <c>dotnet.exceptions</c> (by exception type), Npgsql (by data source) and the service's own meters.
 /// </para>
 /// </remarks>
@@ -53,6 +53,15 @@ internal static class MetricStreamSizing
     /// </summary>
     public const int ListeningEndpoints = 100;
 
+    /// <summary>
+    /// For ASP.NET Core's <c>http.server.active_requests</c> (<c>Microsoft.AspNetCore.Hosting</c>,
+    /// https://learn.microsoft.com/aspnet/core/log-mon/metrics/built-in#microsoftaspnetcorehosting): tagged with
+    /// <c>http.request.method</c>, which ASP.NET Core reduces to the known methods and <c>_OTHER</c> (eleven values),
+    /// and <c>url.scheme</c> (http, https). The request histogram, <c>http.server.request.duration</c>, adds the route
+    /// and the status code: it keeps the default.
+    /// </summary>
+    public const int MethodsAndSchemes = 50;
+
     /// <summary>The view <c>AddGoldenPath</c> adds: a limit for the instruments whose tag sets are bounded, otherwise none.</summary>
     public static MetricStreamConfiguration? View(Instrument instrument) =>
         Limit(instrument) is { } limit ? new MetricStreamConfiguration { CardinalityLimit = limit } : null;
@@ -72,6 +81,7 @@ internal static class MetricStreamSizing
             "Microsoft.AspNetCore.MemoryPool" => FixedValues,
             GoldenPathTelemetry.MeterName => FixedValues,
             "Microsoft.AspNetCore.Server.Kestrel" => ListeningEndpoints,
+            "Microsoft.AspNetCore.Hosting" when instrument.Name == "http.server.active_requests" => MethodsAndSchemes,
             _ => null,
         };
     }
