@@ -77,4 +77,47 @@ public sealed class MetricStreamSizingTests
         Assert.Equal((GoldenPathTelemetry.MeterName, "{state}", "gauge"), (state.Scope, state.Unit, state.Kind));
         Assert.Equal(Enum.GetValues<RegistrationState>().Length, state.Points.Select(p => p.Attributes["state"]).Distinct().Count());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ASizedStreamFoldsTagSetsPastItsLimitIntoTheOverflowPointWithoutLosingMeasurementsUnlessSizingIsOff(bool disableSizing)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var app = await TestApp.StartAsync(new()
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+            ["GoldenPath:Telemetry:DisableMetricStreamSizing"] = disableSizing ? "true" : "false",
+        });
+
+        // An instrument of GoldenPath's own meter (sized for 16 tag sets) given 20: meters are process-wide, so the name is this test's own.
+        using var meter = new System.Diagnostics.Metrics.Meter(GoldenPathTelemetry.MeterName);
+        var name = $"goldenpath.test_{Guid.NewGuid():N}";
+        var counter = meter.CreateCounter<long>(name, unit: "{thing}");
+        for (var i = 0; i < 20; i++)
+        {
+            counter.Add(1, new KeyValuePair<string, object?>("k", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        OtlpMetric? exported = null;
+        await Poll.UntilAsync(
+            () => Task.FromResult((exported = receiver.BodiesOf("/v1/metrics").Select(OtlpMetrics.Parse).LastOrDefault()?.FirstOrDefault(m => m.Name == name)) is not null),
+            TimeSpan.FromSeconds(30), () => $"an export of {name} (posts: {receiver})");
+
+        Assert.Equal(("{thing}", "sum"), (exported!.Unit, exported.Kind));
+        Assert.Equal(20, exported.Points.Sum(p => p.Value));
+        var overflow = exported.Points.Where(p => p.Attributes.GetValueOrDefault("otel.metric.overflow") == "true").ToList();
+        if (disableSizing)
+        {
+            Assert.Empty(overflow);
+            Assert.Equal(20, exported.Points.Count);
+        }
+        else
+        {
+            Assert.Equal(4, Assert.Single(overflow).Value);
+            Assert.Equal(16, exported.Points.Count(p => p.Attributes.ContainsKey("k")));
+        }
+    }
 }

@@ -7,8 +7,8 @@ namespace GoldenPath.ServiceDefaults.Tests;
 /// <summary>A metric as an OTLP export carried it: its meter (scope), name, unit, kind and data points.</summary>
 internal sealed record OtlpMetric(string Scope, string Name, string Unit, string Kind, IReadOnlyList<OtlpPoint> Points);
 
-/// <summary>A data point: its attributes (values as text) and, for a histogram, its explicit bucket bounds.</summary>
-internal sealed record OtlpPoint(IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<double> Bounds);
+/// <summary>A data point: its attributes (values as text), a sum's or gauge's value, and a histogram's explicit bucket bounds.</summary>
+internal sealed record OtlpPoint(IReadOnlyDictionary<string, string> Attributes, double Value, IReadOnlyList<double> Bounds);
 
 /// <summary>
 /// Reads the metrics of an OTLP/HTTP protobuf <c>ExportMetricsServiceRequest</c> (opentelemetry-proto,
@@ -34,7 +34,7 @@ internal static class OtlpMetrics
                         Messages(metric, 7).Select(d => ("sum", d, 7))).Concat(
                         Messages(metric, 5).Select(d => ("gauge", d, 7))).Concat(
                         Messages(metric, 10).Select(d => ("exponential_histogram", d, 1))).FirstOrDefault();
-                    var points = kind is null ? [] : Messages(data, 1).Select(p => new OtlpPoint(Attributes(p, pointAttributes), kind == "histogram" ? Doubles(p, 7) : [])).ToList();
+                    var points = kind is null ? [] : Messages(data, 1).Select(p => new OtlpPoint(Attributes(p, pointAttributes), kind is "sum" or "gauge" ? Number(p) : 0, kind == "histogram" ? Doubles(p, 7) : [])).ToList();
                     metrics.Add(new OtlpMetric(scope, Text(metric, 1) ?? "", Text(metric, 3) ?? "", kind ?? "other", points));
                 }
             }
@@ -67,6 +67,10 @@ internal static class OtlpMetrics
 
         return attributes;
     }
+
+    /// <summary>A NumberDataPoint's value: <c>as_double</c> (field 4) or <c>as_int</c> (field 6, sfixed64).</summary>
+    private static double Number(ReadOnlyMemory<byte> point) =>
+        Fields(point).Where(f => f.Wire == 1 && f.Number is 4 or 6).Select(f => f.Number == 4 ? BitConverter.Int64BitsToDouble((long)f.Value) : (long)f.Value).FirstOrDefault();
 
     /// <summary>A repeated double, packed (wire type 2) or not (wire type 1).</summary>
     private static List<double> Doubles(ReadOnlyMemory<byte> message, int field)
