@@ -97,7 +97,8 @@ public sealed class GoldenPathTelemetryOptions
     /// <summary>
     /// Gets or sets whether every metric stream keeps OpenTelemetry's default cardinality limit (2,000 tag sets). By
     /// default the instruments whose tags take a few known values (the runtime's, Kestrel's connection counters, the
-    /// memory pool's and GoldenPath's own) get a stream sized for them, which saves ~5 MiB allocated at start-up; a
+    /// memory pool's, <c>http.server.active_requests</c> and GoldenPath's own) get a stream sized for them, which saves
+    /// ~5 MiB allocated at start-up; a
     /// view of your own for one of those instruments would add a second stream beside it, so set this when you add one.
     /// </summary>
     public bool DisableMetricStreamSizing { get; set; }
