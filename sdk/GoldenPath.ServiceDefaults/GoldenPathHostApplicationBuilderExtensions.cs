@@ -159,12 +159,22 @@ public static class GoldenPathHostApplicationBuilderExtensions
         {
             // The registration's state is a metric whether or not registration is on: resolve it with the provider.
             builder.Services.ConfigureOpenTelemetryMeterProvider((services, _) => services.GetRequiredService<RegistrationStatus>());
-            otel.WithMetrics(metrics => metrics
-                .AddMeter(service.Name, builder.Environment.ApplicationName, GoldenPathTelemetry.NpgsqlSourceName, GoldenPathTelemetry.MeterName)
-                .AddMeter([.. telemetry.Meters])
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation());
+            otel.WithMetrics(metrics =>
+            {
+                metrics
+                    .AddMeter(service.Name, builder.Environment.ApplicationName, GoldenPathTelemetry.NpgsqlSourceName, GoldenPathTelemetry.MeterName)
+                    .AddMeter([.. telemetry.Meters])
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation();
+
+                // Each stream's storage is allocated up front for its cardinality limit: the instruments whose tag sets
+                // are few and known get a stream sized for them (MetricStreamSizing says which, and why).
+                if (!telemetry.DisableMetricStreamSizing)
+                {
+                    metrics.AddView(GoldenPath.ServiceDefaults.Telemetry.MetricStreamSizing.View);
+                }
+            });
         }
 
         if (OtlpSettings.IsConfigured(builder.Configuration))

@@ -95,6 +95,15 @@ public sealed class GoldenPathTelemetryOptions
     public bool DisableLogExport { get; set; }
 
     /// <summary>
+    /// Gets or sets whether every metric stream keeps OpenTelemetry's default cardinality limit (2,000 tag sets). By
+    /// default the instruments whose tags take a few known values (the runtime's, Kestrel's connection counters, the
+    /// memory pool's, <c>http.server.active_requests</c> and GoldenPath's own) get a stream sized for them, which saves
+    /// ~5 MiB allocated at start-up; a
+    /// view of your own for one of those instruments would add a second stream beside it, so set this when you add one.
+    /// </summary>
+    public bool DisableMetricStreamSizing { get; set; }
+
+    /// <summary>
     /// Gets or sets the share of traces started by this service that are recorded and exported, from 0 to 1. A request
     /// that arrives as part of a sampled trace is always recorded (parent-based), so traces stay whole. By default 1 in
     /// Development and 0.1 elsewhere: exporting every span made a busy service spend about a tenth more CPU per request

@@ -26,6 +26,9 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public IEnumerable<string> Bodies => _posts.Select(p => p.Body);
 
+    /// <summary>The bodies posted to <paramref name="path"/>, in the order they arrived.</summary>
+    public IReadOnlyList<string> BodiesOf(string path) => [.. _posts.Where(p => p.Path == path).Select(p => p.Body)];
+
     /// <summary>Whether a post to <paramref name="path"/> carried <paramref name="text"/>.</summary>
     public bool Received(string path, string text) => _posts.Any(p => p.Path == path && p.Body.Contains(text, StringComparison.Ordinal));
 
