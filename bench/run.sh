@@ -110,6 +110,7 @@ start_platform() {
   # load, and the first one's instances must not have expired meanwhile (their heartbeats would all be registrations).
   ConnectionStrings__platform="$1" GoldenPath__Platform__DataDirectory="$work/platform-data" GoldenPath__Platform__InstanceTtl=01:00:00 \
   GoldenPath__Platform__BootstrapToken="$token" GoldenPath__Platform__WritesPerSecond=100000 GoldenPath__Platform__WriteBurst=100000 \
+  GoldenPath__Platform__ReadsPerSecond=100000 GoldenPath__Platform__ReadBurst=100000 \
   ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
     dotnet "$folder/GoldenPath.Platform.dll" >"$work/platform-$port.log" 2>&1 &
   pids+=($!)
